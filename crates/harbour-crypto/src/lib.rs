@@ -1,1 +1,100 @@
-//! harbour-crypto
+//! # harbour-crypto
+//!
+//! Sealing of Harbour's case data: the names, addresses, accounts and
+//! testimonies of people who have been trafficked. A leak can put someone's
+//! life at risk, so this crate is small, uses only well-reviewed primitives
+//! (RustCrypto's XChaCha20-Poly1305, HKDF, HMAC, SHA-256), and makes the
+//! safe use the easy one.
+//!
+//! ## Key hierarchy
+//!
+//! ```text
+//! MasterKey (one per deployment, in a 0600 key file)
+//!  ├─ wraps ──────────► DataKey (one per case, stored only as a WrappedKey)
+//!  │                        └─ seals ──► case fields, documents, events
+//!  ├─ HKDF "harbour blind index v1" ──► IndexKey (searchable keyed hashes)
+//!  └─ HKDF "harbour token v1" ────────► session / API token MAC key
+//! ```
+//!
+//! Each case has its own data key, so a case's data can be crypto-shredded
+//! by deleting one wrapped key, and rotating the master key means rewrapping
+//! one small blob per case ([`rewrap`]) rather than re-encrypting all data.
+//!
+//! ## Why XChaCha20-Poly1305
+//!
+//! Every seal draws a fresh random 24-byte nonce. With AES-GCM's 12-byte
+//! nonces, random nonces become unsafe after around 2^32 messages per key,
+//! and a single repeated nonce reveals the XOR of two plaintexts and lets an
+//! attacker forge messages. XChaCha's 192-bit nonces make random collisions
+//! negligible at any realistic scale, so there is no nonce counter to
+//! persist, synchronise across processes, or get wrong after a restore from
+//! backup. It is also constant-time in software, with no dependence on
+//! AES hardware.
+//!
+//! ## Why associated data (AAD)
+//!
+//! Encryption alone stops reading; it does not stop *moving*. Someone with
+//! database write access could copy a sealed testimony from one case into
+//! another, or a wrapped key onto another case. Every seal and wrap
+//! therefore authenticates a caller-supplied context naming where the blob
+//! belongs (`b"case:<uuid>"`, `b"person.name:<uuid>"`, ...). Opening with
+//! any other context fails with the same opaque error as tampering.
+//! The format's version byte (and, for wrapped keys, the master key id) are
+//! authenticated too, so headers cannot be edited either.
+//!
+//! ## Why a key id
+//!
+//! Each [`WrappedKey`] records the first 8 bytes of SHA-256 of the master
+//! key that wrapped it. After rotation, the store can find which wrapped keys
+//! still need rewrapping, and starting the service with the wrong key file is
+//! reported as "wrong master key" instead of looking like mass corruption.
+//! The id reveals nothing useful about a 256-bit random key.
+//!
+//! ## Formats (all version 1)
+//!
+//! * Sealed blob: `0x01 || nonce (24) || ciphertext || tag (16)`;
+//!   AEAD AAD = `0x01 || aad`.
+//! * Wrapped key: `0x01 || master key id (8) || nonce (24) || ciphertext (32) || tag (16)`,
+//!   81 bytes; AAD = `0x01 || key id || context`. The wrapping key is derived
+//!   from the master key with HKDF under a salt [`MasterKey::derive`] never
+//!   uses, so the two derivation families cannot collide.
+//! * Key file: `harbour-master-key-v1:<64 hex>\n`, mode 0600.
+//! * Blind index: `HMAC-SHA256(index key, domain || 0x00 || normalised value)`.
+//!
+//! ## Errors
+//!
+//! Decryption and unwrapping failures are deliberately opaque
+//! ([`CryptoError::Decrypt`], [`CryptoError::Unwrap`]). Secret material is
+//! never in an error message or a `Debug` output.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod aead;
+mod data_key;
+mod error;
+mod index;
+mod master_key;
+mod util;
+
+pub use data_key::{DataKey, SEALED_OVERHEAD, SEALED_VERSION};
+pub use error::CryptoError;
+pub use index::{normalise_index_value, IndexKey};
+pub use master_key::{
+    rewrap, MasterKey, WrappedKey, INDEX_KEY_INFO, KEY_FILE_PREFIX, KEY_ID_LEN, TOKEN_KEY_INFO,
+    WRAPPED_LEN, WRAPPED_VERSION,
+};
+pub use util::{ct_eq, random_token, sha256};
+
+// The service shares keys across async tasks and threads; fail the build,
+// not the service, if a field change ever breaks that.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    const fn assert_clone<T: Clone>() {}
+    assert_send_sync::<MasterKey>();
+    assert_send_sync::<DataKey>();
+    assert_send_sync::<IndexKey>();
+    assert_send_sync::<WrappedKey>();
+    assert_clone::<DataKey>();
+    assert_clone::<WrappedKey>();
+};

@@ -1,0 +1,426 @@
+//! The deployment master key, its key file, and key wrapping.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::aead::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
+use crate::{CryptoError, DataKey, IndexKey};
+
+/// First line of every key file; the `v1` names this exact format.
+pub const KEY_FILE_PREFIX: &str = "harbour-master-key-v1:";
+
+/// HKDF info for [`MasterKey::index_key`].
+pub const INDEX_KEY_INFO: &str = "harbour blind index v1";
+
+/// HKDF info callers should use with [`MasterKey::derive`] for session and
+/// API-token authentication keys.
+pub const TOKEN_KEY_INFO: &str = "harbour token v1";
+
+/// Version byte leading every [`WrappedKey`].
+pub const WRAPPED_VERSION: u8 = 1;
+
+/// Length of the raw master key id stored in a [`WrappedKey`].
+pub const KEY_ID_LEN: usize = 8;
+
+/// Exact length of a serialised [`WrappedKey`]:
+/// version (1) + key id (8) + nonce (24) + wrapped key (32) + tag (16).
+pub const WRAPPED_LEN: usize = 1 + KEY_ID_LEN + NONCE_LEN + KEY_LEN + TAG_LEN;
+
+const WRAPPED_HEADER_LEN: usize = 1 + KEY_ID_LEN;
+
+/// HKDF salt for keys used only inside this crate (the wrapping key).
+/// [`MasterKey::derive`] uses no salt, so its extract step yields a different
+/// pseudorandom key: no `info` string a caller passes to `derive` can ever
+/// reproduce the wrapping key.
+const INTERNAL_SALT: &[u8] = b"harbour-crypto internal keys v1";
+const WRAP_KEY_INFO: &[u8] = b"harbour key wrap v1";
+
+/// Largest key file we are willing to read. A valid file is 87 bytes; the
+/// slack tolerates a CRLF, the cap stops us reading an arbitrary file whole.
+const MAX_KEY_FILE_LEN: usize = 128;
+
+/// The deployment's master key: 32 random bytes that wrap every case's data
+/// key and from which the blind-index and token keys are derived.
+///
+/// Its id is the first 8 bytes of SHA-256 of the key, in hex. The id is not
+/// secret (a 256-bit random key cannot be recovered from its hash) and is
+/// recorded in every [`WrappedKey`], so after a key rotation the store can
+/// tell which wrapped keys still need [`rewrap`] and a wrong key is reported
+/// as such rather than as corruption.
+///
+/// Key bytes live on the heap and are wiped on drop. `Debug` shows only the id.
+/// Deliberately not `Clone`: share it with `Arc<MasterKey>`.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct MasterKey {
+    key: Box<[u8; KEY_LEN]>,
+    /// Derived once at construction so wrapping does not run HKDF each time.
+    wrap_key: Box<[u8; KEY_LEN]>,
+    id_bytes: [u8; KEY_ID_LEN],
+    id: String,
+}
+
+impl MasterKey {
+    /// A fresh random master key from the OS CSPRNG.
+    pub fn generate() -> MasterKey {
+        let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, bytes.as_mut());
+        MasterKey::from_bytes(*bytes)
+    }
+
+    /// Build a master key from raw bytes. The by-value argument is wiped
+    /// after copying (the caller should wipe its own copy too).
+    pub fn from_bytes(mut bytes: [u8; KEY_LEN]) -> MasterKey {
+        let key = Box::new(bytes);
+        bytes.zeroize();
+
+        let digest = crate::sha256(key.as_ref());
+        let mut id_bytes = [0u8; KEY_ID_LEN];
+        id_bytes.copy_from_slice(&digest[..KEY_ID_LEN]);
+
+        let mut wrap_key = Box::new([0u8; KEY_LEN]);
+        hkdf_sha256(
+            Some(INTERNAL_SALT),
+            key.as_ref(),
+            WRAP_KEY_INFO,
+            &mut wrap_key,
+        );
+
+        MasterKey {
+            key,
+            wrap_key,
+            id_bytes,
+            id: hex::encode(id_bytes),
+        }
+    }
+
+    /// The key id: 16 lowercase hex characters (first 8 bytes of SHA-256 of
+    /// the key). Safe to log.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Load a key file: exactly one line, `harbour-master-key-v1:` followed
+    /// by 64 hex characters and a newline (a missing final newline or a CRLF
+    /// is tolerated).
+    ///
+    /// On unix the file is refused if any group/other permission bit is set
+    /// (`mode & 0o077 != 0`): a master key readable by other users is a key
+    /// that may already be compromised, and the operator needs to know. The
+    /// mode is checked on the opened file itself, not on the path, so it
+    /// cannot change between the check and the read.
+    ///
+    /// Errors never include key material.
+    pub fn load(path: &Path) -> Result<MasterKey, CryptoError> {
+        let mut file = File::open(path).map_err(|e| CryptoError::io(path, e))?;
+        let meta = file.metadata().map_err(|e| CryptoError::io(path, e))?;
+        if !meta.is_file() {
+            return Err(CryptoError::KeyFile(format!(
+                "{} is not a regular file",
+                path.display()
+            )));
+        }
+        check_permissions(path, &meta)?;
+
+        // Fixed-size buffer, wiped on drop: a growing Vec could leave copies
+        // of the key in freed memory when it reallocates.
+        let mut buf = Zeroizing::new([0u8; MAX_KEY_FILE_LEN + 1]);
+        let mut len = 0;
+        while len < buf.len() {
+            match file.read(&mut buf[len..]) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(CryptoError::io(path, e)),
+            }
+        }
+        if len > MAX_KEY_FILE_LEN {
+            return Err(CryptoError::KeyFile(format!(
+                "{} is too large to be a Harbour master key file",
+                path.display()
+            )));
+        }
+        parse_key_file(&buf[..len], path)
+    }
+
+    /// Load the key file at `path`, or create it with a new random key if no
+    /// file exists there. Returns the key and whether it was created.
+    ///
+    /// Creation uses `create_new` (O_EXCL), so an existing file, or even a
+    /// dangling symlink, is never overwritten: losing the master key means
+    /// losing every case, so an unreadable existing file is an error for the
+    /// operator to resolve, never a reason to generate a replacement.
+    ///
+    /// If two processes race to create the file, the loser may read it
+    /// before the winner has finished writing and get a [`CryptoError::KeyFile`];
+    /// retrying succeeds.
+    pub fn load_or_create(path: &Path) -> Result<(MasterKey, bool), CryptoError> {
+        let key = MasterKey::generate();
+        match create_key_file(path, &key) {
+            Ok(()) => Ok((key, true)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                drop(key);
+                Ok((MasterKey::load(path)?, false))
+            }
+            Err(e) => Err(CryptoError::io(path, e)),
+        }
+    }
+
+    /// Generate a new key and write it to `path`, which must not exist.
+    ///
+    /// The file is created with mode 0600 (on unix), written, and fsynced
+    /// together with its directory before returning, so a key that has been
+    /// handed out (and may have wrapped data keys) survives a crash. If
+    /// writing fails the partial file is removed; if the process dies
+    /// mid-write, the leftover file fails to load with a clear error rather
+    /// than being silently replaced.
+    pub fn write_new(path: &Path) -> Result<MasterKey, CryptoError> {
+        let key = MasterKey::generate();
+        create_key_file(path, &key).map_err(|e| CryptoError::io(path, e))?;
+        Ok(key)
+    }
+
+    /// Wrap (encrypt) a data key under this master key for storage.
+    ///
+    /// `context` is authenticated, e.g. `b"case:<uuid>"`: the wrapped key
+    /// only unwraps with the same context, so it cannot be copied onto
+    /// another case to make that case's data decrypt under the wrong key (or
+    /// to make one case's data readable via another's access rules).
+    pub fn wrap(&self, key: &DataKey, context: &[u8]) -> WrappedKey {
+        let mut out = Vec::with_capacity(WRAPPED_LEN);
+        out.push(WRAPPED_VERSION);
+        out.extend_from_slice(&self.id_bytes);
+        let aad = wrap_aad(&out[..WRAPPED_HEADER_LEN], context);
+        aead::seal_into(&self.wrap_key, key.bytes(), &aad, &mut out);
+        WrappedKey(out)
+    }
+
+    /// Unwrap a data key wrapped by [`MasterKey::wrap`] with the same
+    /// `context`.
+    ///
+    /// Returns [`CryptoError::Unwrap`] if the wrapped key names another
+    /// master key, the context differs, or any byte was modified.
+    pub fn unwrap_key(&self, wrapped: &WrappedKey, context: &[u8]) -> Result<DataKey, CryptoError> {
+        let bytes = &wrapped.0;
+        // Cheap early answer for the common operational mistake (wrong key
+        // file). Not a security check: the id is also authenticated below.
+        if bytes[1..WRAPPED_HEADER_LEN] != self.id_bytes {
+            return Err(CryptoError::Unwrap);
+        }
+        let aad = wrap_aad(&bytes[..WRAPPED_HEADER_LEN], context);
+        let plain = aead::open(&self.wrap_key, &bytes[WRAPPED_HEADER_LEN..], &aad)
+            .map_err(|_| CryptoError::Unwrap)?;
+        let mut plain = Zeroizing::new(plain);
+        DataKey::from_slice_wiping(plain.as_mut_slice())
+    }
+
+    /// The key for blind indexes: HKDF-SHA256 of the master key with info
+    /// [`INDEX_KEY_INFO`] (`"harbour blind index v1"`).
+    pub fn index_key(&self) -> IndexKey {
+        IndexKey::from_derived(self.derive(INDEX_KEY_INFO))
+    }
+
+    /// Derive an independent 32-byte key for some other purpose (e.g.
+    /// [`TOKEN_KEY_INFO`] for session/token MACs): HKDF-SHA256, no salt,
+    /// master key as input keying material, `info` as given. Distinct `info`
+    /// strings give independent keys; the same `info` always gives the same
+    /// key for this master key. The caller should wipe the result when done.
+    pub fn derive(&self, info: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        hkdf_sha256(None, self.key.as_ref(), info.as_bytes(), &mut out);
+        out
+    }
+}
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MasterKey")
+            .field("id", &self.id)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Unwrap `wrapped` with `old` and wrap it again under `new` (same context),
+/// for master key rotation. The data key itself, and so all sealed data, is
+/// unchanged. The result records `new`'s id and cannot be unwrapped by `old`.
+pub fn rewrap(
+    old: &MasterKey,
+    new: &MasterKey,
+    wrapped: &WrappedKey,
+    context: &[u8],
+) -> Result<WrappedKey, CryptoError> {
+    let data_key = old.unwrap_key(wrapped, context)?;
+    Ok(new.wrap(&data_key, context))
+}
+
+/// A data key wrapped under a master key, as stored in the database:
+/// `version (1) || master key id (8, raw) || nonce (24) || ciphertext+tag (48)`,
+/// always [`WRAPPED_LEN`] (81) bytes.
+///
+/// Not secret by itself, so it may be logged or compared freely.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct WrappedKey(Vec<u8>);
+
+impl WrappedKey {
+    /// Parse stored bytes, checking length and version (not authenticity:
+    /// that happens in [`MasterKey::unwrap_key`]).
+    pub fn from_bytes(bytes: &[u8]) -> Result<WrappedKey, CryptoError> {
+        if bytes.len() != WRAPPED_LEN {
+            return Err(CryptoError::Malformed("wrapped key has wrong length"));
+        }
+        if bytes[0] != WRAPPED_VERSION {
+            return Err(CryptoError::Malformed("unknown wrapped key version"));
+        }
+        Ok(WrappedKey(bytes.to_vec()))
+    }
+
+    /// The bytes to store.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.clone()
+    }
+
+    /// Borrow the bytes to store.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Id of the master key that wrapped this key, in the same hex form as
+    /// [`MasterKey::id`], so `wrapped.master_key_id() == key.id()` tells
+    /// whether a rewrap is due.
+    pub fn master_key_id(&self) -> String {
+        hex::encode(&self.0[1..WRAPPED_HEADER_LEN])
+    }
+}
+
+impl std::fmt::Debug for WrappedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WrappedKey")
+            .field("version", &self.0[0])
+            .field("master_key_id", &self.master_key_id())
+            .finish_non_exhaustive()
+    }
+}
+
+/// AEAD associated data for wrapping: the fixed-length header (version and
+/// master key id), then the caller's context. Authenticating the header
+/// means the recorded key id cannot be edited to mislead rotation tooling.
+fn wrap_aad(header: &[u8], context: &[u8]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(header.len() + context.len());
+    aad.extend_from_slice(header);
+    aad.extend_from_slice(context);
+    aad
+}
+
+fn hkdf_sha256(salt: Option<&[u8]>, ikm: &[u8], info: &[u8], out: &mut [u8; 32]) {
+    let hk = Hkdf::<Sha256>::new(salt, ikm);
+    if hk.expand(info, out).is_err() {
+        // HKDF-SHA256 can expand up to 8160 bytes; 32 always succeeds.
+        unreachable!("HKDF-SHA256 refused to expand 32 bytes");
+    }
+}
+
+#[cfg(unix)]
+fn check_permissions(path: &Path, meta: &std::fs::Metadata) -> Result<(), CryptoError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o077 != 0 {
+        return Err(CryptoError::KeyFile(format!(
+            "{} has mode {:04o}, which lets group or other users access the master key; \
+             treat the key as possibly exposed, and restrict it with `chmod 600 {}`",
+            path.display(),
+            mode,
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_permissions(_path: &Path, _meta: &std::fs::Metadata) -> Result<(), CryptoError> {
+    // No portable mode bits; rely on the directory's ACLs.
+    Ok(())
+}
+
+fn parse_key_file(contents: &[u8], path: &Path) -> Result<MasterKey, CryptoError> {
+    let bad = |what: String| CryptoError::KeyFile(format!("{}: {}", path.display(), what));
+    if contents.is_empty() {
+        return Err(bad(
+            "file is empty (was key creation interrupted?); restore the key from backup".into(),
+        ));
+    }
+    let line = contents.strip_suffix(b"\n").unwrap_or(contents);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let hex_part = line.strip_prefix(KEY_FILE_PREFIX.as_bytes()).ok_or_else(|| {
+        bad(format!(
+            "not a Harbour master key file (expected a single line starting with \"{KEY_FILE_PREFIX}\")"
+        ))
+    })?;
+    if hex_part.len() != 2 * KEY_LEN {
+        return Err(bad(format!(
+            "expected {} hex characters after \"{KEY_FILE_PREFIX}\", found {}",
+            2 * KEY_LEN,
+            hex_part.len()
+        )));
+    }
+    let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+    hex::decode_to_slice(hex_part, bytes.as_mut())
+        .map_err(|_| bad("key contains characters that are not hexadecimal".into()))?;
+    Ok(MasterKey::from_bytes(*bytes))
+}
+
+/// Create `path` exclusively (mode 0600 on unix) and write `key` to it,
+/// durably. Returns the raw I/O error so callers can tell `AlreadyExists`.
+fn create_key_file(path: &Path, key: &MasterKey) -> io::Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Set at creation, not chmod-ed afterwards, so the key is never
+        // readable by others even for an instant.
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(path)?;
+
+    let mut contents = Zeroizing::new(String::with_capacity(
+        KEY_FILE_PREFIX.len() + 2 * KEY_LEN + 1,
+    ));
+    contents.push_str(KEY_FILE_PREFIX);
+    contents.push_str(&Zeroizing::new(hex::encode(key.key.as_ref())));
+    contents.push('\n');
+
+    let written = file
+        .write_all(contents.as_bytes())
+        .and_then(|()| file.sync_all())
+        .and_then(|()| sync_parent_dir(path));
+    if let Err(e) = written {
+        drop(file);
+        // We created this file a moment ago (create_new), so removing it
+        // cannot destroy anyone else's key. Best effort: the write error is
+        // the one worth reporting.
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Fsync the directory holding `path` so the new directory entry, not just
+/// the file's data, survives a crash.
+#[cfg(unix)]
+fn sync_parent_dir(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_parent_dir(_path: &Path) -> io::Result<()> {
+    Ok(())
+}
