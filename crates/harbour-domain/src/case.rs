@@ -1,0 +1,660 @@
+//! The identification journey of one case as a journal of events.
+//!
+//! `decide(state, command, now, policy)` says which events a command produces, or why it may
+//! not happen; `apply(state, event)` folds an event into the state. Nothing is overwritten:
+//! the case file is the journal.
+
+use crate::error::{DomainError, FieldError};
+use crate::ids::{CaseId, OrgId, UserId};
+use crate::minority::{minority_at, Minority};
+use crate::org::string_enum;
+use crate::person::Person;
+use crate::policy::Policy;
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+/// Longest free text accepted in reasons, views and summaries.
+pub const MAX_TEXT_LEN: usize = 10_000;
+
+string_enum!(
+    /// Forms of exploitation (nrm.md §6). A case may have several.
+    ExploitationForm {
+        Sexual => "sexual",
+        ForcedLabour => "forced_labour",
+        DomesticServitude => "domestic_servitude",
+        ForcedBegging => "forced_begging",
+        ForcedCriminality => "forced_criminality",
+        OrganRemoval => "organ_removal",
+        ForcedMarriage => "forced_marriage",
+        IllegalAdoption => "illegal_adoption",
+        SurrogacyExploitation => "surrogacy_exploitation",
+        ArmedRecruitment => "armed_recruitment",
+        OnlineSexualExploitation => "online_sexual_exploitation",
+        Other => "other",
+        Unknown => "unknown",
+    }
+);
+
+string_enum!(
+    /// Where a case stands in identification. `recovery_period` turns into
+    /// `awaiting_conclusive_grounds` by itself when the period ends (see [`CaseState::status`]).
+    Status {
+        AwaitingReasonableGrounds => "awaiting_reasonable_grounds",
+        RecoveryPeriod => "recovery_period",
+        AwaitingConclusiveGrounds => "awaiting_conclusive_grounds",
+        Identified => "identified",
+        NotIdentified => "not_identified",
+        Disqualified => "disqualified",
+        Closed => "closed",
+    }
+);
+
+/// The stored phase is the status as events left it; time alone moves recovery_period on.
+pub type Phase = Status;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionOutcome {
+    Positive,
+    Negative,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeAssessmentResult {
+    Child,
+    Adult,
+}
+
+string_enum!(
+    /// Grounds on which protection may be withdrawn (Convention Art. 13(3)).
+    DisqualificationGround {
+        PublicOrder => "public_order",
+        BadFaith => "bad_faith",
+    }
+);
+
+string_enum!(
+    ClosureReason {
+        SupportCompleted => "support_completed",
+        PersonWithdrew => "person_withdrew",
+        LeftCountry => "left_country",
+        LostContact => "lost_contact",
+        Transferred => "transferred",
+        Duplicate => "duplicate",
+        Deceased => "deceased",
+        Other => "other",
+    }
+);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReconsiderableDecision {
+    ReasonableGrounds,
+    ConclusiveGrounds,
+}
+
+/// Informed consent of an adult to enter the NRM (who gave it is the person; who recorded it and
+/// when is the event's envelope).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub nrm_referral: bool,
+    /// What the person agreed to, in their words or the form's (e.g. "share with shelter").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Language in which the person was informed (ISO 639).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informed_in: Option<String>,
+}
+
+/// Everything a first responder records once at referral.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    pub person: Person,
+    #[serde(default)]
+    pub exploitation_forms: Vec<ExploitationForm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
+    /// A child's own views, recorded whatever the child's age (CRC Art. 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_views: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Recruitment or exploitation happened online (cyberspace dimension).
+    #[serde(default)]
+    pub online: bool,
+    /// ISO 3166-1 alpha-2 codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries_of_exploitation: Vec<String>,
+}
+
+fn check_free_text(errors: &mut Vec<FieldError>, pointer: &str, text: &Option<String>) {
+    if let Some(t) = text {
+        if t.chars().count() > MAX_TEXT_LEN {
+            errors.push(FieldError::new(
+                pointer,
+                format!("is longer than {MAX_TEXT_LEN} characters"),
+            ));
+        }
+    }
+}
+
+fn required_reasons(reasons: &str) -> Result<String, DomainError> {
+    let r = reasons.trim();
+    if r.is_empty() {
+        return Err(DomainError::field(
+            "/reasons",
+            "reasons are required for every decision",
+        ));
+    }
+    if r.chars().count() > MAX_TEXT_LEN {
+        return Err(DomainError::field(
+            "/reasons",
+            format!("is longer than {MAX_TEXT_LEN} characters"),
+        ));
+    }
+    Ok(r.to_string())
+}
+
+impl Referral {
+    /// Validate a referral as received on `today`; returns the referral with normalised fields.
+    pub fn validate(mut self, today: Date) -> Result<Referral, DomainError> {
+        let mut errors = Vec::new();
+        match self.person.clone().validate(today, "/person") {
+            Ok(p) => self.person = p,
+            Err(DomainError::Invalid(mut e)) => errors.append(&mut e),
+            Err(other) => return Err(other),
+        }
+        check_free_text(&mut errors, "/child_views", &self.child_views);
+        check_free_text(&mut errors, "/summary", &self.summary);
+        for (i, c) in self.countries_of_exploitation.iter_mut().enumerate() {
+            let upper = c.to_ascii_uppercase();
+            if upper.len() != 2 || !upper.chars().all(|ch| ch.is_ascii_alphabetic()) {
+                errors.push(FieldError::new(
+                    format!("/countries_of_exploitation/{i}"),
+                    format!("`{c}` is not an ISO 3166-1 alpha-2 country code"),
+                ));
+            }
+            *c = upper;
+        }
+        if self.exploitation_forms.is_empty() {
+            self.exploitation_forms.push(ExploitationForm::Unknown);
+        }
+        self.exploitation_forms.sort_by_key(|f| f.as_str());
+        self.exploitation_forms.dedup();
+        if !errors.is_empty() {
+            return Err(DomainError::Invalid(errors));
+        }
+        Ok(self)
+    }
+}
+
+/// The events of a case journal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    ReferralReceived {
+        referral: Box<Referral>,
+        referring_org: OrgId,
+    },
+    ReasonableGroundsDecided {
+        outcome: DecisionOutcome,
+        reasons: String,
+        /// Fixed when the decision is made, so a later policy change does not move it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recovery_period: Option<RecoveryPeriod>,
+    },
+    ConclusiveGroundsDecided {
+        outcome: DecisionOutcome,
+        reasons: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        move_on_period_end: Option<Date>,
+    },
+    AgeAssessed {
+        result: AgeAssessmentResult,
+        method: String,
+        reasons: String,
+    },
+    Disqualified {
+        ground: DisqualificationGround,
+        reasons: String,
+    },
+    ReconsiderationRequested {
+        decision: ReconsiderableDecision,
+        reasons: String,
+    },
+    EarlyConclusiveDecisionRequested {
+        reasons: String,
+    },
+    GuardianAppointed {
+        guardian: UserId,
+        organisation: OrgId,
+    },
+    CaseClosed {
+        reason: ClosureReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notes: Option<String>,
+    },
+}
+
+impl Event {
+    /// The event's name as stored (not secret: it says what happened, not to whom).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::ReferralReceived { .. } => "referral_received",
+            Event::ReasonableGroundsDecided { .. } => "reasonable_grounds_decided",
+            Event::ConclusiveGroundsDecided { .. } => "conclusive_grounds_decided",
+            Event::AgeAssessed { .. } => "age_assessed",
+            Event::Disqualified { .. } => "disqualified",
+            Event::ReconsiderationRequested { .. } => "reconsideration_requested",
+            Event::EarlyConclusiveDecisionRequested { .. } => "early_conclusive_decision_requested",
+            Event::GuardianAppointed { .. } => "guardian_appointed",
+            Event::CaseClosed { .. } => "case_closed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryPeriod {
+    pub start: Date,
+    pub end: Date,
+}
+
+/// An event with its place in the journal and who caused it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedEvent {
+    pub seq: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: UserId,
+    pub actor_org: OrgId,
+    pub event: Event,
+}
+
+/// What someone asks to happen to a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Refer {
+        referral: Box<Referral>,
+        referring_org: OrgId,
+    },
+    DecideReasonableGrounds {
+        outcome: DecisionOutcome,
+        reasons: String,
+    },
+    DecideConclusiveGrounds {
+        outcome: DecisionOutcome,
+        reasons: String,
+    },
+    AssessAge {
+        result: AgeAssessmentResult,
+        method: String,
+        reasons: String,
+    },
+    Disqualify {
+        ground: DisqualificationGround,
+        reasons: String,
+    },
+    RequestReconsideration {
+        reasons: String,
+    },
+    RequestEarlyConclusiveDecision {
+        reasons: String,
+    },
+    AppointGuardian {
+        guardian: UserId,
+        organisation: OrgId,
+    },
+    Close {
+        reason: ClosureReason,
+        notes: Option<String>,
+    },
+}
+
+/// A case as its journal has made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseState {
+    pub id: CaseId,
+    pub referral: Option<Referral>,
+    pub phase: Phase,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub referred_at: Option<OffsetDateTime>,
+    pub referring_org: Option<OrgId>,
+    pub referred_by: Option<UserId>,
+    pub recovery_period: Option<RecoveryPeriod>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub reasonable_grounds_decided_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub conclusive_grounds_decided_at: Option<OffsetDateTime>,
+    pub move_on_period_end: Option<Date>,
+    pub early_conclusive_requested: bool,
+    /// Which decision was negative, while the case is not identified.
+    pub negative_decision: Option<ReconsiderableDecision>,
+    pub assessed_child: Option<bool>,
+    pub guardian: Option<UserId>,
+    pub guardian_org: Option<OrgId>,
+    pub disqualification: Option<DisqualificationGround>,
+    pub closure: Option<ClosureReason>,
+    /// Events applied so far; the next event gets `seq + 1`.
+    pub seq: u64,
+}
+
+impl CaseState {
+    /// A case before its referral.
+    pub fn empty(id: CaseId) -> CaseState {
+        CaseState {
+            id,
+            referral: None,
+            phase: Status::AwaitingReasonableGrounds,
+            referred_at: None,
+            referring_org: None,
+            referred_by: None,
+            recovery_period: None,
+            reasonable_grounds_decided_at: None,
+            conclusive_grounds_decided_at: None,
+            move_on_period_end: None,
+            early_conclusive_requested: false,
+            negative_decision: None,
+            assessed_child: None,
+            guardian: None,
+            guardian_org: None,
+            disqualification: None,
+            closure: None,
+            seq: 0,
+        }
+    }
+
+    /// Rebuild a case from its journal.
+    pub fn from_events<'a>(
+        id: CaseId,
+        events: impl IntoIterator<Item = &'a RecordedEvent>,
+    ) -> CaseState {
+        events.into_iter().fold(CaseState::empty(id), apply)
+    }
+
+    /// The status on `today`: a recovery period that has run out (or that the person asked to
+    /// cut short) means the case awaits its conclusive decision.
+    pub fn status(&self, today: Date) -> Status {
+        match (self.phase, self.recovery_period) {
+            (Status::RecoveryPeriod, Some(rp))
+                if today >= rp.end || self.early_conclusive_requested =>
+            {
+                Status::AwaitingConclusiveGrounds
+            }
+            (phase, _) => phase,
+        }
+    }
+
+    pub fn minority(&self, today: Date) -> Minority {
+        match &self.referral {
+            Some(r) => minority_at(&r.person.birth, self.assessed_child, today),
+            None => Minority::PresumedChild,
+        }
+    }
+
+    fn is_referred(&self) -> bool {
+        self.referral.is_some()
+    }
+}
+
+fn illegal(msg: impl Into<String>) -> DomainError {
+    DomainError::IllegalTransition(msg.into())
+}
+
+/// Decide what a command does to a case, at `now`, under `policy`.
+pub fn decide(
+    state: &CaseState,
+    command: Command,
+    now: OffsetDateTime,
+    policy: &Policy,
+) -> Result<Vec<Event>, DomainError> {
+    let today = now.date();
+    let status = state.status(today);
+    if state.is_referred() && status == Status::Closed {
+        return Err(illegal(
+            "the case is closed; nothing more can be recorded on it",
+        ));
+    }
+    if !state.is_referred() && !matches!(command, Command::Refer { .. }) {
+        return Err(illegal("the case has no referral yet"));
+    }
+    match command {
+        Command::Refer {
+            referral,
+            referring_org,
+        } => {
+            if state.is_referred() {
+                return Err(illegal("the case has already been referred"));
+            }
+            let referral = Box::new(referral.validate(today)?);
+            let minority = minority_at(&referral.person.birth, None, today);
+            if minority == Minority::Adult {
+                let consented = referral
+                    .consent
+                    .as_ref()
+                    .map(|c| c.nrm_referral)
+                    .unwrap_or(false);
+                if !consented {
+                    return Err(DomainError::ConsentRequired);
+                }
+            }
+            Ok(vec![Event::ReferralReceived {
+                referral,
+                referring_org,
+            }])
+        }
+        Command::DecideReasonableGrounds { outcome, reasons } => {
+            let reasons = required_reasons(&reasons)?;
+            if status != Status::AwaitingReasonableGrounds {
+                return Err(illegal(format!(
+                    "a reasonable grounds decision can only be made while the case awaits one; it is {status}"
+                )));
+            }
+            let recovery_period = (outcome == DecisionOutcome::Positive).then(|| RecoveryPeriod {
+                start: today,
+                end: policy.recovery_period_end(today),
+            });
+            Ok(vec![Event::ReasonableGroundsDecided {
+                outcome,
+                reasons,
+                recovery_period,
+            }])
+        }
+        Command::DecideConclusiveGrounds { outcome, reasons } => {
+            let reasons = required_reasons(&reasons)?;
+            match (state.phase, state.recovery_period) {
+                (Status::RecoveryPeriod, Some(rp))
+                    if policy.identification.conclusive_not_before_recovery_end
+                        && today < rp.end
+                        && !state.early_conclusive_requested =>
+                {
+                    return Err(DomainError::RecoveryPeriodNotOver { ends: rp.end })
+                }
+                _ => {}
+            }
+            if !matches!(
+                status,
+                Status::AwaitingConclusiveGrounds | Status::RecoveryPeriod
+            ) {
+                return Err(illegal(format!(
+                    "a conclusive grounds decision needs a positive reasonable grounds decision first; the case is {status}"
+                )));
+            }
+            let move_on_period_end =
+                (outcome == DecisionOutcome::Positive).then(|| policy.move_on_end(today));
+            Ok(vec![Event::ConclusiveGroundsDecided {
+                outcome,
+                reasons,
+                move_on_period_end,
+            }])
+        }
+        Command::AssessAge {
+            result,
+            method,
+            reasons,
+        } => {
+            let reasons = required_reasons(&reasons)?;
+            let method = method.trim().to_string();
+            if method.is_empty() {
+                return Err(DomainError::field("/method", "say how age was assessed (for example documents, multidisciplinary assessment)"));
+            }
+            if status == Status::Disqualified {
+                return Err(illegal("the case is disqualified"));
+            }
+            Ok(vec![Event::AgeAssessed {
+                result,
+                method,
+                reasons,
+            }])
+        }
+        Command::Disqualify { ground, reasons } => {
+            let reasons = required_reasons(&reasons)?;
+            if !matches!(
+                status,
+                Status::AwaitingReasonableGrounds
+                    | Status::RecoveryPeriod
+                    | Status::AwaitingConclusiveGrounds
+            ) {
+                return Err(illegal(format!(
+                    "a case that is {status} cannot be disqualified"
+                )));
+            }
+            Ok(vec![Event::Disqualified { ground, reasons }])
+        }
+        Command::RequestReconsideration { reasons } => {
+            let reasons = required_reasons(&reasons)?;
+            match (status, state.negative_decision) {
+                (Status::NotIdentified, Some(decision)) => {
+                    Ok(vec![Event::ReconsiderationRequested { decision, reasons }])
+                }
+                _ => Err(illegal(format!(
+                    "only a negative decision can be reconsidered; the case is {status}"
+                ))),
+            }
+        }
+        Command::RequestEarlyConclusiveDecision { reasons } => {
+            let reasons = required_reasons(&reasons)?;
+            if status != Status::RecoveryPeriod {
+                return Err(illegal(format!(
+                    "an early conclusive decision can only be asked for during the recovery period; the case is {status}"
+                )));
+            }
+            Ok(vec![Event::EarlyConclusiveDecisionRequested { reasons }])
+        }
+        Command::AppointGuardian {
+            guardian,
+            organisation,
+        } => {
+            if !state.minority(today).is_child_or_presumed() {
+                return Err(illegal("a guardian is appointed for a child or presumed child; this person is an adult"));
+            }
+            if state.guardian == Some(guardian) {
+                return Err(illegal("this guardian is already appointed"));
+            }
+            Ok(vec![Event::GuardianAppointed {
+                guardian,
+                organisation,
+            }])
+        }
+        Command::Close { reason, notes } => {
+            let mut errors = Vec::new();
+            check_free_text(&mut errors, "/notes", &notes);
+            if !errors.is_empty() {
+                return Err(DomainError::Invalid(errors));
+            }
+            if reason == ClosureReason::Other
+                && notes.as_deref().map(str::trim).unwrap_or("").is_empty()
+            {
+                return Err(DomainError::field(
+                    "/notes",
+                    "closing for another reason needs notes saying why",
+                ));
+            }
+            Ok(vec![Event::CaseClosed { reason, notes }])
+        }
+    }
+}
+
+/// Fold one recorded event into the state. Never fails: events are facts that happened.
+pub fn apply(mut state: CaseState, recorded: &RecordedEvent) -> CaseState {
+    state.seq = recorded.seq;
+    match &recorded.event {
+        Event::ReferralReceived {
+            referral,
+            referring_org,
+        } => {
+            state.referral = Some((**referral).clone());
+            state.referring_org = Some(*referring_org);
+            state.referred_by = Some(recorded.actor);
+            state.referred_at = Some(recorded.at);
+            state.phase = Status::AwaitingReasonableGrounds;
+        }
+        Event::ReasonableGroundsDecided {
+            outcome,
+            recovery_period,
+            ..
+        } => {
+            state.reasonable_grounds_decided_at = Some(recorded.at);
+            match outcome {
+                DecisionOutcome::Positive => {
+                    state.phase = Status::RecoveryPeriod;
+                    state.recovery_period = *recovery_period;
+                    state.negative_decision = None;
+                }
+                DecisionOutcome::Negative => {
+                    state.phase = Status::NotIdentified;
+                    state.negative_decision = Some(ReconsiderableDecision::ReasonableGrounds);
+                }
+            }
+        }
+        Event::ConclusiveGroundsDecided {
+            outcome,
+            move_on_period_end,
+            ..
+        } => {
+            state.conclusive_grounds_decided_at = Some(recorded.at);
+            match outcome {
+                DecisionOutcome::Positive => {
+                    state.phase = Status::Identified;
+                    state.move_on_period_end = *move_on_period_end;
+                    state.negative_decision = None;
+                }
+                DecisionOutcome::Negative => {
+                    state.phase = Status::NotIdentified;
+                    state.negative_decision = Some(ReconsiderableDecision::ConclusiveGrounds);
+                }
+            }
+        }
+        Event::AgeAssessed { result, .. } => {
+            state.assessed_child = Some(*result == AgeAssessmentResult::Child);
+        }
+        Event::Disqualified { ground, .. } => {
+            state.phase = Status::Disqualified;
+            state.disqualification = Some(*ground);
+        }
+        Event::ReconsiderationRequested { decision, .. } => {
+            state.phase = match decision {
+                ReconsiderableDecision::ReasonableGrounds => Status::AwaitingReasonableGrounds,
+                ReconsiderableDecision::ConclusiveGrounds => Status::AwaitingConclusiveGrounds,
+            };
+            state.negative_decision = None;
+        }
+        Event::EarlyConclusiveDecisionRequested { .. } => {
+            state.early_conclusive_requested = true;
+        }
+        Event::GuardianAppointed {
+            guardian,
+            organisation,
+        } => {
+            state.guardian = Some(*guardian);
+            state.guardian_org = Some(*organisation);
+        }
+        Event::CaseClosed { reason, .. } => {
+            state.phase = Status::Closed;
+            state.closure = Some(*reason);
+        }
+    }
+    state
+}
