@@ -7,7 +7,6 @@
 
 /// Everything that can go wrong when loading keys, unwrapping or opening.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum CryptoError {
     /// Reading or writing a key file failed. The wrapped error's message
     /// starts with the path, and its [`std::io::ErrorKind`] is preserved.

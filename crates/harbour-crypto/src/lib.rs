@@ -61,6 +61,32 @@
 //! * Key file: `harbour-master-key-v1:<64 hex>\n`, mode 0600.
 //! * Blind index: `HMAC-SHA256(index key, domain || 0x00 || normalised value)`.
 //!
+//! ## Usage
+//!
+//! ```
+//! use harbour_crypto::{DataKey, MasterKey, WrappedKey};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let key_path = dir.path().join("harbour.key");
+//! let (master, _created) = MasterKey::load_or_create(&key_path)?;
+//!
+//! // New case: make a data key, store only its wrapping.
+//! let case = b"case:0190b5e2-7c1a-7000-8000-000000000001";
+//! let data_key = DataKey::generate();
+//! let stored: Vec<u8> = master.wrap(&data_key, case).to_bytes();
+//! let name = data_key.seal(b"Jane Doe", b"person.name:0190b5e2-7c1a-7000-8000-000000000001");
+//!
+//! // Later: unwrap and open, with the same contexts.
+//! let data_key = master.unwrap_key(&WrappedKey::from_bytes(&stored)?, case)?;
+//! let plain = data_key.open(&name, b"person.name:0190b5e2-7c1a-7000-8000-000000000001")?;
+//! assert_eq!(plain, b"Jane Doe");
+//!
+//! // Search by name without storing it: a keyed, normalised hash.
+//! let index = master.index_key();
+//! assert_eq!(index.hash("person.name", "Jane Doe"), index.hash("person.name", " JANE  doe"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Errors
 //!
 //! Decryption and unwrapping failures are deliberately opaque
@@ -98,3 +124,30 @@ const _: () = {
     assert_clone::<DataKey>();
     assert_clone::<WrappedKey>();
 };
+
+#[cfg(test)]
+mod internal_tests {
+    use super::*;
+
+    #[test]
+    fn data_key_debug_does_not_show_bytes() {
+        let key = DataKey::generate();
+        let dbg = format!("{key:?} {key:#?}");
+        assert_eq!(dbg, "DataKey(<redacted>) DataKey(<redacted>)");
+        assert!(!dbg.contains(&hex::encode(key.bytes())[..8]));
+    }
+
+    #[test]
+    fn wrap_key_is_separate_from_everything_callers_can_derive() {
+        let master = MasterKey::generate();
+        let wrap_key = *master_key::test_wrap_key(&master);
+        for info in ["harbour key wrap v1", "", INDEX_KEY_INFO, TOKEN_KEY_INFO] {
+            assert_ne!(
+                master.derive(info),
+                wrap_key,
+                "derive({info:?}) hit the wrap key"
+            );
+        }
+        assert_ne!(*master_key::test_raw_key(&master), wrap_key);
+    }
+}

@@ -203,7 +203,10 @@ impl MasterKey {
     /// `context`.
     ///
     /// Returns [`CryptoError::Unwrap`] if the wrapped key names another
-    /// master key, the context differs, or any byte was modified.
+    /// master key, the context differs, or any byte was modified. To tell an
+    /// operator which, compare [`WrappedKey::master_key_id`] with
+    /// [`MasterKey::id`] first: a mismatch means the wrong (or an old) key
+    /// file, which [`rewrap`] fixes when the old key is available.
     pub fn unwrap_key(&self, wrapped: &WrappedKey, context: &[u8]) -> Result<DataKey, CryptoError> {
         let bytes = &wrapped.0;
         // Cheap early answer for the common operational mistake (wrong key
@@ -423,4 +426,14 @@ fn sync_parent_dir(path: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_parent_dir(_path: &Path) -> io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+pub(crate) fn test_wrap_key(key: &MasterKey) -> &[u8; KEY_LEN] {
+    &key.wrap_key
+}
+
+#[cfg(test)]
+pub(crate) fn test_raw_key(key: &MasterKey) -> &[u8; KEY_LEN] {
+    &key.key
 }
