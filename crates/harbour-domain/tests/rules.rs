@@ -197,7 +197,7 @@ proptest! {
         let (lo, hi) = birth.age_bounds(today);
         prop_assert!(lo <= hi);
         let got = minority_at(&birth, assessed, today);
-        let expected = if lo >= 18 { Minority::Adult } else if assessed == Some(false) { Minority::Adult }
+        let expected = if lo >= 18 || assessed == Some(false) { Minority::Adult }
             else if assessed == Some(true) || hi < 18 { Minority::Child } else { Minority::PresumedChild };
         prop_assert_eq!(got, expected);
         if assessed.is_none() && lo < 18 {
