@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    harbour_pdq::cli::run_cli(std::env::args_os())
+}
