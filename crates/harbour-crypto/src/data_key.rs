@@ -18,7 +18,7 @@ pub const SEALED_OVERHEAD: usize = 1 + NONCE_LEN + TAG_LEN;
 /// not the key, leaving fewer stray copies on the stack; the bytes are wiped
 /// on drop. There is deliberately no way to read the raw key out: it leaves
 /// this crate only wrapped under the master key ([`crate::MasterKey::wrap`]).
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, ZeroizeOnDrop)]
 pub struct DataKey {
     bytes: Box<[u8; KEY_LEN]>,
 }

@@ -12,7 +12,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// and phone numbers have so little entropy that an unkeyed hash could be
 /// reversed by enumerating candidates. Without the key, a stolen database
 /// dump gives an attacker nothing to enumerate against.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, ZeroizeOnDrop)]
 pub struct IndexKey {
     bytes: Box<[u8; 32]>,
 }

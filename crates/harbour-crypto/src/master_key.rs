@@ -55,7 +55,7 @@ const MAX_KEY_FILE_LEN: usize = 128;
 ///
 /// Key bytes live on the heap and are wiped on drop. `Debug` shows only the id.
 /// Deliberately not `Clone`: share it with `Arc<MasterKey>`.
-#[derive(Zeroize, ZeroizeOnDrop)]
+#[derive(ZeroizeOnDrop)]
 pub struct MasterKey {
     key: Box<[u8; KEY_LEN]>,
     /// Derived once at construction so wrapping does not run HKDF each time.
@@ -155,16 +155,18 @@ impl MasterKey {
     /// losing every case, so an unreadable existing file is an error for the
     /// operator to resolve, never a reason to generate a replacement.
     ///
-    /// If two processes race to create the file, the loser may read it
-    /// before the winner has finished writing and get a [`CryptoError::KeyFile`];
-    /// retrying succeeds.
+    /// If several processes start at once against a missing file, exactly
+    /// one creates it and the rest load it. (On filesystems without hard
+    /// links a loser may find the file mid-write; a file shorter than a
+    /// complete key is therefore re-read for about a second before being
+    /// reported as broken.)
     pub fn load_or_create(path: &Path) -> Result<(MasterKey, bool), CryptoError> {
         let key = MasterKey::generate();
         match create_key_file(path, &key) {
             Ok(()) => Ok((key, true)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 drop(key);
-                Ok((MasterKey::load(path)?, false))
+                Ok((load_settled(path)?, false))
             }
             Err(e) => Err(CryptoError::io(path, e)),
         }
@@ -172,12 +174,13 @@ impl MasterKey {
 
     /// Generate a new key and write it to `path`, which must not exist.
     ///
-    /// The file is created with mode 0600 (on unix), written, and fsynced
-    /// together with its directory before returning, so a key that has been
-    /// handed out (and may have wrapped data keys) survives a crash. If
-    /// writing fails the partial file is removed; if the process dies
-    /// mid-write, the leftover file fails to load with a clear error rather
-    /// than being silently replaced.
+    /// The file is created with mode 0600 (on unix; set at creation, never
+    /// chmod-ed later) and fsynced together with its directory before
+    /// returning, so a key that has been handed out (and may have wrapped
+    /// data keys) survives a crash. The complete file appears atomically
+    /// (written to a temporary name beside it, then hard-linked), so no
+    /// process ever reads a half-written key; a crash mid-way can at worst
+    /// leave a `.<name>.tmp-<hex>` file (also 0600) to delete.
     pub fn write_new(path: &Path) -> Result<MasterKey, CryptoError> {
         let key = MasterKey::generate();
         create_key_file(path, &key).map_err(|e| CryptoError::io(path, e))?;
@@ -309,6 +312,31 @@ impl std::fmt::Debug for WrappedKey {
     }
 }
 
+/// Load a key file that another process may have just created: while the
+/// file is shorter than a complete key it may still be mid-write, so wait
+/// and retry a few times. Any other failure is reported at once.
+fn load_settled(path: &Path) -> Result<MasterKey, CryptoError> {
+    const ATTEMPTS: u32 = 20;
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
+    let complete_len = (KEY_FILE_PREFIX.len() + 2 * KEY_LEN) as u64;
+    let mut attempt = 1;
+    loop {
+        match MasterKey::load(path) {
+            Err(CryptoError::KeyFile(msg)) if attempt < ATTEMPTS => {
+                let still_writing = std::fs::metadata(path)
+                    .map(|m| m.len() < complete_len)
+                    .unwrap_or(false);
+                if !still_writing {
+                    return Err(CryptoError::KeyFile(msg));
+                }
+                attempt += 1;
+                std::thread::sleep(PAUSE);
+            }
+            other => return other,
+        }
+    }
+}
+
 /// AEAD associated data for wrapping: the fixed-length header (version and
 /// master key id), then the caller's context. Authenticating the header
 /// means the recorded key id cannot be edited to mislead rotation tooling.
@@ -376,9 +404,65 @@ fn parse_key_file(contents: &[u8], path: &Path) -> Result<MasterKey, CryptoError
     Ok(MasterKey::from_bytes(*bytes))
 }
 
-/// Create `path` exclusively (mode 0600 on unix) and write `key` to it,
-/// durably. Returns the raw I/O error so callers can tell `AlreadyExists`.
+/// Create `path` exclusively (mode 0600 on unix) holding `key`, durably.
+/// Returns the raw I/O error so callers can tell `AlreadyExists`.
+///
+/// The key is first written and fsynced to a private temporary file in the
+/// same directory, then hard-linked to `path`. `link` fails if `path`
+/// exists, and makes the complete file appear in one step, so another
+/// process never reads a half-written key. Where the filesystem has no hard
+/// links, fall back to writing `path` directly with `create_new`.
 fn create_key_file(path: &Path, key: &MasterKey) -> io::Result<()> {
+    let mut contents = Zeroizing::new(String::with_capacity(
+        KEY_FILE_PREFIX.len() + 2 * KEY_LEN + 1,
+    ));
+    contents.push_str(KEY_FILE_PREFIX);
+    contents.push_str(&Zeroizing::new(hex::encode(key.key.as_ref())));
+    contents.push('\n');
+
+    // Refuse early, before leaving any temporary file behind. This is only a
+    // shortcut: the link below is what actually guarantees no overwrite.
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "key file already exists",
+        ));
+    }
+
+    let tmp = temp_path_beside(path)?;
+    write_new_file(&tmp, contents.as_bytes())?;
+    let linked = std::fs::hard_link(&tmp, path);
+    // The temporary name is ours (created with create_new); whether or not
+    // the link worked it must go, leaving `path` as the only copy.
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => sync_parent_dir(path),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        // No hard links here (some network or FAT filesystems): write in
+        // place. Still create_new, so still never overwrites.
+        Err(_) => write_new_file(path, contents.as_bytes()),
+    }
+}
+
+/// `<dir>/.<name>.tmp-<random>`: same directory, so `hard_link` stays on
+/// one filesystem.
+fn temp_path_beside(path: &Path) -> io::Result<std::path::PathBuf> {
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "key file path has no file name",
+        )
+    })?;
+    let suffix: [u8; 8] = crate::util::random_array();
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".tmp-{}", hex::encode(suffix)));
+    Ok(path.with_file_name(tmp_name))
+}
+
+/// Create `path` with `create_new` (mode 0600 on unix), write `contents`,
+/// fsync file and directory. On failure the partial file is removed.
+fn write_new_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -389,16 +473,8 @@ fn create_key_file(path: &Path, key: &MasterKey) -> io::Result<()> {
         opts.mode(0o600);
     }
     let mut file = opts.open(path)?;
-
-    let mut contents = Zeroizing::new(String::with_capacity(
-        KEY_FILE_PREFIX.len() + 2 * KEY_LEN + 1,
-    ));
-    contents.push_str(KEY_FILE_PREFIX);
-    contents.push_str(&Zeroizing::new(hex::encode(key.key.as_ref())));
-    contents.push('\n');
-
     let written = file
-        .write_all(contents.as_bytes())
+        .write_all(contents)
         .and_then(|()| file.sync_all())
         .and_then(|()| sync_parent_dir(path));
     if let Err(e) = written {

@@ -113,6 +113,46 @@ fn load_or_create_creates_once_then_loads() {
 }
 
 #[test]
+fn creation_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("harbour.key");
+    MasterKey::load_or_create(&path).unwrap();
+    MasterKey::load_or_create(&path).unwrap();
+    assert!(MasterKey::write_new(&path).is_err());
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("harbour.key")]);
+}
+
+#[test]
+fn concurrent_load_or_create_agrees_on_one_key() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = std::sync::Arc::new(dir.path().join("harbour.key"));
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let path = path.clone();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let (key, created) = MasterKey::load_or_create(&path).unwrap();
+                    (key.id().to_owned(), created)
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert_eq!(results.iter().filter(|(_, created)| *created).count(), 1);
+        assert!(
+            results.iter().all(|(id, _)| *id == results[0].0),
+            "{results:?}"
+        );
+    }
+}
+
+#[test]
 fn load_or_create_never_overwrites_a_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("harbour.key");
