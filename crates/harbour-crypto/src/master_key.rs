@@ -111,8 +111,9 @@ impl MasterKey {
     /// On unix the file is refused if any group/other permission bit is set
     /// (`mode & 0o077 != 0`): a master key readable by other users is a key
     /// that may already be compromised, and the operator needs to know. The
-    /// mode is checked on the opened file itself, not on the path, so it
-    /// cannot change between the check and the read.
+    /// mode is checked on the opened file handle, not the path, so the file
+    /// whose permissions were checked is the file that is read (no swapping
+    /// the path in between).
     ///
     /// Errors never include key material.
     pub fn load(path: &Path) -> Result<MasterKey, CryptoError> {
