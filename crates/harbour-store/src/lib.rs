@@ -1,1 +1,93 @@
-//! harbour-store
+//! Storage for Harbour: the [`Store`] trait every backend implements, the rows it stores, the
+//! tamper-evident journal chain, and (in [`story`]) the one test story every backend must pass.
+//!
+//! Architecture invariant: a store never sees personal data in clear. Event payloads and
+//! case keys arrive sealed; the projection holds only non-identifying columns (status, minority,
+//! dates, organisation ids) so that lists and "overdue" are plain queries.
+
+pub mod chain;
+pub mod story;
+mod types;
+
+pub use chain::{chain_hash, verify_chain, ChainBreak, GENESIS};
+pub use types::*;
+
+use async_trait::async_trait;
+use harbour_domain::{CaseId, OrgId, UserId};
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone else appended to the case since it was loaded; reload and retry.
+    #[error("the case changed while this change was being made; reload and try again")]
+    Conflict,
+    /// A unique value (an e-mail address, an id) is already taken.
+    #[error("{0} already exists")]
+    Duplicate(String),
+    #[error("{0} does not exist")]
+    Missing(String),
+    /// Stored data is not what Harbour wrote (bad enum text, bad length...).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Backend(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The storage contract. Every method that changes a case does so in one transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is (`sqlite` or `postgres`), for logs and benchmarks.
+    fn backend(&self) -> &'static str;
+
+    /// Apply any migrations not yet applied. Idempotent.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    // ----- organisations and users -----
+    async fn insert_org(&self, org: &Organisation) -> StoreResult<()>;
+    async fn get_org(&self, id: OrgId) -> StoreResult<Option<Organisation>>;
+    async fn list_orgs(&self) -> StoreResult<Vec<Organisation>>;
+    async fn insert_user(&self, user: &User) -> StoreResult<()>;
+    async fn get_user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// Look a user up by e-mail (already lowercased by the caller).
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    async fn set_user_locale(&self, id: UserId, locale: &str) -> StoreResult<()>;
+
+    // ----- sessions and API tokens (stored hashed, shared by every app server) -----
+    async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    /// The live session for a token hash at `now`, touching its last-seen time.
+    async fn session(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<SessionRecord>>;
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+
+    // ----- cases -----
+    /// Create a case with its wrapped key, first events, projection, parties and the access record.
+    async fn create_case(&self, case: &NewCase) -> StoreResult<()>;
+    /// Append events to a case whose last event is `expected_seq`, replace its projection, add
+    /// parties and write the access record, all in one transaction. [`StoreError::Conflict`] if
+    /// the journal moved on.
+    async fn append(&self, change: &CaseChange) -> StoreResult<()>;
+    /// The wrapped key, projection, parties and full journal of a case.
+    async fn load_case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>>;
+    /// Projection and parties only: enough to decide visibility without reading the journal.
+    async fn case_header(&self, id: CaseId) -> StoreResult<Option<CaseHeader>>;
+    /// Cases visible to the viewer, newest referral first, keyset-paged.
+    async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<Vec<CaseHeader>>;
+    /// Every case id, in creation order, a page at a time (for `audit verify`).
+    async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
+
+    // ----- access log -----
+    async fn record_access(&self, record: &AccessRecord) -> StoreResult<()>;
+    async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>>;
+
+    // ----- anonymous notifications (no identifying data, never linked to a person) -----
+    async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()>;
+    async fn count_anonymous_notifications(&self) -> StoreResult<u64>;
+
+    // ----- baseline for benchmarks: the cheapest insert and select this database can do -----
+    async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64>;
+    async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>>;
+}

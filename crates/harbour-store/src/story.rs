@@ -1,0 +1,306 @@
+//! The storage story every backend must pass. Backends call [`run`] from their own tests with a
+//! fresh, migrated store; it exercises the whole contract of [`Store`] and panics on the first
+//! broken promise. (Compiled only with the `story` feature, for tests.)
+#![cfg(feature = "story")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::*;
+use harbour_domain::{Minority, OrgKind, Role, Status};
+use time::macros::datetime;
+use time::Duration;
+use uuid::Uuid;
+
+fn org(kind: OrgKind, name: &str) -> Organisation {
+    Organisation { id: OrgId(Uuid::new_v4()), name: name.into(), kind, created_at: datetime!(2026-01-01 0:00 UTC) }
+}
+
+fn user(org: &Organisation, role: Role, email: &str) -> User {
+    User {
+        id: UserId(Uuid::new_v4()),
+        email: email.into(),
+        org_id: org.id,
+        role,
+        password_hash: "$argon2id$fake".into(),
+        locale: "en".into(),
+        active: true,
+        created_at: datetime!(2026-01-01 0:00 UTC),
+    }
+}
+
+fn event(case: CaseId, seq: u64, prev: [u8; 32], at: OffsetDateTime, actor: &User, kind: &str, payload: &[u8]) -> StoredEvent {
+    let mut e = StoredEvent {
+        case_id: case,
+        seq,
+        at,
+        actor: actor.id,
+        actor_org: actor.org_id,
+        kind: kind.into(),
+        payload: payload.to_vec(),
+        prev_hash: prev,
+        hash: [0; 32],
+    };
+    e.hash = chain_hash(&prev, &e);
+    e
+}
+
+fn projection(id: CaseId, referred_at: OffsetDateTime, referrer: &Organisation, minority: Minority) -> CaseProjection {
+    CaseProjection {
+        id,
+        phase: Status::AwaitingReasonableGrounds,
+        minority,
+        referred_at,
+        referring_org: referrer.id,
+        owner_org: referrer.id,
+        guardian: None,
+        rg_due: Some(referred_at.date() + Duration::days(7)),
+        awaiting_cg_from: None,
+        guardian_due: (minority != Minority::Adult).then(|| referred_at + Duration::hours(24)),
+        updated_at: referred_at,
+        seq: 1,
+    }
+}
+
+fn access(u: &User, case: CaseId, action: &str, at: OffsetDateTime) -> AccessRecord {
+    AccessRecord { at, user_id: u.id, org_id: u.org_id, case_id: Some(case), action: action.into(), purpose: None }
+}
+
+fn viewer(u: &User, o: &Organisation) -> Viewer {
+    Viewer { user_id: u.id, org_id: o.id, org_kind: o.kind }
+}
+
+fn filter(v: Viewer, now: OffsetDateTime) -> CaseFilter {
+    CaseFilter { viewer: v, status: None, overdue: false, minority: None, now, limit: 50, after: None }
+}
+
+/// Run the whole story against a fresh, migrated store.
+pub async fn run(store: &dyn Store) {
+    // Migrations are idempotent.
+    store.migrate().await.expect("second migrate is a no-op");
+
+    // Organisations and users.
+    let police = org(OrgKind::Police, "Fake City Police");
+    let ngo = org(OrgKind::Ngo, "Example Shelter NGO");
+    let authority = org(OrgKind::CompetentAuthority, "Fictional Competent Authority");
+    let childprot = org(OrgKind::ChildProtection, "Imaginary Child Protection");
+    for o in [&police, &ngo, &authority, &childprot] {
+        store.insert_org(o).await.unwrap();
+    }
+    assert_eq!(store.get_org(police.id).await.unwrap().unwrap(), police);
+    assert_eq!(store.list_orgs().await.unwrap().len(), 4);
+    assert!(store.get_org(OrgId(Uuid::new_v4())).await.unwrap().is_none());
+
+    let officer = user(&police, Role::FirstResponder, "officer@police.example");
+    let worker = user(&ngo, Role::CaseWorker, "worker@ngo.example");
+    let decider = user(&authority, Role::DecisionMaker, "decider@ca.example");
+    let cpo = user(&childprot, Role::ChildProtectionOfficer, "cpo@cp.example");
+    for u in [&officer, &worker, &decider, &cpo] {
+        store.insert_user(u).await.unwrap();
+    }
+    let dup = User { id: UserId(Uuid::new_v4()), ..officer.clone() };
+    assert!(matches!(store.insert_user(&dup).await, Err(StoreError::Duplicate(_))), "e-mail addresses are unique");
+    assert_eq!(store.user_by_email("officer@police.example").await.unwrap().unwrap(), officer);
+    assert!(store.user_by_email("nobody@example").await.unwrap().is_none());
+    store.set_user_locale(officer.id, "uk").await.unwrap();
+    assert_eq!(store.get_user(officer.id).await.unwrap().unwrap().locale, "uk");
+    assert_eq!(store.list_users().await.unwrap().len(), 4);
+
+    // Sessions: found while live, gone when expired or deleted.
+    let t0 = datetime!(2026-11-23 10:00 UTC);
+    let s = SessionRecord {
+        token_hash: vec![7; 32],
+        user_id: officer.id,
+        kind: "api".into(),
+        created_at: t0,
+        expires_at: t0 + Duration::hours(8),
+        last_seen_at: t0,
+    };
+    store.insert_session(&s).await.unwrap();
+    assert_eq!(store.session(&[7; 32], t0 + Duration::hours(1)).await.unwrap().unwrap().user_id, officer.id);
+    assert!(store.session(&[7; 32], t0 + Duration::hours(9)).await.unwrap().is_none(), "expired session");
+    assert!(store.session(&[8; 32], t0).await.unwrap().is_none());
+    store.delete_session(&[7; 32]).await.unwrap();
+    assert!(store.session(&[7; 32], t0 + Duration::hours(1)).await.unwrap().is_none(), "deleted session");
+
+    // An adult case referred by the police.
+    let adult = CaseId(Uuid::new_v4());
+    let e1 = event(adult, 1, GENESIS, t0, &officer, "referral_received", b"sealed-1");
+    store
+        .create_case(&NewCase {
+            projection: projection(adult, t0, &police, Minority::Adult),
+            wrapped_key: vec![1, 2, 3],
+            parties: vec![
+                CaseParty { org_id: police.id, relation: PartyRelation::Referrer },
+                CaseParty { org_id: police.id, relation: PartyRelation::Owner },
+            ],
+            events: vec![e1.clone()],
+            access: access(&officer, adult, "refer", t0),
+        })
+        .await
+        .unwrap();
+
+    // A presumed child referred by the NGO, a minute later.
+    let child = CaseId(Uuid::new_v4());
+    let t1 = t0 + Duration::minutes(1);
+    let c1 = event(child, 1, GENESIS, t1, &worker, "referral_received", b"sealed-c1");
+    store
+        .create_case(&NewCase {
+            projection: projection(child, t1, &ngo, Minority::PresumedChild),
+            wrapped_key: vec![4, 5, 6],
+            parties: vec![CaseParty { org_id: ngo.id, relation: PartyRelation::Referrer }],
+            events: vec![c1.clone()],
+            access: access(&worker, child, "refer", t1),
+        })
+        .await
+        .unwrap();
+
+    // Load round-trips exactly.
+    let rec = store.load_case(adult).await.unwrap().unwrap();
+    assert_eq!(rec.wrapped_key, vec![1, 2, 3]);
+    assert_eq!(rec.events, vec![e1.clone()]);
+    assert_eq!(rec.header.projection, projection(adult, t0, &police, Minority::Adult));
+    assert_eq!(rec.header.parties.len(), 2);
+    assert!(store.load_case(CaseId(Uuid::new_v4())).await.unwrap().is_none());
+    assert!(store.case_header(adult).await.unwrap().is_some());
+
+    // Append a decision; a stale writer conflicts and changes nothing.
+    let t2 = t0 + Duration::days(2);
+    let e2 = event(adult, 2, e1.hash, t2, &decider, "reasonable_grounds_decided", b"sealed-2");
+    let mut p2 = projection(adult, t0, &police, Minority::Adult);
+    p2.phase = Status::RecoveryPeriod;
+    p2.rg_due = None;
+    p2.awaiting_cg_from = Some(t2.date() + Duration::days(30));
+    p2.seq = 2;
+    p2.updated_at = t2;
+    store
+        .append(&CaseChange {
+            projection: p2.clone(),
+            expected_seq: 1,
+            events: vec![e2.clone()],
+            new_parties: vec![CaseParty { org_id: ngo.id, relation: PartyRelation::Owner }],
+            access: access(&decider, adult, "decide", t2),
+        })
+        .await
+        .unwrap();
+    let stale = event(adult, 2, e1.hash, t2, &officer, "case_closed", b"sealed-x");
+    let r = store
+        .append(&CaseChange {
+            projection: projection(adult, t0, &police, Minority::Adult),
+            expected_seq: 1,
+            events: vec![stale],
+            new_parties: vec![],
+            access: access(&officer, adult, "close", t2),
+        })
+        .await;
+    assert!(matches!(r, Err(StoreError::Conflict)), "stale append must conflict, got {r:?}");
+    let rec = store.load_case(adult).await.unwrap().unwrap();
+    assert_eq!(rec.events, vec![e1.clone(), e2.clone()]);
+    assert_eq!(rec.header.projection, p2);
+    verify_chain(&rec.events).unwrap();
+
+    // Visibility in lists: each organisation sees only what it is entitled to.
+    let seen = |v: Viewer, f: Option<Box<dyn Fn(&mut CaseFilter) + Send>>| {
+        let mut cf = filter(v, t2);
+        if let Some(f) = f {
+            f(&mut cf);
+        }
+        async move { store.list_cases(&cf).await.unwrap().into_iter().map(|h| h.projection.id).collect::<Vec<_>>() }
+    };
+    assert_eq!(seen(viewer(&officer, &police), None).await, vec![adult], "police referred the adult only");
+    assert_eq!(seen(viewer(&worker, &ngo), None).await, vec![child, adult], "NGO referred the child and now owns the adult");
+    assert_eq!(seen(viewer(&decider, &authority), None).await, vec![child, adult], "the competent authority sees every case");
+    assert_eq!(seen(viewer(&cpo, &childprot), None).await, vec![child], "child protection sees children only");
+    let stranger_org = org(OrgKind::Police, "Other Fake Police");
+    store.insert_org(&stranger_org).await.unwrap();
+    let stranger = user(&stranger_org, Role::FirstResponder, "other@police.example");
+    store.insert_user(&stranger).await.unwrap();
+    assert!(seen(viewer(&stranger, &stranger_org), None).await.is_empty(), "an unrelated organisation sees nothing");
+
+    // Filters: status (effective on the day), minority, overdue.
+    let v = viewer(&decider, &authority);
+    let only = |status: Option<Status>, minority: Option<Minority>, overdue: bool, now: OffsetDateTime| {
+        let mut cf = filter(v, now);
+        cf.status = status;
+        cf.minority = minority;
+        cf.overdue = overdue;
+        async move { store.list_cases(&cf).await.unwrap().into_iter().map(|h| h.projection.id).collect::<Vec<_>>() }
+    };
+    assert_eq!(only(Some(Status::RecoveryPeriod), None, false, t2).await, vec![adult]);
+    assert_eq!(only(Some(Status::AwaitingReasonableGrounds), None, false, t2).await, vec![child]);
+    let after_rp = t2 + Duration::days(31);
+    assert_eq!(only(Some(Status::AwaitingConclusiveGrounds), None, false, after_rp).await, vec![adult], "recovery period over");
+    assert!(only(Some(Status::RecoveryPeriod), None, false, after_rp).await.is_empty());
+    assert_eq!(only(None, Some(Minority::PresumedChild), false, t2).await, vec![child]);
+    assert_eq!(only(None, None, true, t1).await, Vec::<CaseId>::new(), "nothing overdue a minute in");
+    assert_eq!(only(None, None, true, t1 + Duration::hours(25)).await, vec![child], "guardian overdue after 24 hours");
+    assert_eq!(only(None, None, true, t2 + Duration::days(32)).await, vec![child, adult], "conclusive decision overdue too");
+
+    // Keyset paging returns every case exactly once.
+    let mut cf = filter(v, t2);
+    cf.limit = 1;
+    let page1 = store.list_cases(&cf).await.unwrap();
+    assert_eq!(page1.len(), 1);
+    let last = &page1[0].projection;
+    cf.after = Some((last.referred_at, last.id));
+    let page2 = store.list_cases(&cf).await.unwrap();
+    assert_eq!(page2.len(), 1);
+    assert_ne!(page2[0].projection.id, last.id);
+    cf.after = Some((page2[0].projection.referred_at, page2[0].projection.id));
+    assert!(store.list_cases(&cf).await.unwrap().is_empty());
+
+    // Guardian visibility: the appointed guardian user sees the case whatever their organisation.
+    let guardianship = org(OrgKind::GuardianshipAuthority, "Pretend Guardianship Office");
+    store.insert_org(&guardianship).await.unwrap();
+    let guardian = user(&guardianship, Role::Guardian, "guardian@gu.example");
+    store.insert_user(&guardian).await.unwrap();
+    assert!(seen(viewer(&guardian, &guardianship), None).await.is_empty());
+    let rec = store.load_case(child).await.unwrap().unwrap();
+    let mut pc = rec.header.projection.clone();
+    pc.guardian = Some(guardian.id);
+    pc.guardian_due = None;
+    pc.seq = 2;
+    let c2 = event(child, 2, c1.hash, t2, &cpo, "guardian_appointed", b"sealed-c2");
+    store
+        .append(&CaseChange {
+            projection: pc,
+            expected_seq: 1,
+            events: vec![c2],
+            new_parties: vec![],
+            access: access(&cpo, child, "guardian", t2),
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen(viewer(&guardian, &guardianship), None).await, vec![child]);
+
+    // Access log: every write above was recorded, in order.
+    store.record_access(&access(&decider, adult, "read", t2 + Duration::minutes(5))).await.unwrap();
+    let log = store.access_log(adult).await.unwrap();
+    let actions: Vec<_> = log.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, vec!["refer", "decide", "read"], "the failed stale append left no access record");
+
+    // Case ids page for audit.
+    let ids = store.case_ids(None, 10).await.unwrap();
+    assert_eq!(ids.len(), 2);
+    let rest = store.case_ids(Some(ids[0]), 10).await.unwrap();
+    assert_eq!(rest, vec![ids[1]]);
+
+    // Anonymous notifications are counted.
+    let n0 = store.count_anonymous_notifications().await.unwrap();
+    store
+        .insert_anonymous_notification(&AnonymousNotification {
+            id: Uuid::new_v4(),
+            at: t0,
+            org_id: police.id,
+            sex: "female".into(),
+            age_group: "adult".into(),
+            nationality: Some("UA".into()),
+            exploitation_forms: vec!["forced_labour".into()],
+            region: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.count_anonymous_notifications().await.unwrap(), n0 + 1);
+
+    // The benchmark baseline works.
+    let id = store.probe_insert(b"probe").await.unwrap();
+    assert_eq!(store.probe_select(id).await.unwrap().as_deref(), Some(&b"probe"[..]));
+}

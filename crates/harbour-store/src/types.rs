@@ -1,0 +1,207 @@
+//! Rows the store keeps. Everything personal is inside `payload` or `wrapped_key`, sealed.
+
+use harbour_domain::{CaseId, Minority, OrgId, OrgKind, Role, Status, UserId};
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub name: String,
+    pub kind: OrgKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    /// Lowercased.
+    pub email: String,
+    pub org_id: OrgId,
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    pub locale: String,
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the token; the token itself is never stored.
+    pub token_hash: Vec<u8>,
+    pub user_id: UserId,
+    /// `api` or `web`.
+    pub kind: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+/// One stored journal event. `payload` is the sealed JSON of the domain event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub case_id: CaseId,
+    pub seq: u64,
+    pub at: OffsetDateTime,
+    pub actor: UserId,
+    pub actor_org: OrgId,
+    pub kind: String,
+    pub payload: Vec<u8>,
+    pub prev_hash: [u8; 32],
+    pub hash: [u8; 32],
+}
+
+/// The queryable, non-identifying columns of a case, rewritten on every change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseProjection {
+    pub id: CaseId,
+    /// The status as events left it (time moves recovery_period on; see `awaiting_cg_from`).
+    pub phase: Status,
+    pub minority: Minority,
+    pub referred_at: OffsetDateTime,
+    pub referring_org: OrgId,
+    pub owner_org: OrgId,
+    pub guardian: Option<UserId>,
+    /// Reasonable-grounds decision due, while one is awaited.
+    pub rg_due: Option<Date>,
+    /// The day a case in its recovery period starts awaiting its conclusive decision.
+    pub awaiting_cg_from: Option<Date>,
+    /// When a missing guardian becomes overdue (child or presumed child without guardian).
+    pub guardian_due: Option<OffsetDateTime>,
+    pub updated_at: OffsetDateTime,
+    pub seq: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartyRelation {
+    Referrer,
+    Owner,
+}
+
+impl PartyRelation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PartyRelation::Referrer => "referrer",
+            PartyRelation::Owner => "owner",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PartyRelation> {
+        match s {
+            "referrer" => Some(PartyRelation::Referrer),
+            "owner" => Some(PartyRelation::Owner),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseParty {
+    pub org_id: OrgId,
+    pub relation: PartyRelation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseHeader {
+    pub projection: CaseProjection,
+    pub parties: Vec<CaseParty>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub header: CaseHeader,
+    pub wrapped_key: Vec<u8>,
+    pub events: Vec<StoredEvent>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub projection: CaseProjection,
+    pub wrapped_key: Vec<u8>,
+    pub parties: Vec<CaseParty>,
+    pub events: Vec<StoredEvent>,
+    pub access: AccessRecord,
+}
+
+#[derive(Clone, Debug)]
+pub struct CaseChange {
+    pub projection: CaseProjection,
+    /// The seq of the last event the change was decided on.
+    pub expected_seq: u64,
+    pub events: Vec<StoredEvent>,
+    pub new_parties: Vec<CaseParty>,
+    pub access: AccessRecord,
+}
+
+/// Who is asking, for visibility in list queries. The rule (mirrored by the service for single
+/// reads): a party organisation, any competent authority, any child-protection organisation for a
+/// child or presumed child, or the appointed guardian.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub org_kind: OrgKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct CaseFilter {
+    pub viewer: Viewer,
+    /// Effective status on `now`'s date.
+    pub status: Option<Status>,
+    pub overdue: bool,
+    pub minority: Option<Minority>,
+    pub now: OffsetDateTime,
+    pub limit: u32,
+    /// Keyset: continue after this (referred_at, id).
+    pub after: Option<(OffsetDateTime, CaseId)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccessRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub case_id: Option<CaseId>,
+    /// What was done: `read`, `list`, `refer`, `decide`, `events`, `guardian`...
+    pub action: String,
+    pub purpose: Option<String>,
+}
+
+/// Counted, never linked to a person: only coarse, non-identifying fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AnonymousNotification {
+    pub id: uuid::Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub org_id: OrgId,
+    pub sex: String,
+    pub age_group: String,
+    pub nationality: Option<String>,
+    pub exploitation_forms: Vec<String>,
+    pub region: Option<String>,
+}
+
+/// Microseconds since the epoch: how both backends store instants, so comparisons are integers.
+pub fn to_micros(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1000) as i64
+}
+
+pub fn from_micros(us: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Days are stored as `YYYY-MM-DD` text, which sorts as dates do.
+pub fn day_text(d: Date) -> String {
+    harbour_domain::person::format_date(d)
+}
+
+pub fn parse_day(s: &str) -> Result<Date, crate::StoreError> {
+    harbour_domain::person::parse_date(s).map_err(crate::StoreError::Corrupt)
+}
+
+/// Parse enum text read back from the database.
+pub fn parse_stored<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, crate::StoreError> {
+    s.parse().map_err(crate::StoreError::Corrupt)
+}
