@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    harbour_match::cli::run_cli(std::env::args_os())
+}
