@@ -1,1 +1,680 @@
-//! harbour-store-sqlite
+//! SQLite backend: the default, embedded store (one file, WAL mode). Implements
+//! [`harbour_store::Store`] with plain SQL; migrations live in `migrations/` and are embedded.
+
+use async_trait::async_trait;
+use harbour_domain::{CaseId, Minority, OrgId, Status, UserId};
+use harbour_store::*;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Duplicate(db.message().to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+fn uuid_col(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
+    let s: String = row.try_get(col).map_err(backend)?;
+    Uuid::parse_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+fn opt_uuid_col(row: &SqliteRow, col: &str) -> StoreResult<Option<Uuid>> {
+    let s: Option<String> = row.try_get(col).map_err(backend)?;
+    s.map(|s| Uuid::parse_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}"))))
+        .transpose()
+}
+
+fn hash_col(row: &SqliteRow, col: &str) -> StoreResult<[u8; 32]> {
+    let v: Vec<u8> = row.try_get(col).map_err(backend)?;
+    v.try_into()
+        .map_err(|_| StoreError::Corrupt(format!("{col} is not 32 bytes")))
+}
+
+impl SqliteStore {
+    /// Open (creating if missing) the database at a `sqlite://PATH` URL. Migrations are not run
+    /// here; call [`Store::migrate`].
+    pub async fn connect(url: &str) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        Ok(SqliteStore { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// An online, consistent copy of the database into `path` (SQLite's VACUUM INTO).
+    pub async fn backup_to(&self, path: &str) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(path)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn org_from_row(row: &SqliteRow) -> StoreResult<Organisation> {
+        Ok(Organisation {
+            id: OrgId(uuid_col(row, "id")?),
+            name: row.try_get("name").map_err(backend)?,
+            kind: parse_stored(row.try_get::<&str, _>("kind").map_err(backend)?)?,
+            created_at: from_micros(row.try_get("created_at").map_err(backend)?),
+        })
+    }
+
+    fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+        Ok(User {
+            id: UserId(uuid_col(row, "id")?),
+            email: row.try_get("email").map_err(backend)?,
+            org_id: OrgId(uuid_col(row, "org_id")?),
+            role: parse_stored(row.try_get::<&str, _>("role").map_err(backend)?)?,
+            password_hash: row.try_get("password_hash").map_err(backend)?,
+            locale: row.try_get("locale").map_err(backend)?,
+            active: row.try_get::<i64, _>("active").map_err(backend)? != 0,
+            created_at: from_micros(row.try_get("created_at").map_err(backend)?),
+        })
+    }
+
+    fn projection_from_row(row: &SqliteRow) -> StoreResult<CaseProjection> {
+        let day = |col: &str| -> StoreResult<Option<time::Date>> {
+            let s: Option<String> = row.try_get(col).map_err(backend)?;
+            s.as_deref().map(parse_day).transpose()
+        };
+        Ok(CaseProjection {
+            id: CaseId(uuid_col(row, "id")?),
+            phase: parse_stored::<Status>(row.try_get::<&str, _>("phase").map_err(backend)?)?,
+            minority: parse_stored::<Minority>(
+                row.try_get::<&str, _>("minority").map_err(backend)?,
+            )?,
+            referred_at: from_micros(row.try_get("referred_at").map_err(backend)?),
+            referring_org: OrgId(uuid_col(row, "referring_org")?),
+            owner_org: OrgId(uuid_col(row, "owner_org")?),
+            guardian: opt_uuid_col(row, "guardian_user")?.map(UserId),
+            rg_due: day("rg_due")?,
+            awaiting_cg_from: day("awaiting_cg_from")?,
+            guardian_due: row
+                .try_get::<Option<i64>, _>("guardian_due")
+                .map_err(backend)?
+                .map(from_micros),
+            updated_at: from_micros(row.try_get("updated_at").map_err(backend)?),
+            seq: row.try_get::<i64, _>("seq").map_err(backend)? as u64,
+        })
+    }
+
+    fn event_from_row(row: &SqliteRow) -> StoreResult<StoredEvent> {
+        Ok(StoredEvent {
+            case_id: CaseId(uuid_col(row, "case_id")?),
+            seq: row.try_get::<i64, _>("seq").map_err(backend)? as u64,
+            at: from_micros(row.try_get("at").map_err(backend)?),
+            actor: UserId(uuid_col(row, "actor")?),
+            actor_org: OrgId(uuid_col(row, "actor_org")?),
+            kind: row.try_get("kind").map_err(backend)?,
+            payload: row.try_get("payload").map_err(backend)?,
+            prev_hash: hash_col(row, "prev_hash")?,
+            hash: hash_col(row, "hash")?,
+        })
+    }
+
+    async fn parties_of(&self, ids: &[CaseId]) -> StoreResult<Vec<(CaseId, CaseParty)>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT case_id, org_id, relation FROM case_parties WHERE case_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in ids {
+            sep.push_bind(id.to_string());
+        }
+        q.push(") ORDER BY case_id, relation, org_id");
+        let rows = q.build().fetch_all(&self.pool).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let rel: String = r.try_get("relation").map_err(backend)?;
+                Ok((
+                    CaseId(uuid_col(r, "case_id")?),
+                    CaseParty {
+                        org_id: OrgId(uuid_col(r, "org_id")?),
+                        relation: PartyRelation::parse(&rel)
+                            .ok_or_else(|| StoreError::Corrupt(format!("relation {rel}")))?,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+async fn insert_events(tx: &mut sqlx::SqliteConnection, events: &[StoredEvent]) -> StoreResult<()> {
+    for e in events {
+        sqlx::query(
+            "INSERT INTO case_events (case_id, seq, at, actor, actor_org, kind, payload, prev_hash, hash) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(e.case_id.to_string())
+        .bind(e.seq as i64)
+        .bind(to_micros(e.at))
+        .bind(e.actor.to_string())
+        .bind(e.actor_org.to_string())
+        .bind(&e.kind)
+        .bind(&e.payload)
+        .bind(&e.prev_hash[..])
+        .bind(&e.hash[..])
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| match backend(err) {
+            StoreError::Duplicate(_) => StoreError::Conflict,
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+async fn insert_parties(
+    tx: &mut sqlx::SqliteConnection,
+    case: CaseId,
+    parties: &[CaseParty],
+) -> StoreResult<()> {
+    for p in parties {
+        sqlx::query(
+            "INSERT OR IGNORE INTO case_parties (case_id, org_id, relation) VALUES (?, ?, ?)",
+        )
+        .bind(case.to_string())
+        .bind(p.org_id.to_string())
+        .bind(p.relation.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn insert_access(tx: &mut sqlx::SqliteConnection, a: &AccessRecord) -> StoreResult<()> {
+    sqlx::query("INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(to_micros(a.at))
+        .bind(a.user_id.to_string())
+        .bind(a.org_id.to_string())
+        .bind(a.case_id.map(|c| c.to_string()))
+        .bind(&a.action)
+        .bind(&a.purpose)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+const PROJECTION_COLUMNS: &str =
+    "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
+     c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    async fn insert_org(&self, org: &Organisation) -> StoreResult<()> {
+        sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, ?, ?)")
+            .bind(org.id.to_string())
+            .bind(&org.name)
+            .bind(org.kind.as_str())
+            .bind(to_micros(org.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
+        let row = sqlx::query("SELECT * FROM organisations WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(Self::org_from_row).transpose()
+    }
+
+    async fn list_orgs(&self) -> StoreResult<Vec<Organisation>> {
+        let rows = sqlx::query("SELECT * FROM organisations ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(Self::org_from_row).collect()
+    }
+
+    async fn insert_user(&self, u: &User) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO users (id, email, org_id, role, password_hash, locale, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(u.id.to_string())
+        .bind(&u.email)
+        .bind(u.org_id.to_string())
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(&u.locale)
+        .bind(i64::from(u.active))
+        .bind(to_micros(u.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => StoreError::Duplicate(format!("a user with e-mail {}", u.email)),
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn get_user(&self, id: UserId) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(Self::user_from_row).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(Self::user_from_row).transpose()
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY email")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(Self::user_from_row).collect()
+    }
+
+    async fn set_user_locale(&self, id: UserId, locale: &str) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE users SET locale = ? WHERE id = ?")
+            .bind(locale)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Missing(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.user_id.to_string())
+        .bind(&s.kind)
+        .bind(to_micros(s.created_at))
+        .bind(to_micros(s.expires_at))
+        .bind(to_micros(s.last_seen_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND expires_at > ? \
+             RETURNING token_hash, user_id, kind, created_at, expires_at, last_seen_at",
+        )
+        .bind(to_micros(now))
+        .bind(token_hash)
+        .bind(to_micros(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                token_hash: r.try_get("token_hash").map_err(backend)?,
+                user_id: UserId(uuid_col(&r, "user_id")?),
+                kind: r.try_get("kind").map_err(backend)?,
+                created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+                expires_at: from_micros(r.try_get("expires_at").map_err(backend)?),
+                last_seen_at: from_micros(r.try_get("last_seen_at").map_err(backend)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn create_case(&self, case: &NewCase) -> StoreResult<()> {
+        let p = &case.projection;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO cases (id, created_order, phase, minority, referred_at, referring_org, owner_org, guardian_user, \
+             rg_due, awaiting_cg_from, guardian_due, updated_at, seq) \
+             VALUES (?, (SELECT COALESCE(MAX(created_order), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(p.id.to_string())
+        .bind(p.phase.as_str())
+        .bind(p.minority.as_str())
+        .bind(to_micros(p.referred_at))
+        .bind(p.referring_org.to_string())
+        .bind(p.owner_org.to_string())
+        .bind(p.guardian.map(|g| g.to_string()))
+        .bind(p.rg_due.map(day_text))
+        .bind(p.awaiting_cg_from.map(day_text))
+        .bind(p.guardian_due.map(to_micros))
+        .bind(to_micros(p.updated_at))
+        .bind(p.seq as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("INSERT INTO case_keys (case_id, wrapped_key) VALUES (?, ?)")
+            .bind(p.id.to_string())
+            .bind(&case.wrapped_key)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_parties(&mut tx, p.id, &case.parties).await?;
+        insert_events(&mut tx, &case.events).await?;
+        insert_access(&mut tx, &case.access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn append(&self, change: &CaseChange) -> StoreResult<()> {
+        let p = &change.projection;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Writing first takes SQLite's write lock at once (no read-then-upgrade deadlock), and the
+        // seq check makes the whole change conditional on nobody having appended meanwhile.
+        let updated = sqlx::query(
+            "UPDATE cases SET phase = ?, minority = ?, owner_org = ?, guardian_user = ?, rg_due = ?, awaiting_cg_from = ?, \
+             guardian_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
+        )
+        .bind(p.phase.as_str())
+        .bind(p.minority.as_str())
+        .bind(p.owner_org.to_string())
+        .bind(p.guardian.map(|g| g.to_string()))
+        .bind(p.rg_due.map(day_text))
+        .bind(p.awaiting_cg_from.map(day_text))
+        .bind(p.guardian_due.map(to_micros))
+        .bind(to_micros(p.updated_at))
+        .bind(p.seq as i64)
+        .bind(p.id.to_string())
+        .bind(change.expected_seq as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        insert_parties(&mut tx, p.id, &change.new_parties).await?;
+        insert_events(&mut tx, &change.events).await?;
+        insert_access(&mut tx, &change.access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn load_case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {
+        let Some(header) = self.case_header(id).await? else {
+            return Ok(None);
+        };
+        let key: Vec<u8> =
+            sqlx::query_scalar("SELECT wrapped_key FROM case_keys WHERE case_id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?
+                .unwrap_or_default();
+        let rows = sqlx::query("SELECT * FROM case_events WHERE case_id = ? ORDER BY seq")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        let events = rows
+            .iter()
+            .map(Self::event_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(CaseRecord {
+            header,
+            wrapped_key: key,
+            events,
+        }))
+    }
+
+    async fn case_header(&self, id: CaseId) -> StoreResult<Option<CaseHeader>> {
+        let row = sqlx::query(&format!(
+            "SELECT {PROJECTION_COLUMNS} FROM cases c WHERE c.id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let projection = Self::projection_from_row(&row)?;
+        let parties = self
+            .parties_of(&[id])
+            .await?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        Ok(Some(CaseHeader {
+            projection,
+            parties,
+        }))
+    }
+
+    async fn list_cases(&self, f: &CaseFilter) -> StoreResult<Vec<CaseHeader>> {
+        let today = day_text(f.now.date());
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {PROJECTION_COLUMNS} FROM cases c WHERE ("
+        ));
+        q.push("EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.org_id = ")
+            .push_bind(f.viewer.org_id.to_string())
+            .push(")");
+        match f.viewer.org_kind {
+            harbour_domain::OrgKind::CompetentAuthority => {
+                q.push(" OR 1 = 1");
+            }
+            harbour_domain::OrgKind::ChildProtection => {
+                q.push(" OR c.minority <> 'adult'");
+            }
+            _ => {}
+        }
+        q.push(" OR c.guardian_user = ")
+            .push_bind(f.viewer.user_id.to_string())
+            .push(")");
+        match f.status {
+            Some(Status::RecoveryPeriod) => {
+                q.push(" AND c.phase = 'recovery_period' AND c.awaiting_cg_from > ")
+                    .push_bind(today.clone());
+            }
+            Some(Status::AwaitingConclusiveGrounds) => {
+                q.push(" AND (c.phase = 'awaiting_conclusive_grounds' OR (c.phase = 'recovery_period' AND c.awaiting_cg_from <= ")
+                    .push_bind(today.clone())
+                    .push("))");
+            }
+            Some(s) => {
+                q.push(" AND c.phase = ").push_bind(s.as_str());
+            }
+            None => {}
+        }
+        if let Some(m) = f.minority {
+            q.push(" AND c.minority = ").push_bind(m.as_str());
+        }
+        if f.overdue {
+            q.push(" AND ((c.phase = 'awaiting_reasonable_grounds' AND c.rg_due < ")
+                .push_bind(today.clone())
+                .push(") OR (c.guardian_due IS NOT NULL AND c.guardian_due < ")
+                .push_bind(to_micros(f.now))
+                .push(") OR (c.phase IN ('recovery_period', 'awaiting_conclusive_grounds') AND c.awaiting_cg_from < ")
+                .push_bind(today.clone())
+                .push("))");
+        }
+        if let Some((at, id)) = f.after {
+            q.push(" AND (c.referred_at < ")
+                .push_bind(to_micros(at))
+                .push(" OR (c.referred_at = ")
+                .push_bind(to_micros(at))
+                .push(" AND c.id < ")
+                .push_bind(id.to_string())
+                .push("))");
+        }
+        q.push(" ORDER BY c.referred_at DESC, c.id DESC LIMIT ")
+            .push_bind(i64::from(f.limit));
+        let rows = q.build().fetch_all(&self.pool).await.map_err(backend)?;
+        let projections = rows
+            .iter()
+            .map(Self::projection_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let ids: Vec<CaseId> = projections.iter().map(|p| p.id).collect();
+        let parties = self.parties_of(&ids).await?;
+        Ok(projections
+            .into_iter()
+            .map(|projection| {
+                let parties = parties
+                    .iter()
+                    .filter(|(c, _)| *c == projection.id)
+                    .map(|(_, p)| p.clone())
+                    .collect();
+                CaseHeader {
+                    projection,
+                    parties,
+                }
+            })
+            .collect())
+    }
+
+    async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {
+        let rows: Vec<String> = match after {
+            None => sqlx::query_scalar("SELECT id FROM cases ORDER BY created_order LIMIT ?")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?,
+            Some(a) => sqlx::query_scalar(
+                "SELECT id FROM cases WHERE created_order > (SELECT created_order FROM cases WHERE id = ?) \
+                 ORDER BY created_order LIMIT ?",
+            )
+            .bind(a.to_string())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?,
+        };
+        rows.iter()
+            .map(|s| {
+                Uuid::parse_str(s)
+                    .map(CaseId)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_access(&mut conn, record).await
+    }
+
+    async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>> {
+        let rows = sqlx::query("SELECT * FROM access_log WHERE case_id = ? ORDER BY id")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AccessRecord {
+                    at: from_micros(r.try_get("at").map_err(backend)?),
+                    user_id: UserId(uuid_col(r, "user_id")?),
+                    org_id: OrgId(uuid_col(r, "org_id")?),
+                    case_id: opt_uuid_col(r, "case_id")?.map(CaseId),
+                    action: r.try_get("action").map_err(backend)?,
+                    purpose: r.try_get("purpose").map_err(backend)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO anonymous_notifications (id, at, org_id, sex, age_group, nationality, exploitation_forms, region) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(n.id.to_string())
+        .bind(to_micros(n.at))
+        .bind(n.org_id.to_string())
+        .bind(&n.sex)
+        .bind(&n.age_group)
+        .bind(&n.nationality)
+        .bind(n.exploitation_forms.join(","))
+        .bind(&n.region)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn count_anonymous_notifications(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM anonymous_notifications")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64> {
+        let id: i64 = sqlx::query_scalar("INSERT INTO bench_probe (body) VALUES (?) RETURNING id")
+            .bind(body)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(id)
+    }
+
+    async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT body FROM bench_probe WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+}

@@ -36,18 +36,31 @@ pub struct ChainBreak {
 pub fn verify_chain(events: &[StoredEvent]) -> Result<(), ChainBreak> {
     let mut prev = GENESIS;
     if events.is_empty() {
-        return Err(ChainBreak { seq: 0, reason: "the case has no events at all".into() });
+        return Err(ChainBreak {
+            seq: 0,
+            reason: "the case has no events at all".into(),
+        });
     }
     for (i, e) in events.iter().enumerate() {
         let expected_seq = i as u64 + 1;
         if e.seq != expected_seq {
-            return Err(ChainBreak { seq: expected_seq, reason: format!("event {expected_seq} is missing (found {} next)", e.seq) });
+            return Err(ChainBreak {
+                seq: expected_seq,
+                reason: format!("event {expected_seq} is missing (found {} next)", e.seq),
+            });
         }
         if e.prev_hash != prev {
-            return Err(ChainBreak { seq: e.seq, reason: "it does not follow the previous event (an event was removed or replaced)".into() });
+            return Err(ChainBreak {
+                seq: e.seq,
+                reason: "it does not follow the previous event (an event was removed or replaced)"
+                    .into(),
+            });
         }
         if chain_hash(&prev, e) != e.hash {
-            return Err(ChainBreak { seq: e.seq, reason: "its content does not match its hash (it was edited)".into() });
+            return Err(ChainBreak {
+                seq: e.seq,
+                reason: "its content does not match its hash (it was edited)".into(),
+            });
         }
         prev = e.hash;
     }

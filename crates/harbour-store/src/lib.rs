@@ -60,7 +60,11 @@ pub trait Store: Send + Sync + 'static {
     // ----- sessions and API tokens (stored hashed, shared by every app server) -----
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;
     /// The live session for a token hash at `now`, touching its last-seen time.
-    async fn session(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<Option<SessionRecord>>;
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
 
     // ----- cases -----

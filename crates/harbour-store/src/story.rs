@@ -11,7 +11,12 @@ use time::Duration;
 use uuid::Uuid;
 
 fn org(kind: OrgKind, name: &str) -> Organisation {
-    Organisation { id: OrgId(Uuid::new_v4()), name: name.into(), kind, created_at: datetime!(2026-01-01 0:00 UTC) }
+    Organisation {
+        id: OrgId(Uuid::new_v4()),
+        name: name.into(),
+        kind,
+        created_at: datetime!(2026-01-01 0:00 UTC),
+    }
 }
 
 fn user(org: &Organisation, role: Role, email: &str) -> User {
@@ -27,7 +32,15 @@ fn user(org: &Organisation, role: Role, email: &str) -> User {
     }
 }
 
-fn event(case: CaseId, seq: u64, prev: [u8; 32], at: OffsetDateTime, actor: &User, kind: &str, payload: &[u8]) -> StoredEvent {
+fn event(
+    case: CaseId,
+    seq: u64,
+    prev: [u8; 32],
+    at: OffsetDateTime,
+    actor: &User,
+    kind: &str,
+    payload: &[u8],
+) -> StoredEvent {
     let mut e = StoredEvent {
         case_id: case,
         seq,
@@ -43,7 +56,12 @@ fn event(case: CaseId, seq: u64, prev: [u8; 32], at: OffsetDateTime, actor: &Use
     e
 }
 
-fn projection(id: CaseId, referred_at: OffsetDateTime, referrer: &Organisation, minority: Minority) -> CaseProjection {
+fn projection(
+    id: CaseId,
+    referred_at: OffsetDateTime,
+    referrer: &Organisation,
+    minority: Minority,
+) -> CaseProjection {
     CaseProjection {
         id,
         phase: Status::AwaitingReasonableGrounds,
@@ -61,15 +79,34 @@ fn projection(id: CaseId, referred_at: OffsetDateTime, referrer: &Organisation, 
 }
 
 fn access(u: &User, case: CaseId, action: &str, at: OffsetDateTime) -> AccessRecord {
-    AccessRecord { at, user_id: u.id, org_id: u.org_id, case_id: Some(case), action: action.into(), purpose: None }
+    AccessRecord {
+        at,
+        user_id: u.id,
+        org_id: u.org_id,
+        case_id: Some(case),
+        action: action.into(),
+        purpose: None,
+    }
 }
 
 fn viewer(u: &User, o: &Organisation) -> Viewer {
-    Viewer { user_id: u.id, org_id: o.id, org_kind: o.kind }
+    Viewer {
+        user_id: u.id,
+        org_id: o.id,
+        org_kind: o.kind,
+    }
 }
 
 fn filter(v: Viewer, now: OffsetDateTime) -> CaseFilter {
-    CaseFilter { viewer: v, status: None, overdue: false, minority: None, now, limit: 50, after: None }
+    CaseFilter {
+        viewer: v,
+        status: None,
+        overdue: false,
+        minority: None,
+        now,
+        limit: 50,
+        after: None,
+    }
 }
 
 /// Run the whole story against a fresh, migrated store.
@@ -87,7 +124,11 @@ pub async fn run(store: &dyn Store) {
     }
     assert_eq!(store.get_org(police.id).await.unwrap().unwrap(), police);
     assert_eq!(store.list_orgs().await.unwrap().len(), 4);
-    assert!(store.get_org(OrgId(Uuid::new_v4())).await.unwrap().is_none());
+    assert!(store
+        .get_org(OrgId(Uuid::new_v4()))
+        .await
+        .unwrap()
+        .is_none());
 
     let officer = user(&police, Role::FirstResponder, "officer@police.example");
     let worker = user(&ngo, Role::CaseWorker, "worker@ngo.example");
@@ -96,12 +137,32 @@ pub async fn run(store: &dyn Store) {
     for u in [&officer, &worker, &decider, &cpo] {
         store.insert_user(u).await.unwrap();
     }
-    let dup = User { id: UserId(Uuid::new_v4()), ..officer.clone() };
-    assert!(matches!(store.insert_user(&dup).await, Err(StoreError::Duplicate(_))), "e-mail addresses are unique");
-    assert_eq!(store.user_by_email("officer@police.example").await.unwrap().unwrap(), officer);
-    assert!(store.user_by_email("nobody@example").await.unwrap().is_none());
+    let dup = User {
+        id: UserId(Uuid::new_v4()),
+        ..officer.clone()
+    };
+    assert!(
+        matches!(store.insert_user(&dup).await, Err(StoreError::Duplicate(_))),
+        "e-mail addresses are unique"
+    );
+    assert_eq!(
+        store
+            .user_by_email("officer@police.example")
+            .await
+            .unwrap()
+            .unwrap(),
+        officer
+    );
+    assert!(store
+        .user_by_email("nobody@example")
+        .await
+        .unwrap()
+        .is_none());
     store.set_user_locale(officer.id, "uk").await.unwrap();
-    assert_eq!(store.get_user(officer.id).await.unwrap().unwrap().locale, "uk");
+    assert_eq!(
+        store.get_user(officer.id).await.unwrap().unwrap().locale,
+        "uk"
+    );
     assert_eq!(store.list_users().await.unwrap().len(), 4);
 
     // Sessions: found while live, gone when expired or deleted.
@@ -115,22 +176,58 @@ pub async fn run(store: &dyn Store) {
         last_seen_at: t0,
     };
     store.insert_session(&s).await.unwrap();
-    assert_eq!(store.session(&[7; 32], t0 + Duration::hours(1)).await.unwrap().unwrap().user_id, officer.id);
-    assert!(store.session(&[7; 32], t0 + Duration::hours(9)).await.unwrap().is_none(), "expired session");
+    assert_eq!(
+        store
+            .session(&[7; 32], t0 + Duration::hours(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id,
+        officer.id
+    );
+    assert!(
+        store
+            .session(&[7; 32], t0 + Duration::hours(9))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired session"
+    );
     assert!(store.session(&[8; 32], t0).await.unwrap().is_none());
     store.delete_session(&[7; 32]).await.unwrap();
-    assert!(store.session(&[7; 32], t0 + Duration::hours(1)).await.unwrap().is_none(), "deleted session");
+    assert!(
+        store
+            .session(&[7; 32], t0 + Duration::hours(1))
+            .await
+            .unwrap()
+            .is_none(),
+        "deleted session"
+    );
 
     // An adult case referred by the police.
     let adult = CaseId(Uuid::new_v4());
-    let e1 = event(adult, 1, GENESIS, t0, &officer, "referral_received", b"sealed-1");
+    let e1 = event(
+        adult,
+        1,
+        GENESIS,
+        t0,
+        &officer,
+        "referral_received",
+        b"sealed-1",
+    );
     store
         .create_case(&NewCase {
             projection: projection(adult, t0, &police, Minority::Adult),
             wrapped_key: vec![1, 2, 3],
             parties: vec![
-                CaseParty { org_id: police.id, relation: PartyRelation::Referrer },
-                CaseParty { org_id: police.id, relation: PartyRelation::Owner },
+                CaseParty {
+                    org_id: police.id,
+                    relation: PartyRelation::Referrer,
+                },
+                CaseParty {
+                    org_id: police.id,
+                    relation: PartyRelation::Owner,
+                },
             ],
             events: vec![e1.clone()],
             access: access(&officer, adult, "refer", t0),
@@ -141,12 +238,23 @@ pub async fn run(store: &dyn Store) {
     // A presumed child referred by the NGO, a minute later.
     let child = CaseId(Uuid::new_v4());
     let t1 = t0 + Duration::minutes(1);
-    let c1 = event(child, 1, GENESIS, t1, &worker, "referral_received", b"sealed-c1");
+    let c1 = event(
+        child,
+        1,
+        GENESIS,
+        t1,
+        &worker,
+        "referral_received",
+        b"sealed-c1",
+    );
     store
         .create_case(&NewCase {
             projection: projection(child, t1, &ngo, Minority::PresumedChild),
             wrapped_key: vec![4, 5, 6],
-            parties: vec![CaseParty { org_id: ngo.id, relation: PartyRelation::Referrer }],
+            parties: vec![CaseParty {
+                org_id: ngo.id,
+                relation: PartyRelation::Referrer,
+            }],
             events: vec![c1.clone()],
             access: access(&worker, child, "refer", t1),
         })
@@ -157,14 +265,29 @@ pub async fn run(store: &dyn Store) {
     let rec = store.load_case(adult).await.unwrap().unwrap();
     assert_eq!(rec.wrapped_key, vec![1, 2, 3]);
     assert_eq!(rec.events, vec![e1.clone()]);
-    assert_eq!(rec.header.projection, projection(adult, t0, &police, Minority::Adult));
+    assert_eq!(
+        rec.header.projection,
+        projection(adult, t0, &police, Minority::Adult)
+    );
     assert_eq!(rec.header.parties.len(), 2);
-    assert!(store.load_case(CaseId(Uuid::new_v4())).await.unwrap().is_none());
+    assert!(store
+        .load_case(CaseId(Uuid::new_v4()))
+        .await
+        .unwrap()
+        .is_none());
     assert!(store.case_header(adult).await.unwrap().is_some());
 
     // Append a decision; a stale writer conflicts and changes nothing.
     let t2 = t0 + Duration::days(2);
-    let e2 = event(adult, 2, e1.hash, t2, &decider, "reasonable_grounds_decided", b"sealed-2");
+    let e2 = event(
+        adult,
+        2,
+        e1.hash,
+        t2,
+        &decider,
+        "reasonable_grounds_decided",
+        b"sealed-2",
+    );
     let mut p2 = projection(adult, t0, &police, Minority::Adult);
     p2.phase = Status::RecoveryPeriod;
     p2.rg_due = None;
@@ -176,7 +299,10 @@ pub async fn run(store: &dyn Store) {
             projection: p2.clone(),
             expected_seq: 1,
             events: vec![e2.clone()],
-            new_parties: vec![CaseParty { org_id: ngo.id, relation: PartyRelation::Owner }],
+            new_parties: vec![CaseParty {
+                org_id: ngo.id,
+                relation: PartyRelation::Owner,
+            }],
             access: access(&decider, adult, "decide", t2),
         })
         .await
@@ -191,7 +317,10 @@ pub async fn run(store: &dyn Store) {
             access: access(&officer, adult, "close", t2),
         })
         .await;
-    assert!(matches!(r, Err(StoreError::Conflict)), "stale append must conflict, got {r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Conflict)),
+        "stale append must conflict, got {r:?}"
+    );
     let rec = store.load_case(adult).await.unwrap().unwrap();
     assert_eq!(rec.events, vec![e1.clone(), e2.clone()]);
     assert_eq!(rec.header.projection, p2);
@@ -203,36 +332,107 @@ pub async fn run(store: &dyn Store) {
         if let Some(f) = f {
             f(&mut cf);
         }
-        async move { store.list_cases(&cf).await.unwrap().into_iter().map(|h| h.projection.id).collect::<Vec<_>>() }
+        async move {
+            store
+                .list_cases(&cf)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.projection.id)
+                .collect::<Vec<_>>()
+        }
     };
-    assert_eq!(seen(viewer(&officer, &police), None).await, vec![adult], "police referred the adult only");
-    assert_eq!(seen(viewer(&worker, &ngo), None).await, vec![child, adult], "NGO referred the child and now owns the adult");
-    assert_eq!(seen(viewer(&decider, &authority), None).await, vec![child, adult], "the competent authority sees every case");
-    assert_eq!(seen(viewer(&cpo, &childprot), None).await, vec![child], "child protection sees children only");
+    assert_eq!(
+        seen(viewer(&officer, &police), None).await,
+        vec![adult],
+        "police referred the adult only"
+    );
+    assert_eq!(
+        seen(viewer(&worker, &ngo), None).await,
+        vec![child, adult],
+        "NGO referred the child and now owns the adult"
+    );
+    assert_eq!(
+        seen(viewer(&decider, &authority), None).await,
+        vec![child, adult],
+        "the competent authority sees every case"
+    );
+    assert_eq!(
+        seen(viewer(&cpo, &childprot), None).await,
+        vec![child],
+        "child protection sees children only"
+    );
     let stranger_org = org(OrgKind::Police, "Other Fake Police");
     store.insert_org(&stranger_org).await.unwrap();
     let stranger = user(&stranger_org, Role::FirstResponder, "other@police.example");
     store.insert_user(&stranger).await.unwrap();
-    assert!(seen(viewer(&stranger, &stranger_org), None).await.is_empty(), "an unrelated organisation sees nothing");
+    assert!(
+        seen(viewer(&stranger, &stranger_org), None)
+            .await
+            .is_empty(),
+        "an unrelated organisation sees nothing"
+    );
 
     // Filters: status (effective on the day), minority, overdue.
     let v = viewer(&decider, &authority);
-    let only = |status: Option<Status>, minority: Option<Minority>, overdue: bool, now: OffsetDateTime| {
-        let mut cf = filter(v, now);
-        cf.status = status;
-        cf.minority = minority;
-        cf.overdue = overdue;
-        async move { store.list_cases(&cf).await.unwrap().into_iter().map(|h| h.projection.id).collect::<Vec<_>>() }
-    };
-    assert_eq!(only(Some(Status::RecoveryPeriod), None, false, t2).await, vec![adult]);
-    assert_eq!(only(Some(Status::AwaitingReasonableGrounds), None, false, t2).await, vec![child]);
+    let only =
+        |status: Option<Status>, minority: Option<Minority>, overdue: bool, now: OffsetDateTime| {
+            let mut cf = filter(v, now);
+            cf.status = status;
+            cf.minority = minority;
+            cf.overdue = overdue;
+            async move {
+                store
+                    .list_cases(&cf)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| h.projection.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+    assert_eq!(
+        only(Some(Status::RecoveryPeriod), None, false, t2).await,
+        vec![adult]
+    );
+    assert_eq!(
+        only(Some(Status::AwaitingReasonableGrounds), None, false, t2).await,
+        vec![child]
+    );
     let after_rp = t2 + Duration::days(31);
-    assert_eq!(only(Some(Status::AwaitingConclusiveGrounds), None, false, after_rp).await, vec![adult], "recovery period over");
-    assert!(only(Some(Status::RecoveryPeriod), None, false, after_rp).await.is_empty());
-    assert_eq!(only(None, Some(Minority::PresumedChild), false, t2).await, vec![child]);
-    assert_eq!(only(None, None, true, t1).await, Vec::<CaseId>::new(), "nothing overdue a minute in");
-    assert_eq!(only(None, None, true, t1 + Duration::hours(25)).await, vec![child], "guardian overdue after 24 hours");
-    assert_eq!(only(None, None, true, t2 + Duration::days(32)).await, vec![child, adult], "conclusive decision overdue too");
+    assert_eq!(
+        only(
+            Some(Status::AwaitingConclusiveGrounds),
+            None,
+            false,
+            after_rp
+        )
+        .await,
+        vec![adult],
+        "recovery period over"
+    );
+    assert!(only(Some(Status::RecoveryPeriod), None, false, after_rp)
+        .await
+        .is_empty());
+    assert_eq!(
+        only(None, Some(Minority::PresumedChild), false, t2).await,
+        vec![child]
+    );
+    assert_eq!(
+        only(None, None, true, t1).await,
+        Vec::<CaseId>::new(),
+        "nothing overdue a minute in"
+    );
+    assert_eq!(
+        only(None, None, true, t1 + Duration::hours(25)).await,
+        vec![child],
+        "guardian overdue after 24 hours"
+    );
+    assert_eq!(
+        only(None, None, true, t2 + Duration::days(32)).await,
+        vec![child, adult],
+        "conclusive decision overdue too"
+    );
 
     // Keyset paging returns every case exactly once.
     let mut cf = filter(v, t2);
@@ -248,17 +448,30 @@ pub async fn run(store: &dyn Store) {
     assert!(store.list_cases(&cf).await.unwrap().is_empty());
 
     // Guardian visibility: the appointed guardian user sees the case whatever their organisation.
-    let guardianship = org(OrgKind::GuardianshipAuthority, "Pretend Guardianship Office");
+    let guardianship = org(
+        OrgKind::GuardianshipAuthority,
+        "Pretend Guardianship Office",
+    );
     store.insert_org(&guardianship).await.unwrap();
     let guardian = user(&guardianship, Role::Guardian, "guardian@gu.example");
     store.insert_user(&guardian).await.unwrap();
-    assert!(seen(viewer(&guardian, &guardianship), None).await.is_empty());
+    assert!(seen(viewer(&guardian, &guardianship), None)
+        .await
+        .is_empty());
     let rec = store.load_case(child).await.unwrap().unwrap();
     let mut pc = rec.header.projection.clone();
     pc.guardian = Some(guardian.id);
     pc.guardian_due = None;
     pc.seq = 2;
-    let c2 = event(child, 2, c1.hash, t2, &cpo, "guardian_appointed", b"sealed-c2");
+    let c2 = event(
+        child,
+        2,
+        c1.hash,
+        t2,
+        &cpo,
+        "guardian_appointed",
+        b"sealed-c2",
+    );
     store
         .append(&CaseChange {
             projection: pc,
@@ -269,13 +482,23 @@ pub async fn run(store: &dyn Store) {
         })
         .await
         .unwrap();
-    assert_eq!(seen(viewer(&guardian, &guardianship), None).await, vec![child]);
+    assert_eq!(
+        seen(viewer(&guardian, &guardianship), None).await,
+        vec![child]
+    );
 
     // Access log: every write above was recorded, in order.
-    store.record_access(&access(&decider, adult, "read", t2 + Duration::minutes(5))).await.unwrap();
+    store
+        .record_access(&access(&decider, adult, "read", t2 + Duration::minutes(5)))
+        .await
+        .unwrap();
     let log = store.access_log(adult).await.unwrap();
     let actions: Vec<_> = log.iter().map(|a| a.action.as_str()).collect();
-    assert_eq!(actions, vec!["refer", "decide", "read"], "the failed stale append left no access record");
+    assert_eq!(
+        actions,
+        vec!["refer", "decide", "read"],
+        "the failed stale append left no access record"
+    );
 
     // Case ids page for audit.
     let ids = store.case_ids(None, 10).await.unwrap();
@@ -302,5 +525,8 @@ pub async fn run(store: &dyn Store) {
 
     // The benchmark baseline works.
     let id = store.probe_insert(b"probe").await.unwrap();
-    assert_eq!(store.probe_select(id).await.unwrap().as_deref(), Some(&b"probe"[..]));
+    assert_eq!(
+        store.probe_select(id).await.unwrap().as_deref(),
+        Some(&b"probe"[..])
+    );
 }
