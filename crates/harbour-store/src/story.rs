@@ -364,9 +364,7 @@ pub async fn run(store: &dyn Store) {
     let stranger = user(&stranger_org, Role::FirstResponder, "other@police.example");
     store.insert_user(&stranger).await.unwrap();
     assert!(
-        seen(viewer(&stranger, &stranger_org), None)
-            .await
-            .is_empty(),
+        seen(viewer(&stranger, &stranger_org)).await.is_empty(),
         "an unrelated organisation sees nothing"
     );
 
@@ -452,9 +450,7 @@ pub async fn run(store: &dyn Store) {
     store.insert_org(&guardianship).await.unwrap();
     let guardian = user(&guardianship, Role::Guardian, "guardian@gu.example");
     store.insert_user(&guardian).await.unwrap();
-    assert!(seen(viewer(&guardian, &guardianship), None)
-        .await
-        .is_empty());
+    assert!(seen(viewer(&guardian, &guardianship)).await.is_empty());
     let rec = store.load_case(child).await.unwrap().unwrap();
     let mut pc = rec.header.projection.clone();
     pc.guardian = Some(guardian.id);
@@ -479,10 +475,7 @@ pub async fn run(store: &dyn Store) {
         })
         .await
         .unwrap();
-    assert_eq!(
-        seen(viewer(&guardian, &guardianship)).await,
-        vec![child]
-    );
+    assert_eq!(seen(viewer(&guardian, &guardianship)).await, vec![child]);
 
     // Access log: every write above was recorded, in order.
     store
