@@ -329,7 +329,8 @@ pub struct CaseState {
     #[serde(with = "time::serde::rfc3339::option")]
     pub conclusive_grounds_decided_at: Option<OffsetDateTime>,
     pub move_on_period_end: Option<Date>,
-    pub early_conclusive_requested: bool,
+    /// The day the person asked for the conclusive decision before the recovery period ends.
+    pub early_conclusive_requested_on: Option<Date>,
     /// Which decision was negative, while the case is not identified.
     pub negative_decision: Option<ReconsiderableDecision>,
     pub assessed_child: Option<bool>,
@@ -355,7 +356,7 @@ impl CaseState {
             reasonable_grounds_decided_at: None,
             conclusive_grounds_decided_at: None,
             move_on_period_end: None,
-            early_conclusive_requested: false,
+            early_conclusive_requested_on: None,
             negative_decision: None,
             assessed_child: None,
             guardian: None,
@@ -379,7 +380,7 @@ impl CaseState {
     pub fn status(&self, today: Date) -> Status {
         match (self.phase, self.recovery_period) {
             (Status::RecoveryPeriod, Some(rp))
-                if today >= rp.end || self.early_conclusive_requested =>
+                if today >= rp.end || self.early_conclusive_requested_on.is_some() =>
             {
                 Status::AwaitingConclusiveGrounds
             }
@@ -391,6 +392,17 @@ impl CaseState {
         match &self.referral {
             Some(r) => minority_at(&r.person.birth, self.assessed_child, today),
             None => Minority::PresumedChild,
+        }
+    }
+
+    /// The day from which the case awaits its conclusive decision, if it is in or past its
+    /// recovery period: the period's end, or the day the person asked for an early decision.
+    pub fn awaiting_conclusive_from(&self) -> Option<Date> {
+        match (self.phase, self.recovery_period) {
+            (Status::RecoveryPeriod | Status::AwaitingConclusiveGrounds, Some(rp)) => {
+                Some(self.early_conclusive_requested_on.map_or(rp.end, |d| d.min(rp.end)))
+            }
+            _ => None,
         }
     }
 
@@ -468,7 +480,7 @@ pub fn decide(
                 (Status::RecoveryPeriod, Some(rp))
                     if policy.identification.conclusive_not_before_recovery_end
                         && today < rp.end
-                        && !state.early_conclusive_requested =>
+                        && state.early_conclusive_requested_on.is_none() =>
                 {
                     return Err(DomainError::RecoveryPeriodNotOver { ends: rp.end })
                 }
@@ -642,7 +654,7 @@ pub fn apply(mut state: CaseState, recorded: &RecordedEvent) -> CaseState {
             state.negative_decision = None;
         }
         Event::EarlyConclusiveDecisionRequested { .. } => {
-            state.early_conclusive_requested = true;
+            state.early_conclusive_requested_on = Some(recorded.at.date());
         }
         Event::GuardianAppointed {
             guardian,

@@ -688,7 +688,7 @@ proptest! {
                     for event in events {
                         if let Event::ConclusiveGroundsDecided { .. } = &event {
                             if let Some(rp) = before.recovery_period {
-                                prop_assert!(now.date() >= rp.end || before.early_conclusive_requested || before.phase != Status::RecoveryPeriod);
+                                prop_assert!(now.date() >= rp.end || before.early_conclusive_requested_on.is_some() || before.phase != Status::RecoveryPeriod);
                             }
                         }
                         if let Event::ReasonableGroundsDecided { recovery_period: Some(rp), .. } = &event {

@@ -1,1 +1,151 @@
-//! harbour-service
+//! Harbour's application layer. Every use case is one function you can read top to bottom:
+//! authorise, load, decide (domain), seal, persist events + projection + access record in one
+//! transaction.
+//!
+//! Architecture invariant: this is the only place authorisation lives. The web layer
+//! authenticates (turns a token into an [`Actor`]) and maps errors; it never decides who may
+//! see or do what.
+
+pub mod audit;
+pub mod auth;
+pub mod cases;
+pub mod demo;
+pub mod views;
+
+use harbour_crypto::MasterKey;
+use harbour_domain::{DomainError, FieldError, Policy};
+use harbour_store::{Organisation, Store, StoreError, User};
+use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
+
+/// Where "now" comes from; tests and demos move it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// A clock that stands still until moved (tests).
+pub struct ManualClock(Mutex<OffsetDateTime>);
+
+impl ManualClock {
+    pub fn new(at: OffsetDateTime) -> ManualClock {
+        ManualClock(Mutex::new(at))
+    }
+    pub fn set(&self, at: OffsetDateTime) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = at;
+        }
+    }
+    pub fn advance(&self, by: time::Duration) {
+        if let Ok(mut t) = self.0.lock() {
+            *t += by;
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        self.0.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner())
+    }
+}
+
+/// An authenticated user with their organisation.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: User,
+    pub org: Organisation,
+}
+
+impl Actor {
+    pub fn viewer(&self) -> harbour_store::Viewer {
+        harbour_store::Viewer { user_id: self.user.id, org_id: self.org.id, org_kind: self.org.kind }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No valid credentials or token.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Wrong e-mail or password (never says which).
+    #[error("the e-mail address or password is not correct")]
+    BadCredentials,
+    /// The role may not do this (only said for things the user can already see).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Does not exist, or the user may not know it exists.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("the case changed while this change was being made; reload and try again")]
+    Conflict,
+    #[error("{0} already exists")]
+    Duplicate(String),
+    /// Something inside Harbour failed; details are logged, never shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ServiceError {
+    pub fn invalid(pointer: &str, detail: impl Into<String>) -> ServiceError {
+        ServiceError::Domain(DomainError::Invalid(vec![FieldError::new(pointer, detail)]))
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict => ServiceError::Conflict,
+            StoreError::Duplicate(what) => ServiceError::Duplicate(what),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<harbour_crypto::CryptoError> for ServiceError {
+    fn from(e: harbour_crypto::CryptoError) -> Self {
+        ServiceError::Internal(format!("crypto: {e}"))
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// The running application: storage, keys, policy and clock.
+#[derive(Clone)]
+pub struct Harbour {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) master: Arc<MasterKey>,
+    pub(crate) policy: Arc<Policy>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// A real Argon2id hash of a random password, checked for unknown accounts so that a login
+    /// for a missing user takes as long as one for a real user.
+    pub(crate) dummy_hash: Arc<String>,
+}
+
+impl Harbour {
+    pub fn new(store: Arc<dyn Store>, master: Arc<MasterKey>, policy: Policy, clock: Arc<dyn Clock>) -> ServiceResult<Harbour> {
+        let dummy = harbour_crypto::random_token();
+        let dummy_hash = auth::hash_password(&dummy)?;
+        Ok(Harbour { store, master, policy: Arc::new(policy), clock, dummy_hash: Arc::new(dummy_hash) })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+}

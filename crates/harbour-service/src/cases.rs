@@ -1,0 +1,486 @@
+//! Case use cases: refer, read, list, decide, appoint a guardian, reconsider, close; and
+//! anonymous notifications for adults who do not consent.
+
+use crate::views::{CaseList, CaseSummary, CaseView, EventView};
+use crate::{Actor, Harbour, ServiceError, ServiceResult};
+use harbour_crypto::{DataKey, WrappedKey};
+use harbour_domain::deadlines::guardian_due;
+use harbour_domain::{
+    alerts_and_deadlines, apply, decide, AgeAssessmentResult, CaseId, CaseState, ClosureReason, Command, DecisionOutcome,
+    DisqualificationGround, Event, ExploitationForm, Minority, OrgKind, RecordedEvent, Referral, Role, Sex, Status, UserId,
+};
+use harbour_store::{
+    chain_hash, AccessRecord, AnonymousNotification, CaseChange, CaseFilter, CaseHeader, CaseParty, CaseProjection, NewCase,
+    PartyRelation, StoredEvent, GENESIS,
+};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A decision as the API receives it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub kind: DecisionKind,
+    pub outcome: String,
+    #[serde(default)]
+    pub reasons: String,
+    /// How age was assessed (age assessments only).
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    ReasonableGrounds,
+    ConclusiveGrounds,
+    AgeAssessment,
+    Disqualification,
+}
+
+/// What a first responder may say about an adult who does not consent: nothing that identifies.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnonymousNotificationInput {
+    #[serde(default = "unknown_sex")]
+    pub sex: Sex,
+    pub age_group: String,
+    #[serde(default)]
+    pub nationality: Option<String>,
+    #[serde(default)]
+    pub exploitation_forms: Vec<ExploitationForm>,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+fn unknown_sex() -> Sex {
+    Sex::Unknown
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub status: Option<Status>,
+    pub overdue: bool,
+    pub minority: Option<Minority>,
+    pub limit: Option<u32>,
+    pub after: Option<String>,
+}
+
+fn case_context(id: CaseId) -> Vec<u8> {
+    format!("case:{id}").into_bytes()
+}
+
+fn event_aad(id: CaseId, seq: u64, kind: &str) -> Vec<u8> {
+    format!("event:{id}:{seq}:{kind}").into_bytes()
+}
+
+/// The need-to-know rule for one case. The SQL of `list_cases` in each backend says the same;
+/// the shared storage story checks they agree.
+pub fn may_see(actor: &Actor, header: &CaseHeader) -> bool {
+    if !actor.user.role.may_read_cases() {
+        return false;
+    }
+    let p = &header.projection;
+    header.parties.iter().any(|party| party.org_id == actor.org.id)
+        || actor.org.kind == OrgKind::CompetentAuthority
+        || (actor.org.kind == OrgKind::ChildProtection && p.minority != Minority::Adult)
+        || p.guardian == Some(actor.user.id)
+}
+
+/// A case loaded and opened for one use case.
+struct OpenCase {
+    header: CaseHeader,
+    key: DataKey,
+    events: Vec<RecordedEvent>,
+    last_hash: [u8; 32],
+    state: CaseState,
+}
+
+impl Harbour {
+    fn access(&self, actor: &Actor, case: Option<CaseId>, action: &str, purpose: Option<&str>) -> AccessRecord {
+        AccessRecord {
+            at: self.now(),
+            user_id: actor.user.id,
+            org_id: actor.org.id,
+            case_id: case,
+            action: action.into(),
+            purpose: purpose.map(str::to_owned),
+        }
+    }
+
+    /// Load a case the actor may see, decrypting its journal. A case they may not see is
+    /// "not found", exactly as one that does not exist.
+    async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
+        let record = self.store.load_case(id).await?.ok_or(ServiceError::NotFound("case"))?;
+        if !may_see(actor, &record.header) {
+            return Err(ServiceError::NotFound("case"));
+        }
+        let wrapped = WrappedKey::from_bytes(&record.wrapped_key)?;
+        let key = self.master.unwrap_key(&wrapped, &case_context(id))?;
+        let mut events = Vec::with_capacity(record.events.len());
+        for e in &record.events {
+            let clear = key.open(&e.payload, &event_aad(id, e.seq, &e.kind))?;
+            let event: Event = serde_json::from_slice(&clear).map_err(|err| ServiceError::Internal(format!("event {}: {err}", e.seq)))?;
+            events.push(RecordedEvent { seq: e.seq, at: e.at, actor: e.actor, actor_org: e.actor_org, event });
+        }
+        let state = CaseState::from_events(id, events.iter());
+        let last_hash = record.events.last().map(|e| e.hash).unwrap_or(GENESIS);
+        Ok(OpenCase { header: record.header, key, events, last_hash, state })
+    }
+
+    /// Seal and chain new events after `prev`.
+    fn seal_events(
+        &self,
+        actor: &Actor,
+        key: &DataKey,
+        state: &CaseState,
+        mut prev: [u8; 32],
+        events: &[Event],
+        now: OffsetDateTime,
+    ) -> ServiceResult<(Vec<StoredEvent>, CaseState)> {
+        let mut stored = Vec::with_capacity(events.len());
+        let mut state = state.clone();
+        for event in events {
+            let seq = state.seq + 1;
+            let kind = event.kind();
+            let clear = serde_json::to_vec(event).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let mut s = StoredEvent {
+                case_id: state.id,
+                seq,
+                at: now,
+                actor: actor.user.id,
+                actor_org: actor.org.id,
+                kind: kind.into(),
+                payload: key.seal(&clear, &event_aad(state.id, seq, kind)),
+                prev_hash: prev,
+                hash: [0; 32],
+            };
+            s.hash = chain_hash(&prev, &s);
+            prev = s.hash;
+            state = apply(state, &RecordedEvent { seq, at: now, actor: actor.user.id, actor_org: actor.org.id, event: event.clone() });
+            stored.push(s);
+        }
+        Ok((stored, state))
+    }
+
+    /// The queryable columns of a case, as of `now`.
+    fn projection(&self, state: &CaseState, owner: harbour_domain::OrgId, now: OffsetDateTime) -> ServiceResult<CaseProjection> {
+        let today = now.date();
+        let referred_at = state.referred_at.ok_or_else(|| ServiceError::Internal("case without referral".into()))?;
+        let referring_org = state.referring_org.ok_or_else(|| ServiceError::Internal("case without referrer".into()))?;
+        let minority = state.minority(today);
+        let open = !matches!(state.phase, Status::Closed | Status::Disqualified);
+        Ok(CaseProjection {
+            id: state.id,
+            phase: state.phase,
+            minority,
+            referred_at,
+            referring_org,
+            owner_org: owner,
+            guardian: state.guardian,
+            rg_due: (state.phase == Status::AwaitingReasonableGrounds).then(|| self.policy.reasonable_grounds_due(referred_at.date())),
+            awaiting_cg_from: state.awaiting_conclusive_from(),
+            guardian_due: (open && minority.is_child_or_presumed() && state.guardian.is_none())
+                .then(|| guardian_due(&self.policy, referred_at)),
+            updated_at: now,
+            seq: state.seq,
+        })
+    }
+
+    fn view(&self, state: &CaseState, now: OffsetDateTime) -> ServiceResult<CaseView> {
+        let referral = state.referral.as_ref().ok_or_else(|| ServiceError::Internal("case without referral".into()))?;
+        let (alerts, deadlines) = alerts_and_deadlines(state, now, &self.policy);
+        Ok(CaseView {
+            id: state.id,
+            status: state.status(now.date()),
+            minority: state.minority(now.date()),
+            person: referral.person.clone(),
+            exploitation_forms: referral.exploitation_forms.clone(),
+            consent: referral.consent.clone(),
+            child_views: referral.child_views.clone(),
+            summary: referral.summary.clone(),
+            online: referral.online,
+            referred_at: state.referred_at.unwrap_or(now),
+            referring_org: state.referring_org.unwrap_or(harbour_domain::OrgId(Uuid::nil())),
+            guardian: state.guardian,
+            alerts,
+            deadlines,
+            recovery_period: state.recovery_period.map(Into::into),
+            age_assessed: state.assessed_child.map(|c| if c { "child".into() } else { "adult".into() }),
+            version: state.seq,
+        })
+    }
+
+    /// Refer a person into the NRM. A child needs no consent; an adult does.
+    pub async fn refer(&self, actor: &Actor, referral: Referral) -> ServiceResult<CaseView> {
+        if !actor.user.role.may_refer() {
+            return Err(ServiceError::Forbidden(format!("a {} cannot refer a person into the NRM", actor.user.role)));
+        }
+        let now = self.now();
+        let id = CaseId(Uuid::new_v4());
+        let empty = CaseState::empty(id);
+        let events = decide(&empty, Command::Refer { referral: Box::new(referral), referring_org: actor.org.id }, now, &self.policy)?;
+        let key = DataKey::generate();
+        let (stored, state) = self.seal_events(actor, &key, &empty, GENESIS, &events, now)?;
+        let projection = self.projection(&state, actor.org.id, now)?;
+        self.store
+            .create_case(&NewCase {
+                projection,
+                wrapped_key: self.master.wrap(&key, &case_context(id)).to_bytes(),
+                parties: vec![
+                    CaseParty { org_id: actor.org.id, relation: PartyRelation::Referrer },
+                    CaseParty { org_id: actor.org.id, relation: PartyRelation::Owner },
+                ],
+                events: stored,
+                access: self.access(actor, Some(id), "refer", None),
+            })
+            .await?;
+        self.view(&state, now)
+    }
+
+    /// Read a case; the read is recorded with its purpose.
+    pub async fn get_case(&self, actor: &Actor, id: CaseId, purpose: Option<&str>) -> ServiceResult<CaseView> {
+        let case = self.open_case(actor, id).await?;
+        self.store.record_access(&self.access(actor, Some(id), "read", purpose)).await?;
+        self.view(&case.state, self.now())
+    }
+
+    /// The journal of a case as a timeline; recorded like a read.
+    pub async fn case_events(&self, actor: &Actor, id: CaseId, purpose: Option<&str>) -> ServiceResult<Vec<EventView>> {
+        let case = self.open_case(actor, id).await?;
+        self.store.record_access(&self.access(actor, Some(id), "read_events", purpose)).await?;
+        Ok(case
+            .events
+            .into_iter()
+            .map(|e| EventView { seq: e.seq, at: e.at, actor: e.actor, actor_org: e.actor_org, event: e.event })
+            .collect())
+    }
+
+    /// Cases the actor may see, newest first. Lists carry no personal data.
+    pub async fn list_cases(&self, actor: &Actor, q: &ListQuery) -> ServiceResult<CaseList> {
+        if !actor.user.role.may_read_cases() {
+            return Err(ServiceError::Forbidden(format!("a {} does not read case files", actor.user.role)));
+        }
+        let limit = q.limit.unwrap_or(50).clamp(1, 200);
+        let after = match &q.after {
+            None => None,
+            Some(cursor) => Some(parse_cursor(cursor)?),
+        };
+        let now = self.now();
+        let headers = self
+            .store
+            .list_cases(&CaseFilter {
+                viewer: actor.viewer(),
+                status: q.status,
+                overdue: q.overdue,
+                minority: q.minority,
+                now,
+                limit,
+                after,
+            })
+            .await?;
+        let today = now.date();
+        let cases: Vec<CaseSummary> = headers
+            .iter()
+            .map(|h| summary(&h.projection, now, today))
+            .collect();
+        let next = (headers.len() as u32 == limit)
+            .then(|| headers.last().map(|h| format!("{}_{}", harbour_store::to_micros(h.projection.referred_at), h.projection.id)))
+            .flatten();
+        Ok(CaseList { cases, next })
+    }
+
+    /// Run a command against a case the actor may see, and persist what it decides.
+    async fn change(&self, actor: &Actor, id: CaseId, action: &str, make: impl FnOnce(&CaseState) -> ServiceResult<Command>) -> ServiceResult<CaseView> {
+        let case = self.open_case(actor, id).await?;
+        let command = make(&case.state)?;
+        let now = self.now();
+        let events = decide(&case.state, command, now, &self.policy)?;
+        let (stored, state) = self.seal_events(actor, &case.key, &case.state, case.last_hash, &events, now)?;
+        let projection = self.projection(&state, case.header.projection.owner_org, now)?;
+        self.store
+            .append(&CaseChange {
+                projection,
+                expected_seq: case.state.seq,
+                events: stored,
+                new_parties: vec![],
+                access: self.access(actor, Some(id), action, None),
+            })
+            .await?;
+        self.view(&state, now)
+    }
+
+    /// Record a decision. Grounds decisions and disqualification are the competent authority's
+    /// decision makers'; an age assessment may also be recorded by a child-protection officer.
+    pub async fn decide(&self, actor: &Actor, id: CaseId, input: DecisionInput) -> ServiceResult<CaseView> {
+        let role = actor.user.role;
+        let may = match input.kind {
+            DecisionKind::AgeAssessment => matches!(role, Role::DecisionMaker | Role::ChildProtectionOfficer),
+            _ => role == Role::DecisionMaker && actor.org.kind == OrgKind::CompetentAuthority,
+        };
+        let command = decision_command(&input)?;
+        self.change(actor, id, "decide", |_| {
+            if !may {
+                return Err(ServiceError::Forbidden(format!(
+                    "a {role} may not record this decision; decisions belong to the competent authority's decision makers"
+                )));
+            }
+            Ok(command)
+        })
+        .await
+    }
+
+    /// Appoint a guardian (a user with the guardian role) for a child or presumed child.
+    pub async fn appoint_guardian(&self, actor: &Actor, id: CaseId, guardian: UserId) -> ServiceResult<CaseView> {
+        let role = actor.user.role;
+        let guardian_user = self.store.get_user(guardian).await?;
+        self.change(actor, id, "appoint_guardian", |_| {
+            if !matches!(role, Role::ChildProtectionOfficer | Role::DecisionMaker) {
+                return Err(ServiceError::Forbidden(format!("a {role} may not appoint a guardian")));
+            }
+            let g = guardian_user
+                .filter(|u| u.role == Role::Guardian && u.active)
+                .ok_or_else(|| ServiceError::invalid("/guardian", "no active user with the guardian role has this id"))?;
+            Ok(Command::AppointGuardian { guardian: g.id, organisation: g.org_id })
+        })
+        .await
+    }
+
+    /// Ask for a negative decision to be reconsidered (responder, support provider or authority).
+    pub async fn request_reconsideration(&self, actor: &Actor, id: CaseId, reasons: String) -> ServiceResult<CaseView> {
+        self.change(actor, id, "reconsideration", |_| Ok(Command::RequestReconsideration { reasons })).await
+    }
+
+    /// The person asks for the conclusive decision before the recovery period ends.
+    pub async fn request_early_conclusive(&self, actor: &Actor, id: CaseId, reasons: String) -> ServiceResult<CaseView> {
+        self.change(actor, id, "early_conclusive", |_| Ok(Command::RequestEarlyConclusiveDecision { reasons })).await
+    }
+
+    pub async fn close_case(&self, actor: &Actor, id: CaseId, reason: ClosureReason, notes: Option<String>) -> ServiceResult<CaseView> {
+        let role = actor.user.role;
+        self.change(actor, id, "close", |_| {
+            if !matches!(role, Role::CaseWorker | Role::DecisionMaker | Role::ChildProtectionOfficer) {
+                return Err(ServiceError::Forbidden(format!("a {role} may not close a case")));
+            }
+            Ok(Command::Close { reason, notes })
+        })
+        .await
+    }
+
+    /// Count an adult who does not consent, with nothing that identifies them.
+    pub async fn anonymous_notification(&self, actor: &Actor, input: AnonymousNotificationInput) -> ServiceResult<Uuid> {
+        if !actor.user.role.may_refer() {
+            return Err(ServiceError::Forbidden(format!("a {} cannot file notifications", actor.user.role)));
+        }
+        let age_group = match input.age_group.as_str() {
+            "adult" | "unknown" => input.age_group.clone(),
+            "child" => {
+                return Err(ServiceError::invalid(
+                    "/age_group",
+                    "a child is referred without consent: use a referral, so that the child gets protection",
+                ))
+            }
+            other => return Err(ServiceError::invalid("/age_group", format!("`{other}` is not an age group; use adult or unknown"))),
+        };
+        let nationality = match input.nationality {
+            Some(n) if n.len() == 2 && n.chars().all(|c| c.is_ascii_alphabetic()) => Some(n.to_ascii_uppercase()),
+            Some(n) => return Err(ServiceError::invalid("/nationality", format!("`{n}` is not an ISO 3166-1 alpha-2 country code"))),
+            None => None,
+        };
+        let region = match input.region {
+            Some(r) if r.trim().is_empty() || r.chars().count() > 100 => {
+                return Err(ServiceError::invalid("/region", "a region name has 1 to 100 characters"))
+            }
+            r => r,
+        };
+        let mut forms: Vec<String> = input.exploitation_forms.iter().map(|f| f.as_str().to_owned()).collect();
+        forms.sort();
+        forms.dedup();
+        let n = AnonymousNotification {
+            id: Uuid::new_v4(),
+            at: self.now(),
+            org_id: actor.org.id,
+            sex: input.sex.as_str().into(),
+            age_group,
+            nationality,
+            exploitation_forms: forms,
+            region,
+        };
+        self.store.insert_anonymous_notification(&n).await?;
+        Ok(n.id)
+    }
+
+    /// The access log of a case, for auditors.
+    pub async fn access_log(&self, actor: &Actor, id: CaseId) -> ServiceResult<Vec<AccessRecord>> {
+        if actor.user.role != Role::Auditor {
+            return Err(ServiceError::Forbidden("only auditors read access logs".into()));
+        }
+        self.store.case_header(id).await?.ok_or(ServiceError::NotFound("case"))?;
+        Ok(self.store.access_log(id).await?)
+    }
+}
+
+fn parse_cursor(cursor: &str) -> ServiceResult<(OffsetDateTime, CaseId)> {
+    let bad = || ServiceError::invalid("/after", "not a cursor returned by this list");
+    let (micros, id) = cursor.split_once('_').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    let id: CaseId = id.parse().map_err(|_| bad())?;
+    Ok((harbour_store::from_micros(micros), id))
+}
+
+fn summary(p: &CaseProjection, now: OffsetDateTime, today: time::Date) -> CaseSummary {
+    let status = match (p.phase, p.awaiting_cg_from) {
+        (Status::RecoveryPeriod, Some(d)) if today >= d => Status::AwaitingConclusiveGrounds,
+        (phase, _) => phase,
+    };
+    let mut alerts = Vec::new();
+    let mut overdue = false;
+    if let Some(due) = p.rg_due {
+        if today > due {
+            alerts.push("reasonable_grounds_overdue".to_string());
+            overdue = true;
+        }
+    }
+    if let Some(due) = p.guardian_due {
+        alerts.push("guardian_missing".to_string());
+        overdue |= now > due;
+    }
+    if p.minority == Minority::PresumedChild && !matches!(p.phase, Status::Closed | Status::Disqualified) {
+        alerts.push("age_assessment_pending".to_string());
+    }
+    if let (Status::AwaitingConclusiveGrounds, Some(from)) = (status, p.awaiting_cg_from) {
+        alerts.push("conclusive_grounds_due".to_string());
+        overdue |= today > from;
+    }
+    CaseSummary { id: p.id, status, minority: p.minority, referred_at: p.referred_at, referring_org: p.referring_org, overdue, alerts }
+}
+
+fn decision_command(input: &DecisionInput) -> ServiceResult<Command> {
+    let grounds = |o: &str| match o {
+        "positive" => Ok(DecisionOutcome::Positive),
+        "negative" => Ok(DecisionOutcome::Negative),
+        other => Err(ServiceError::invalid("/outcome", format!("`{other}` is not an outcome of this decision; use positive or negative"))),
+    };
+    let reasons = input.reasons.clone();
+    Ok(match input.kind {
+        DecisionKind::ReasonableGrounds => Command::DecideReasonableGrounds { outcome: grounds(&input.outcome)?, reasons },
+        DecisionKind::ConclusiveGrounds => Command::DecideConclusiveGrounds { outcome: grounds(&input.outcome)?, reasons },
+        DecisionKind::AgeAssessment => {
+            let result = match input.outcome.as_str() {
+                "child" => AgeAssessmentResult::Child,
+                "adult" => AgeAssessmentResult::Adult,
+                other => return Err(ServiceError::invalid("/outcome", format!("`{other}` is not an age-assessment result; use child or adult"))),
+            };
+            let method = input.method.clone().ok_or_else(|| ServiceError::invalid("/method", "say how age was assessed"))?;
+            Command::AssessAge { result, method, reasons }
+        }
+        DecisionKind::Disqualification => {
+            let ground: DisqualificationGround = input
+                .outcome
+                .parse()
+                .map_err(|_| ServiceError::invalid("/outcome", format!("`{}` is not a ground; use public_order or bad_faith", input.outcome)))?;
+            Command::Disqualify { ground, reasons }
+        }
+    })
+}

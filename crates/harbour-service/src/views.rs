@@ -1,0 +1,76 @@
+//! What the service returns: case views computed from the journal at read time.
+
+use harbour_domain::case::RecoveryPeriod;
+use harbour_domain::{Alert, CaseId, Deadlines, ExploitationForm, Minority, OrgId, Person, Status, UserId};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RecoveryPeriodView {
+    pub start: String,
+    pub end: String,
+}
+
+impl From<RecoveryPeriod> for RecoveryPeriodView {
+    fn from(rp: RecoveryPeriod) -> Self {
+        RecoveryPeriodView {
+            start: harbour_domain::person::format_date(rp.start),
+            end: harbour_domain::person::format_date(rp.end),
+        }
+    }
+}
+
+/// A whole case as the reader is entitled to see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub id: CaseId,
+    pub status: Status,
+    pub minority: Minority,
+    pub person: Person,
+    pub exploitation_forms: Vec<ExploitationForm>,
+    pub consent: Option<harbour_domain::Consent>,
+    pub child_views: Option<String>,
+    pub summary: Option<String>,
+    pub online: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub referred_at: OffsetDateTime,
+    pub referring_org: OrgId,
+    pub guardian: Option<UserId>,
+    pub alerts: Vec<Alert>,
+    pub deadlines: Deadlines,
+    pub recovery_period: Option<RecoveryPeriodView>,
+    pub age_assessed: Option<String>,
+    /// Number of events in the journal.
+    pub version: u64,
+}
+
+/// One line of a case list: no personal data, so lists leak nothing on a shared screen.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub status: Status,
+    pub minority: Minority,
+    #[serde(with = "time::serde::rfc3339")]
+    pub referred_at: OffsetDateTime,
+    pub referring_org: OrgId,
+    pub overdue: bool,
+    pub alerts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseList {
+    pub cases: Vec<CaseSummary>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// One event of the timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventView {
+    pub seq: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: UserId,
+    pub actor_org: OrgId,
+    pub event: harbour_domain::Event,
+}
