@@ -1,0 +1,193 @@
+//! UA-trace evaluation: recall@k, MRR and candidates per request for Harbour
+//! and the Primero-like baseline, plus query latency.
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::baseline::Primero;
+use crate::index::{run, Index, Options};
+use crate::model::{Comp, Model};
+use crate::record::{prepare, Prepared};
+use crate::synth::{UaTrace, COLUMNS};
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RankMetrics {
+    pub requests: usize,
+    pub recall_at_1: f64,
+    pub recall_at_5: f64,
+    pub recall_at_10: f64,
+    pub recall_at_20: f64,
+    pub mrr: f64,
+    /// Records scored per request (after blocking; all name hits for Primero).
+    pub candidates_scored: f64,
+    /// Candidates a caseworker is shown: top 10 at probability >= 0.5 (for
+    /// Primero: top 10 with a name hit).
+    pub candidates_shown: f64,
+    pub query_ms_p50: f64,
+    pub query_ms_p95: f64,
+    pub query_ms_max: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UaTraceReport {
+    pub children: usize,
+    pub requests: usize,
+    pub prepare_s: f64,
+    pub index_build_s: f64,
+    pub training_s: f64,
+    pub harbour: RankMetrics,
+    pub primero: Option<RankMetrics>,
+    /// Share of true pairs that the blocking keys bring together.
+    pub pairs_completeness: f64,
+    /// Calibration: (bin lower bound, predicted mean, observed match rate, count)
+    /// over the top-10 lists.
+    pub calibration: Vec<(f64, f64, f64, usize)>,
+}
+
+fn finish(mut ranks: Vec<Option<usize>>, cands: f64, shown: f64, mut lat: Vec<f64>) -> RankMetrics {
+    let n = ranks.len().max(1) as f64;
+    let at = |k: usize, r: &[Option<usize>]| {
+        r.iter().filter(|x| x.is_some_and(|x| x < k)).count() as f64 / n
+    };
+    let mrr = ranks
+        .iter()
+        .map(|r| r.map(|x| 1.0 / (x as f64 + 1.0)).unwrap_or(0.0))
+        .sum::<f64>()
+        / n;
+    lat.sort_by(f64::total_cmp);
+    let pct = |q: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let m = RankMetrics {
+        requests: ranks.len(),
+        recall_at_1: at(1, &ranks),
+        recall_at_5: at(5, &ranks),
+        recall_at_10: at(10, &ranks),
+        recall_at_20: at(20, &ranks),
+        mrr,
+        candidates_scored: cands / n,
+        candidates_shown: shown / n,
+        query_ms_p50: pct(0.5),
+        query_ms_p95: pct(0.95),
+        query_ms_max: lat.last().copied().unwrap_or(0.0),
+    };
+    ranks.clear();
+    m
+}
+
+/// Run the benchmark on generated data. The model is trained without labels
+/// by linking the requests to the children (EM); `with_primero` adds the
+/// baseline (a full inverted-index scan, fine at 10k).
+pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
+    let year = 2024;
+    let t = Instant::now();
+    let kids: Vec<Prepared> = data
+        .children
+        .iter()
+        .filter_map(|r| prepare(r, year).ok())
+        .collect();
+    let reqs: Vec<Prepared> = data
+        .requests
+        .iter()
+        .filter_map(|r| prepare(r, year).ok())
+        .collect();
+    let prepare_s = t.elapsed().as_secs_f64();
+    let comps = Comp::active(&COLUMNS);
+    let t = Instant::now();
+    let trained = run(
+        &comps,
+        &kids,
+        Some(&reqs),
+        None,
+        &Options::default(),
+        &|_, _| {},
+    );
+    let training_s = t.elapsed().as_secs_f64();
+    let model: Model = trained.model;
+    let t = Instant::now();
+    let mut index = Index::new(Options::default().max_bucket);
+    for (r, p) in data.children.iter().zip(&kids) {
+        index.add(r.id.clone(), p.clone());
+    }
+    let index_build_s = t.elapsed().as_secs_f64();
+
+    let (mut ranks, mut cands, mut shown, mut lat) = (Vec::new(), 0.0, 0.0, Vec::new());
+    let mut found = 0usize;
+    let mut calib: Vec<(f64, f64, usize)> = vec![(0.0, 0.0, 0); 10];
+    let mut buf = Vec::new();
+    for (q, &truth) in reqs.iter().zip(&data.truth) {
+        let t = Instant::now();
+        let (hits, n) = index.query(&model, q, 20);
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        cands += n as f64;
+        shown += hits
+            .iter()
+            .take(10)
+            .filter(|h| h.probability >= 0.5)
+            .count() as f64;
+        ranks.push(hits.iter().position(|h| h.index as usize == truth));
+        for h in hits.iter().take(10) {
+            let b = ((h.probability * 10.0) as usize).min(9);
+            calib[b].0 += h.probability;
+            calib[b].1 += f64::from(u8::from(h.index as usize == truth));
+            calib[b].2 += 1;
+        }
+        index.candidates(q, &mut buf);
+        found += usize::from(buf.binary_search(&(truth as u32)).is_ok());
+    }
+    let harbour = finish(ranks, cands, shown, lat);
+
+    let primero = with_primero.then(|| {
+        let p = Primero::new(&data.children, &kids);
+        let (mut ranks, mut cands, mut shown, mut lat) = (Vec::new(), 0.0, 0.0, Vec::new());
+        for ((r, q), &truth) in data.requests.iter().zip(&reqs).zip(&data.truth) {
+            let t = Instant::now();
+            let (top, n) = p.query(r, q, 20);
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            cands += n as f64;
+            shown += top.len().min(10) as f64;
+            ranks.push(top.iter().position(|&d| d as usize == truth));
+        }
+        finish(ranks, cands, shown, lat)
+    });
+    UaTraceReport {
+        children: kids.len(),
+        requests: reqs.len(),
+        prepare_s,
+        index_build_s,
+        training_s,
+        harbour,
+        primero,
+        pairs_completeness: found as f64 / reqs.len().max(1) as f64,
+        calibration: calib
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.2 > 0)
+            .map(|(i, c)| (i as f64 / 10.0, c.0 / c.2 as f64, c.1 / c.2 as f64, c.2))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::generate;
+
+    /// The UA-trace 10k run at test scale: 10,000 children, 300 requests.
+    #[test]
+    fn ua_trace_10k_recall() {
+        let data = generate(10_000, 300, 2024);
+        let r = evaluate(&data, true);
+        let p = r.primero.clone().unwrap_or_default();
+        assert!(r.harbour.recall_at_10 >= 0.9, "{:?}", r.harbour);
+        assert!(
+            r.harbour.recall_at_10 > p.recall_at_10 + 0.2,
+            "harbour {:?} primero {:?}",
+            r.harbour,
+            p
+        );
+    }
+}

@@ -1,0 +1,412 @@
+//! Blocking index and the three modes: one query against an in-memory index
+//! (top-k), batch link of two lists, dedupe of one list into clusters.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::model::{compare, probability, Comp, Gamma, Model, TermFreq};
+use crate::normalize::phonetic;
+use crate::record::{NameFeat, Prepared};
+
+/// Tunables of a run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Pairs at or above this probability are reported.
+    pub threshold: f64,
+    /// Buckets larger than this are skipped at query time: a key shared by
+    /// that many records says nothing (the skip is counted).
+    pub max_bucket: usize,
+    pub em_iterations: usize,
+    pub u_samples: usize,
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: 0.5,
+            max_bucket: 50_000,
+            em_iterations: 40,
+            u_samples: 200_000,
+            seed: 42,
+        }
+    }
+}
+
+fn h<T: Hash>(t: T) -> u64 {
+    let mut s = DefaultHasher::new();
+    t.hash(&mut s);
+    s.finish()
+}
+
+fn given_keys(g: &NameFeat) -> Vec<u64> {
+    if g.groups.is_empty() {
+        vec![h(("p", phonetic(&g.skel, 4)))]
+    } else {
+        g.groups.iter().map(|(id, _)| h(("g", *id))).collect()
+    }
+}
+
+fn name_keys(
+    given: Option<&NameFeat>,
+    surname: Option<&NameFeat>,
+    years: Option<(i32, i32)>,
+    widen: i32,
+    out: &mut Vec<u64>,
+) {
+    let gk = given.map(given_keys).unwrap_or_default();
+    let sk = surname.map(|s| h(("s", &s.phon)));
+    if let Some((lo, hi)) = years {
+        for y in (lo - widen)..=(hi + widen) {
+            for k in &gk {
+                out.push(h((1u8, *k, y)));
+            }
+            if let Some(s) = sk {
+                out.push(h((2u8, s, y)));
+            }
+        }
+    }
+    if let Some(s) = sk {
+        for k in &gk {
+            out.push(h((3u8, *k, s)));
+        }
+    }
+}
+
+/// Blocking keys of a record. Query-side keys widen the birth year by one
+/// and also try given name and surname swapped; index-side keys do not, so
+/// each record is stored once per key.
+pub fn blocking_keys(p: &Prepared, query: bool) -> Vec<u64> {
+    let mut out = Vec::new();
+    let widen = i32::from(query);
+    name_keys(
+        p.given.as_ref(),
+        p.surname.as_ref(),
+        p.years,
+        widen,
+        &mut out,
+    );
+    if query {
+        name_keys(
+            p.surname.as_ref(),
+            p.given.as_ref(),
+            p.years,
+            widen,
+            &mut out,
+        );
+    }
+    // The FEBRL-style rules of Splink's own example, on the fields present.
+    let [street, addr, _suburb, postcode, state, ssid] = &p.generic;
+    if let Some(d) = p.dob.filter(|d| d.day.is_some()) {
+        out.push(h((4u8, d.digits())));
+    }
+    if !ssid.is_empty() {
+        out.push(h((5u8, ssid)));
+    }
+    if !state.is_empty() && !addr.is_empty() {
+        out.push(h((6u8, state, addr)));
+    }
+    if !street.is_empty() && !addr.is_empty() {
+        out.push(h((7u8, street, addr)));
+    }
+    if !postcode.is_empty() {
+        out.push(h((8u8, postcode)));
+    }
+    if let (Some(g), Some(s)) = (&p.given, &p.surname) {
+        out.push(h((9u8, &g.skel, &s.skel)));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// In-memory index of prepared records. Adding a record updates the
+/// buckets and term frequencies only; the model is not retrained.
+pub struct Index {
+    pub records: Vec<Prepared>,
+    pub ids: Vec<String>,
+    blocks: HashMap<u64, Vec<u32>>,
+    pub tf: TermFreq,
+    pub max_bucket: usize,
+}
+
+/// One ranked candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub index: u32,
+    pub id: String,
+    pub weight: f64,
+    pub probability: f64,
+}
+
+impl Index {
+    pub fn new(max_bucket: usize) -> Self {
+        Index {
+            records: Vec::new(),
+            ids: Vec::new(),
+            blocks: HashMap::new(),
+            tf: TermFreq::default(),
+            max_bucket,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn add(&mut self, id: String, p: Prepared) -> u32 {
+        let ix = self.records.len() as u32;
+        for k in blocking_keys(&p, false) {
+            self.blocks.entry(k).or_default().push(ix);
+        }
+        self.tf.add(&p);
+        self.records.push(p);
+        self.ids.push(id);
+        ix
+    }
+
+    /// Indexes of records sharing a blocking key with `p`, sorted, unique.
+    pub fn candidates(&self, p: &Prepared, out: &mut Vec<u32>) {
+        out.clear();
+        for k in blocking_keys(p, true) {
+            if let Some(v) = self.blocks.get(&k) {
+                if v.len() <= self.max_bucket {
+                    out.extend_from_slice(v);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// Top-k candidates for one record, best first, with the number of
+    /// candidates scored.
+    pub fn query(&self, model: &Model, p: &Prepared, k: usize) -> (Vec<Hit>, usize) {
+        let mut cand = Vec::new();
+        self.candidates(p, &mut cand);
+        let mut scored: Vec<(f64, u32)> = cand
+            .iter()
+            .filter_map(|&i| {
+                let r = self.records.get(i as usize)?;
+                let (g, _) = compare(&model.comps, p, r);
+                Some((model.weight(&g, p, Some(&self.tf)), i))
+            })
+            .collect();
+        let n = scored.len();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(k);
+        let hits = scored
+            .into_iter()
+            .map(|(w, i)| Hit {
+                index: i,
+                id: self.ids.get(i as usize).cloned().unwrap_or_default(),
+                weight: w,
+                probability: probability(w),
+            })
+            .collect();
+        (hits, n)
+    }
+}
+
+/// A scored pair of record positions (a in the first list, b in the second;
+/// for dedupe both in the one list, a < b).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredPair {
+    pub a: usize,
+    pub b: usize,
+    pub weight: f64,
+    pub probability: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub prepare_s: f64,
+    pub blocking_s: f64,
+    pub training_s: f64,
+    pub scoring_s: f64,
+}
+
+pub struct LinkOutput {
+    pub model: Model,
+    /// All candidate pairs from blocking (for pairs completeness).
+    pub candidates: Vec<(u32, u32)>,
+    /// Pairs at or above the threshold, best first.
+    pub pairs: Vec<ScoredPair>,
+    pub timings: Timings,
+}
+
+/// Map `f` over `items` on all cores (the comparisons are independent).
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(1);
+    if threads == 1 || items.len() < 4096 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+fn random_gammas(
+    comps: &[Comp],
+    a: &[Prepared],
+    b: Option<&[Prepared]>,
+    n: usize,
+    seed: u64,
+) -> Vec<Gamma> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut pairs = Vec::with_capacity(n);
+    let bl = b.unwrap_or(a);
+    if a.is_empty() || bl.is_empty() || (b.is_none() && a.len() < 2) {
+        return Vec::new();
+    }
+    while pairs.len() < n {
+        let i = rng.gen_range(0..a.len());
+        let j = rng.gen_range(0..bl.len());
+        if b.is_none() && i == j {
+            continue;
+        }
+        pairs.push((i, j));
+    }
+    par_map(&pairs, |&(i, j)| compare(comps, &a[i], &bl[j]).0)
+}
+
+/// Link two lists (b against an index of a), or dedupe one list when `b`
+/// is None. Trains a model unless one is given.
+pub fn run(
+    comps: &[Comp],
+    a: &[Prepared],
+    b: Option<&[Prepared]>,
+    model: Option<Model>,
+    opts: &Options,
+    progress: &dyn Fn(usize, usize),
+) -> LinkOutput {
+    let mut timings = Timings::default();
+    let t = std::time::Instant::now();
+    let mut index = Index::new(opts.max_bucket);
+    let mut candidates: Vec<(u32, u32)> = Vec::new();
+    let mut buf = Vec::new();
+    match b {
+        Some(bl) => {
+            for (i, p) in a.iter().enumerate() {
+                index.add(i.to_string(), p.clone());
+            }
+            for (j, p) in bl.iter().enumerate() {
+                index.candidates(p, &mut buf);
+                candidates.extend(buf.iter().map(|&i| (i, j as u32)));
+                if j % 1000 == 0 {
+                    progress(j, bl.len());
+                }
+            }
+            // Term frequencies over both lists.
+            for p in bl {
+                index.tf.add(p);
+            }
+        }
+        None => {
+            for (j, p) in a.iter().enumerate() {
+                index.candidates(p, &mut buf);
+                candidates.extend(buf.iter().map(|&i| (i, j as u32)));
+                index.add(j.to_string(), p.clone());
+                if j % 1000 == 0 {
+                    progress(j, a.len());
+                }
+            }
+        }
+    }
+    timings.blocking_s = t.elapsed().as_secs_f64();
+    let bl = b.unwrap_or(a);
+    let gammas: Vec<(Gamma, bool)> = par_map(&candidates, |&(i, j)| {
+        compare(comps, &a[i as usize], &bl[j as usize])
+    });
+    let t = std::time::Instant::now();
+    let model = model.unwrap_or_else(|| {
+        let total = match b {
+            Some(bl) => a.len() as f64 * bl.len() as f64,
+            None => a.len() as f64 * (a.len() as f64 - 1.0) / 2.0,
+        };
+        let random = random_gammas(comps, a, b, opts.u_samples.min(total as usize), opts.seed);
+        let g: Vec<Gamma> = gammas.iter().map(|x| x.0).collect();
+        Model::train(comps, &random, &g, total, opts.em_iterations)
+    });
+    timings.training_s = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let mut pairs: Vec<ScoredPair> = candidates
+        .iter()
+        .zip(&gammas)
+        .filter_map(|(&(i, j), (g, _))| {
+            let w = model.weight(g, &a[i as usize], Some(&index.tf));
+            let p = probability(w);
+            (p >= opts.threshold).then_some(ScoredPair {
+                a: i as usize,
+                b: j as usize,
+                weight: w,
+                probability: p,
+            })
+        })
+        .collect();
+    pairs.sort_by(|x, y| {
+        y.weight
+            .total_cmp(&x.weight)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    timings.scoring_s = t.elapsed().as_secs_f64();
+    LinkOutput {
+        model,
+        candidates,
+        pairs,
+        timings,
+    }
+}
+
+/// Term frequencies of a list, for explaining pairs outside `run`.
+pub fn term_freq(lists: &[&[Prepared]]) -> TermFreq {
+    let mut tf = TermFreq::default();
+    for l in lists {
+        for p in *l {
+            tf.add(p);
+        }
+    }
+    tf
+}
+
+/// Connected components of the predicted pairs: cluster id per record.
+pub fn clusters(n: usize, pairs: &[ScoredPair]) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for pr in pairs {
+        if pr.a < n && pr.b < n {
+            let (x, y) = (find(&mut parent, pr.a), find(&mut parent, pr.b));
+            if x != y {
+                parent[x.max(y)] = x.min(y);
+            }
+        }
+    }
+    (0..n).map(|i| find(&mut parent, i)).collect()
+}
