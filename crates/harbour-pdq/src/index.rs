@@ -1,1 +1,457 @@
+//! Exact Hamming-radius search over 256-bit hashes.
+//!
+//! Two interchangeable, exact strategies:
+//! * [`LinearIndex`]: a packed scan, 4 XOR+popcount per stored hash per query.
+//! * [`MihIndex`]: multi-index hashing. The hash is cut into 16 words of 16
+//!   bits; if two hashes differ in at most `d` bits, then by pigeonhole some
+//!   word differs in at most `floor(d / 16)` bits. Probing every key within
+//!   that radius in all 16 word tables therefore finds every true match
+//!   (recall 1.0 for any `d`), and each candidate is verified on all 256 bits.
+//!
+//! Every search takes a set of query hashes (a hash and its dihedral
+//! variants) and returns each stored hash whose distance to the closest of
+//! them is within `d`, with that distance and which query achieved it.
 
+use crate::hash::Hash256;
+
+/// One result: stored position, distance, and which query hash was closest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hit {
+    pub distance: u32,
+    pub id: u32,
+    pub query: u8,
+}
+
+/// Smallest distance from `h` to any query, and that query's position.
+#[inline(always)]
+fn best_of(h: &[u64; 4], queries: &[[u64; 4]]) -> (u32, u8) {
+    let mut best = u32::MAX;
+    let mut which = 0u8;
+    for (qi, q) in queries.iter().enumerate() {
+        let d = (h[0] ^ q[0]).count_ones()
+            + (h[1] ^ q[1]).count_ones()
+            + (h[2] ^ q[2]).count_ones()
+            + (h[3] ^ q[3]).count_ones();
+        if d < best {
+            best = d;
+            which = qi as u8;
+        }
+    }
+    (best, which)
+}
+
+#[inline(always)]
+fn scan_generic(hashes: &[[u64; 4]], queries: &[[u64; 4]], max: u32, out: &mut Vec<Hit>) {
+    for (id, h) in hashes.iter().enumerate() {
+        let (d, q) = best_of(h, queries);
+        if d <= max {
+            out.push(Hit {
+                distance: d,
+                id: id as u32,
+                query: q,
+            });
+        }
+    }
+}
+
+// The default x86-64 target has no POPCNT instruction; compile a copy of the
+// scan with it and pick it at run time. (Integer only: hashes are unaffected.)
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn scan_popcnt(hashes: &[[u64; 4]], queries: &[[u64; 4]], max: u32, out: &mut Vec<Hit>) {
+    scan_generic(hashes, queries, max, out)
+}
+
+fn scan(hashes: &[[u64; 4]], queries: &[[u64; 4]], max: u32, out: &mut Vec<Hit>) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU supports POPCNT, checked just above.
+            unsafe { scan_popcnt(hashes, queries, max, out) };
+            return;
+        }
+    }
+    scan_generic(hashes, queries, max, out)
+}
+
+fn to_limbs(q: &[Hash256]) -> Vec<[u64; 4]> {
+    q.iter().map(|h| h.0).collect()
+}
+
+fn finish(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_unstable();
+    hits
+}
+
+/// Packed linear scan.
+#[derive(Debug, Clone, Default)]
+pub struct LinearIndex {
+    hashes: Vec<[u64; 4]>,
+}
+
+impl LinearIndex {
+    pub fn new(hashes: &[Hash256]) -> LinearIndex {
+        LinearIndex {
+            hashes: to_limbs(hashes),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// Every stored hash within `max` of any of `queries`, sorted by (distance, id).
+    pub fn search(&self, queries: &[Hash256], max: u32) -> Vec<Hit> {
+        let mut out = Vec::new();
+        if queries.is_empty() {
+            return out;
+        }
+        scan(&self.hashes, &to_limbs(queries), max, &mut out);
+        finish(out)
+    }
+
+    /// Bytes of heap memory held.
+    pub fn memory_bytes(&self) -> usize {
+        self.hashes.capacity() * 32
+    }
+}
+
+const WORDS: usize = 16;
+const KEYS: usize = 1 << 16;
+
+/// Multi-index hashing over the sixteen 16-bit words.
+#[derive(Debug, Clone, Default)]
+pub struct MihIndex {
+    hashes: Vec<[u64; 4]>,
+    /// Per word table: CSR offsets (`KEYS + 1` each) into `ids`.
+    offsets: Vec<u32>,
+    /// Per word table: stored positions grouped by that word's value, ascending.
+    ids: Vec<u32>,
+}
+
+#[inline(always)]
+fn word(h: &[u64; 4], w: usize) -> usize {
+    ((h[w >> 2] >> ((w & 3) * 16)) & 0xffff) as usize
+}
+
+/// All 16-bit masks with at most `r` bits set, fewest bits first.
+fn masks_within(r: u32) -> Vec<u16> {
+    let mut m: Vec<u16> = (0..=u16::MAX).filter(|x| x.count_ones() <= r).collect();
+    m.sort_by_key(|x| x.count_ones());
+    m
+}
+
+impl MihIndex {
+    /// Builds the index. Positions are `u32`, so at most 2^32 - 1 hashes.
+    pub fn new(hashes: &[Hash256]) -> MihIndex {
+        let hashes = to_limbs(hashes);
+        let n = hashes.len();
+        let mut offsets = vec![0u32; WORDS * (KEYS + 1)];
+        let mut ids = vec![0u32; WORDS * n];
+        for w in 0..WORDS {
+            let off = &mut offsets[w * (KEYS + 1)..(w + 1) * (KEYS + 1)];
+            for h in &hashes {
+                off[word(h, w) + 1] += 1;
+            }
+            for k in 0..KEYS {
+                off[k + 1] += off[k];
+            }
+            // Counting sort: fill in ascending id order, so buckets stay sorted.
+            let mut next: Vec<u32> = off[..KEYS].to_vec();
+            let table = &mut ids[w * n..(w + 1) * n];
+            for (id, h) in hashes.iter().enumerate() {
+                let k = word(h, w);
+                table[next[k] as usize] = id as u32;
+                next[k] += 1;
+            }
+        }
+        MihIndex {
+            hashes,
+            offsets,
+            ids,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// Bytes of heap memory held.
+    pub fn memory_bytes(&self) -> usize {
+        self.hashes.capacity() * 32 + self.offsets.capacity() * 4 + self.ids.capacity() * 4
+    }
+
+    /// Estimated candidate visits for one query hash at radius `max`; used to
+    /// decide when probing costs more than scanning.
+    pub fn probe_cost(&self, max: u32) -> f64 {
+        let r = max / WORDS as u32;
+        let probes: f64 = (0..=r.min(16)).map(|k| binom(16, k)).sum();
+        WORDS as f64 * probes * (1.0 + self.len() as f64 / KEYS as f64)
+    }
+
+    /// Every stored hash within `max` of any of `queries`, sorted by (distance, id).
+    pub fn search(&self, queries: &[Hash256], max: u32, scratch: &mut Scratch) -> Vec<Hit> {
+        let q = to_limbs(queries);
+        let mut out = Vec::new();
+        if q.is_empty() || self.hashes.is_empty() {
+            return out;
+        }
+        let r = max / WORDS as u32;
+        if r >= 16 {
+            // Every key would be probed; the scan is the same answer, cheaper.
+            scan(&self.hashes, &q, max, &mut out);
+            return finish(out);
+        }
+        let n = self.hashes.len();
+        scratch.prepare(n, r);
+        // Mark candidates in a bitset: it removes duplicates across tables and
+        // query variants, and walking it afterwards visits hashes in memory order.
+        for qh in &q {
+            for w in 0..WORDS {
+                let key = word(qh, w);
+                let off = &self.offsets[w * (KEYS + 1)..(w + 1) * (KEYS + 1)];
+                let table = &self.ids[w * n..(w + 1) * n];
+                for &m in &scratch.masks {
+                    let k = key ^ m as usize;
+                    let (a, b) = (off[k] as usize, off[k + 1] as usize);
+                    for &id in &table[a..b] {
+                        scratch.seen[(id >> 6) as usize] |= 1u64 << (id & 63);
+                    }
+                }
+            }
+        }
+        verify(&self.hashes, &q, max, &mut scratch.seen, &mut out);
+        finish(out)
+    }
+}
+
+#[inline(always)]
+fn verify_generic(
+    hashes: &[[u64; 4]],
+    q: &[[u64; 4]],
+    max: u32,
+    seen: &mut [u64],
+    out: &mut Vec<Hit>,
+) {
+    for (wi, word) in seen.iter_mut().enumerate() {
+        let mut bits = *word;
+        *word = 0; // leave the bitset clean for the next search
+        while bits != 0 {
+            let id = wi * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let (d, qi) = best_of(&hashes[id], q);
+            if d <= max {
+                out.push(Hit {
+                    distance: d,
+                    id: id as u32,
+                    query: qi,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn verify_popcnt(
+    hashes: &[[u64; 4]],
+    q: &[[u64; 4]],
+    max: u32,
+    seen: &mut [u64],
+    out: &mut Vec<Hit>,
+) {
+    verify_generic(hashes, q, max, seen, out)
+}
+
+fn verify(hashes: &[[u64; 4]], q: &[[u64; 4]], max: u32, seen: &mut [u64], out: &mut Vec<Hit>) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU supports POPCNT, checked just above.
+            unsafe { verify_popcnt(hashes, q, max, seen, out) };
+            return;
+        }
+    }
+    verify_generic(hashes, q, max, seen, out)
+}
+
+fn binom(n: u32, k: u32) -> f64 {
+    (0..k).fold(1.0, |acc, i| acc * f64::from(n - i) / f64::from(i + 1))
+}
+
+/// Per-thread working memory for [`MihIndex::search`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    seen: Vec<u64>,
+    masks: Vec<u16>,
+    radius: Option<u32>,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+
+    fn prepare(&mut self, n: usize, r: u32) {
+        let words = n.div_ceil(64);
+        if self.seen.len() != words {
+            self.seen = vec![0; words];
+        }
+        if self.radius != Some(r) {
+            self.masks = masks_within(r);
+            self.radius = Some(r);
+        }
+    }
+}
+
+/// Which strategy answers a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchStrategy {
+    /// MIH when its estimated probe work is below a full scan, else linear.
+    #[default]
+    Auto,
+    Linear,
+    Mih,
+}
+
+/// An exact index that picks a strategy per search (both give identical results).
+#[derive(Debug, Clone)]
+pub struct Index {
+    linear_hashes: LinearIndex,
+    mih: Option<MihIndex>,
+}
+
+/// Below this many hashes the scan is always used and no MIH tables are built
+/// (the 16 x 65537 offset tables alone are 4 MiB).
+pub const MIH_MIN_LEN: usize = 50_000;
+
+impl Index {
+    pub fn new(hashes: &[Hash256], strategy: SearchStrategy) -> Index {
+        let build_mih = match strategy {
+            SearchStrategy::Linear => false,
+            SearchStrategy::Mih => true,
+            SearchStrategy::Auto => hashes.len() >= MIH_MIN_LEN,
+        };
+        Index {
+            linear_hashes: LinearIndex::new(hashes),
+            mih: build_mih.then(|| MihIndex::new(hashes)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.linear_hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.linear_hashes.is_empty()
+    }
+
+    pub fn search(&self, queries: &[Hash256], max: u32, scratch: &mut Scratch) -> Vec<Hit> {
+        match &self.mih {
+            // Measured (docs/pdq.md): probing wins while it touches well under
+            // the whole bank; 0.25 leaves room for its random access.
+            Some(m)
+                if m.probe_cost(max) * (queries.len() as f64)
+                    < 0.25 * self.len() as f64 * queries.len() as f64 =>
+            {
+                m.search(queries, max, scratch)
+            }
+            _ => self.linear_hashes.search(queries, max),
+        }
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.linear_hashes.memory_bytes() + self.mih.as_ref().map_or(0, |m| m.memory_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn brute(hashes: &[Hash256], q: &[Hash256], max: u32) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for (id, h) in hashes.iter().enumerate() {
+            let mut best = (u32::MAX, 0u8);
+            for (qi, qq) in q.iter().enumerate() {
+                let d = h.distance(qq);
+                if d < best.0 {
+                    best = (d, qi as u8);
+                }
+            }
+            if best.0 <= max {
+                out.push(Hit {
+                    distance: best.0,
+                    id: id as u32,
+                    query: best.1,
+                });
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn flip(h: Hash256, bits: &[usize]) -> Hash256 {
+        let mut x = h;
+        for &b in bits {
+            x.0[b >> 6] ^= 1u64 << (b & 63);
+        }
+        x
+    }
+
+    fn arb_hash() -> impl proptest::strategy::Strategy<Value = Hash256> {
+        any::<[u64; 4]>().prop_map(Hash256)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Index results equal brute force, with stored hashes planted near
+        /// the queries so radii up to 63 have real matches to find.
+        #[test]
+        fn mih_and_linear_equal_brute_force(
+            base in proptest::collection::vec(arb_hash(), 1..300),
+            queries in proptest::collection::vec(arb_hash(), 1..9),
+            planted in proptest::collection::vec((0usize..8, proptest::collection::vec(0usize..256, 0..70)), 0..60),
+            max in 0u32..64,
+        ) {
+            let mut hashes = base;
+            for (qi, bits) in planted {
+                hashes.push(flip(queries[qi % queries.len()], &bits));
+            }
+            let want = brute(&hashes, &queries, max);
+            let lin = LinearIndex::new(&hashes).search(&queries, max);
+            let mut scratch = Scratch::new();
+            let mih = MihIndex::new(&hashes);
+            let got = mih.search(&queries, max, &mut scratch);
+            prop_assert_eq!(&lin, &want);
+            prop_assert_eq!(&got, &want);
+            // Scratch reuse must not leak state between searches.
+            let again = mih.search(&queries, max, &mut scratch);
+            prop_assert_eq!(&again, &want);
+        }
+    }
+
+    #[test]
+    fn exact_at_the_pigeonhole_boundary() {
+        // 47 differing bits spread as 2 or 3 per word: worst case for r = 2.
+        let q = Hash256([0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210, 7, 11]);
+        let bits: Vec<usize> = (0..47).map(|i| (i % 16) * 16 + i / 16).collect();
+        let x = flip(q, &bits);
+        assert_eq!(x.distance(&q), 47);
+        let mih = MihIndex::new(&[x]);
+        let mut s = Scratch::new();
+        assert_eq!(mih.search(&[q], 47, &mut s).len(), 1);
+        assert_eq!(mih.search(&[q], 46, &mut s).len(), 0);
+        let idx = Index::new(&[x], SearchStrategy::Mih);
+        assert_eq!(idx.search(&[q], 47, &mut s)[0].distance, 47);
+    }
+}
