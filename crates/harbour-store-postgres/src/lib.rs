@@ -1,1 +1,808 @@
-//! harbour-store-postgres
+//! PostgreSQL backend: the store for deployments with several app servers. Implements
+//! [`harbour_store::Store`] with plain SQL, as a faithful port of the SQLite backend (same
+//! schema, same semantics); migrations live in `migrations/` and are embedded.
+//!
+//! Differences from SQLite are only in types and mechanics: ids are native `UUID`, blobs `BYTEA`,
+//! `cases.created_order` is an identity column, and text that is compared or sorted (days, party
+//! relations, names in lists) uses the bytewise `"C"` collation so results do not depend on the
+//! database's locale.
+
+use async_trait::async_trait;
+use harbour_domain::{CaseId, Minority, OrgId, OrgKind, Status, UserId};
+use harbour_store::*;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, QueryBuilder, Row};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// SQLSTATE of `CREATE DATABASE` on a name that is taken.
+const DUPLICATE_DATABASE: &str = "42P04";
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Duplicate(db.message().to_string())
+        }
+        sqlx::Error::Database(db) if db.code().as_deref() == Some(DUPLICATE_DATABASE) => {
+            StoreError::Duplicate(db.message().to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+fn seq_to_db(seq: u64) -> StoreResult<i64> {
+    i64::try_from(seq).map_err(|_| StoreError::Backend(format!("seq {seq} is out of range")))
+}
+
+fn seq_from_db(row: &PgRow, col: &str) -> StoreResult<u64> {
+    let v: i64 = row.try_get(col).map_err(backend)?;
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} is negative ({v})")))
+}
+
+fn micros_col(row: &PgRow, col: &str) -> StoreResult<OffsetDateTime> {
+    Ok(from_micros(row.try_get(col).map_err(backend)?))
+}
+
+fn hash_col(row: &PgRow, col: &str) -> StoreResult<[u8; 32]> {
+    let v: Vec<u8> = row.try_get(col).map_err(backend)?;
+    v.try_into()
+        .map_err(|_| StoreError::Corrupt(format!("{col} is not 32 bytes")))
+}
+
+/// Check that a database name is plain `[a-z0-9_]+` (at most 63 bytes, PostgreSQL's limit), so
+/// it can be put in DDL, which takes no parameters.
+fn check_database_name(name: &str) -> StoreResult<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Backend(format!(
+            "bad database name {name:?}: use 1 to 63 of a-z, 0-9 and _"
+        )))
+    }
+}
+
+async fn admin_connection(admin_url: &str) -> StoreResult<PgConnection> {
+    PgConnection::connect(admin_url).await.map_err(backend)
+}
+
+/// Create the empty database `name` (`[a-z0-9_]+`) through a connection to `admin_url`, which
+/// must name a user allowed to create databases. [`StoreError::Duplicate`] if it exists.
+pub async fn create_database(admin_url: &str, name: &str) -> StoreResult<()> {
+    check_database_name(name)?;
+    let mut conn = admin_connection(admin_url).await?;
+    let result = sqlx::raw_sql(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await
+        .map_err(backend);
+    // Closing politely is best effort; the outcome that matters is the CREATE's.
+    let _ = conn.close().await;
+    result.map(|_| ())
+}
+
+/// Drop the database `name` (`[a-z0-9_]+`) if it exists, through a connection to `admin_url`,
+/// ending any sessions still connected to it (PostgreSQL 13 or later).
+pub async fn drop_database(admin_url: &str, name: &str) -> StoreResult<()> {
+    check_database_name(name)?;
+    let mut conn = admin_connection(admin_url).await?;
+    let result = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut conn)
+        .await
+        .map_err(backend);
+    let _ = conn.close().await;
+    result.map(|_| ())
+}
+
+/// `url` with its database replaced by `name`: `postgres://u@h:5432/test?sslmode=disable` and
+/// `other` give `postgres://u@h:5432/other?sslmode=disable`. For connecting to a database made by
+/// [`create_database`] with the same server and credentials as the admin URL.
+pub fn database_url(url: &str, name: &str) -> StoreResult<String> {
+    check_database_name(name)?;
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| StoreError::Backend("a PostgreSQL URL starts with postgres://".into()))?;
+    let (main, query) = match rest.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (rest, None),
+    };
+    let authority = main.split_once('/').map_or(main, |(a, _)| a);
+    Ok(match query {
+        Some(q) => format!("{scheme}://{authority}/{name}?{q}"),
+        None => format!("{scheme}://{authority}/{name}"),
+    })
+}
+
+impl PostgresStore {
+    /// Connect to the database at a `postgres://` URL. Migrations are not run here; call
+    /// [`Store::migrate`].
+    pub async fn connect(url: &str) -> StoreResult<PostgresStore> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("bad PostgreSQL URL: {e}")))?
+            .application_name("harbour");
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        Ok(PostgresStore { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn org_from_row(row: &PgRow) -> StoreResult<Organisation> {
+        Ok(Organisation {
+            id: OrgId(row.try_get("id").map_err(backend)?),
+            name: row.try_get("name").map_err(backend)?,
+            kind: parse_stored(row.try_get::<&str, _>("kind").map_err(backend)?)?,
+            created_at: micros_col(row, "created_at")?,
+        })
+    }
+
+    fn user_from_row(row: &PgRow) -> StoreResult<User> {
+        Ok(User {
+            id: UserId(row.try_get("id").map_err(backend)?),
+            email: row.try_get("email").map_err(backend)?,
+            org_id: OrgId(row.try_get("org_id").map_err(backend)?),
+            role: parse_stored(row.try_get::<&str, _>("role").map_err(backend)?)?,
+            password_hash: row.try_get("password_hash").map_err(backend)?,
+            locale: row.try_get("locale").map_err(backend)?,
+            active: row.try_get("active").map_err(backend)?,
+            created_at: micros_col(row, "created_at")?,
+        })
+    }
+
+    fn projection_from_row(row: &PgRow) -> StoreResult<CaseProjection> {
+        let day = |col: &str| -> StoreResult<Option<time::Date>> {
+            let s: Option<&str> = row.try_get(col).map_err(backend)?;
+            s.map(parse_day).transpose()
+        };
+        Ok(CaseProjection {
+            id: CaseId(row.try_get("id").map_err(backend)?),
+            phase: parse_stored::<Status>(row.try_get::<&str, _>("phase").map_err(backend)?)?,
+            minority: parse_stored::<Minority>(
+                row.try_get::<&str, _>("minority").map_err(backend)?,
+            )?,
+            referred_at: micros_col(row, "referred_at")?,
+            referring_org: OrgId(row.try_get("referring_org").map_err(backend)?),
+            owner_org: OrgId(row.try_get("owner_org").map_err(backend)?),
+            guardian: row
+                .try_get::<Option<Uuid>, _>("guardian_user")
+                .map_err(backend)?
+                .map(UserId),
+            rg_due: day("rg_due")?,
+            awaiting_cg_from: day("awaiting_cg_from")?,
+            guardian_due: row
+                .try_get::<Option<i64>, _>("guardian_due")
+                .map_err(backend)?
+                .map(from_micros),
+            updated_at: micros_col(row, "updated_at")?,
+            seq: seq_from_db(row, "seq")?,
+        })
+    }
+
+    fn event_from_row(row: &PgRow) -> StoreResult<StoredEvent> {
+        Ok(StoredEvent {
+            case_id: CaseId(row.try_get("case_id").map_err(backend)?),
+            seq: seq_from_db(row, "seq")?,
+            at: micros_col(row, "at")?,
+            actor: UserId(row.try_get("actor").map_err(backend)?),
+            actor_org: OrgId(row.try_get("actor_org").map_err(backend)?),
+            kind: row.try_get("kind").map_err(backend)?,
+            payload: row.try_get("payload").map_err(backend)?,
+            prev_hash: hash_col(row, "prev_hash")?,
+            hash: hash_col(row, "hash")?,
+        })
+    }
+}
+
+/// The parties of some cases, in one query, ordered by case, relation, organisation.
+async fn parties_of(
+    conn: &mut PgConnection,
+    ids: &[CaseId],
+) -> StoreResult<Vec<(CaseId, CaseParty)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<Uuid> = ids.iter().map(|c| c.0).collect();
+    let rows = sqlx::query(
+        "SELECT case_id, org_id, relation FROM case_parties WHERE case_id = ANY($1) \
+         ORDER BY case_id, relation, org_id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let rel: &str = r.try_get("relation").map_err(backend)?;
+            Ok((
+                CaseId(r.try_get("case_id").map_err(backend)?),
+                CaseParty {
+                    org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+                    relation: PartyRelation::parse(rel)
+                        .ok_or_else(|| StoreError::Corrupt(format!("relation {rel}")))?,
+                },
+            ))
+        })
+        .collect()
+}
+
+async fn header_of(conn: &mut PgConnection, id: CaseId) -> StoreResult<Option<CaseHeader>> {
+    let row = sqlx::query(&format!(
+        "SELECT {PROJECTION_COLUMNS} FROM cases c WHERE c.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(backend)?;
+    let Some(row) = row else { return Ok(None) };
+    let projection = PostgresStore::projection_from_row(&row)?;
+    let parties = parties_of(conn, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    Ok(Some(CaseHeader {
+        projection,
+        parties,
+    }))
+}
+
+async fn insert_events(tx: &mut PgConnection, events: &[StoredEvent]) -> StoreResult<()> {
+    for e in events {
+        sqlx::query(
+            "INSERT INTO case_events (case_id, seq, at, actor, actor_org, kind, payload, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(e.case_id.0)
+        .bind(seq_to_db(e.seq)?)
+        .bind(to_micros(e.at))
+        .bind(e.actor.0)
+        .bind(e.actor_org.0)
+        .bind(&e.kind)
+        .bind(&e.payload)
+        .bind(&e.prev_hash[..])
+        .bind(&e.hash[..])
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| match backend(err) {
+            StoreError::Duplicate(_) => StoreError::Conflict,
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+async fn insert_parties(
+    tx: &mut PgConnection,
+    case: CaseId,
+    parties: &[CaseParty],
+) -> StoreResult<()> {
+    for p in parties {
+        sqlx::query(
+            "INSERT INTO case_parties (case_id, org_id, relation) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(case.0)
+        .bind(p.org_id.0)
+        .bind(p.relation.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(to_micros(a.at))
+    .bind(a.user_id.0)
+    .bind(a.org_id.0)
+    .bind(a.case_id.map(|c| c.0))
+    .bind(&a.action)
+    .bind(&a.purpose)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+const PROJECTION_COLUMNS: &str =
+    "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
+     c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    async fn insert_org(&self, org: &Organisation) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(org.id.0)
+        .bind(&org.name)
+        .bind(org.kind.as_str())
+        .bind(to_micros(org.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
+        let row = sqlx::query("SELECT * FROM organisations WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(Self::org_from_row).transpose()
+    }
+
+    async fn list_orgs(&self) -> StoreResult<Vec<Organisation>> {
+        // Bytewise, as SQLite sorts.
+        let rows = sqlx::query("SELECT * FROM organisations ORDER BY name COLLATE \"C\"")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(Self::org_from_row).collect()
+    }
+
+    async fn insert_user(&self, u: &User) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO users (id, email, org_id, role, password_hash, locale, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(u.id.0)
+        .bind(&u.email)
+        .bind(u.org_id.0)
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(&u.locale)
+        .bind(u.active)
+        .bind(to_micros(u.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => {
+                StoreError::Duplicate(format!("a user with e-mail {}", u.email))
+            }
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn get_user(&self, id: UserId) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(Self::user_from_row).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(Self::user_from_row).transpose()
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY email COLLATE \"C\"")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(Self::user_from_row).collect()
+    }
+
+    async fn set_user_locale(&self, id: UserId, locale: &str) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Missing(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.user_id.0)
+        .bind(&s.kind)
+        .bind(to_micros(s.created_at))
+        .bind(to_micros(s.expires_at))
+        .bind(to_micros(s.last_seen_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND expires_at > $1 \
+             RETURNING token_hash, user_id, kind, created_at, expires_at, last_seen_at",
+        )
+        .bind(to_micros(now))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                token_hash: r.try_get("token_hash").map_err(backend)?,
+                user_id: UserId(r.try_get("user_id").map_err(backend)?),
+                kind: r.try_get("kind").map_err(backend)?,
+                created_at: micros_col(&r, "created_at")?,
+                expires_at: micros_col(&r, "expires_at")?,
+                last_seen_at: micros_col(&r, "last_seen_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn create_case(&self, case: &NewCase) -> StoreResult<()> {
+        let p = &case.projection;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // created_order is an identity column: it numbers cases in creation order.
+        sqlx::query(
+            "INSERT INTO cases (id, phase, minority, referred_at, referring_org, owner_org, guardian_user, \
+             rg_due, awaiting_cg_from, guardian_due, updated_at, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(p.id.0)
+        .bind(p.phase.as_str())
+        .bind(p.minority.as_str())
+        .bind(to_micros(p.referred_at))
+        .bind(p.referring_org.0)
+        .bind(p.owner_org.0)
+        .bind(p.guardian.map(|g| g.0))
+        .bind(p.rg_due.map(day_text))
+        .bind(p.awaiting_cg_from.map(day_text))
+        .bind(p.guardian_due.map(to_micros))
+        .bind(to_micros(p.updated_at))
+        .bind(seq_to_db(p.seq)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("INSERT INTO case_keys (case_id, wrapped_key) VALUES ($1, $2)")
+            .bind(p.id.0)
+            .bind(&case.wrapped_key)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_parties(&mut tx, p.id, &case.parties).await?;
+        insert_events(&mut tx, &case.events).await?;
+        insert_access(&mut tx, &case.access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn append(&self, change: &CaseChange) -> StoreResult<()> {
+        let p = &change.projection;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // The conditional UPDATE comes first: it locks the case row, so a concurrent append waits
+        // for this transaction and then, re-checking `seq` against the committed row, updates
+        // nothing and reports a conflict. The whole change hangs on nobody having appended since.
+        let updated = sqlx::query(
+            "UPDATE cases SET phase = $1, minority = $2, owner_org = $3, guardian_user = $4, rg_due = $5, \
+             awaiting_cg_from = $6, guardian_due = $7, updated_at = $8, seq = $9 WHERE id = $10 AND seq = $11",
+        )
+        .bind(p.phase.as_str())
+        .bind(p.minority.as_str())
+        .bind(p.owner_org.0)
+        .bind(p.guardian.map(|g| g.0))
+        .bind(p.rg_due.map(day_text))
+        .bind(p.awaiting_cg_from.map(day_text))
+        .bind(p.guardian_due.map(to_micros))
+        .bind(to_micros(p.updated_at))
+        .bind(seq_to_db(p.seq)?)
+        .bind(p.id.0)
+        .bind(seq_to_db(change.expected_seq)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        insert_parties(&mut tx, p.id, &change.new_parties).await?;
+        insert_events(&mut tx, &change.events).await?;
+        insert_access(&mut tx, &change.access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn load_case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {
+        // One snapshot for header, key and journal, so the projection's seq matches the events.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let Some(header) = header_of(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        let key: Vec<u8> =
+            sqlx::query_scalar("SELECT wrapped_key FROM case_keys WHERE case_id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?
+                .unwrap_or_default();
+        let rows = sqlx::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY seq")
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        let events = rows
+            .iter()
+            .map(Self::event_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(CaseRecord {
+            header,
+            wrapped_key: key,
+            events,
+        }))
+    }
+
+    async fn case_header(&self, id: CaseId) -> StoreResult<Option<CaseHeader>> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        header_of(&mut conn, id).await
+    }
+
+    async fn list_cases(&self, f: &CaseFilter) -> StoreResult<Vec<CaseHeader>> {
+        let today = day_text(f.now.date());
+        let mut q = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {PROJECTION_COLUMNS} FROM cases c WHERE ("
+        ));
+        q.push("EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.org_id = ")
+            .push_bind(f.viewer.org_id.0)
+            .push(")");
+        match f.viewer.org_kind {
+            OrgKind::CompetentAuthority => {
+                q.push(" OR TRUE");
+            }
+            OrgKind::ChildProtection => {
+                q.push(" OR c.minority <> 'adult'");
+            }
+            _ => {}
+        }
+        q.push(" OR c.guardian_user = ")
+            .push_bind(f.viewer.user_id.0)
+            .push(")");
+        match f.status {
+            Some(Status::RecoveryPeriod) => {
+                q.push(" AND c.phase = 'recovery_period' AND c.awaiting_cg_from > ")
+                    .push_bind(today.clone());
+            }
+            Some(Status::AwaitingConclusiveGrounds) => {
+                q.push(
+                    " AND (c.phase = 'awaiting_conclusive_grounds' OR (c.phase = 'recovery_period' \
+                     AND c.awaiting_cg_from <= ",
+                )
+                .push_bind(today.clone())
+                .push("))");
+            }
+            Some(s) => {
+                q.push(" AND c.phase = ").push_bind(s.as_str());
+            }
+            None => {}
+        }
+        if let Some(m) = f.minority {
+            q.push(" AND c.minority = ").push_bind(m.as_str());
+        }
+        if f.overdue {
+            q.push(" AND ((c.phase = 'awaiting_reasonable_grounds' AND c.rg_due < ")
+                .push_bind(today.clone())
+                .push(") OR (c.guardian_due IS NOT NULL AND c.guardian_due < ")
+                .push_bind(to_micros(f.now))
+                .push(
+                    ") OR (c.phase IN ('recovery_period', 'awaiting_conclusive_grounds') \
+                     AND c.awaiting_cg_from < ",
+                )
+                .push_bind(today.clone())
+                .push("))");
+        }
+        if let Some((at, id)) = f.after {
+            // Row comparison: the same order as the index cases_by_referral walks.
+            q.push(" AND (c.referred_at, c.id) < (")
+                .push_bind(to_micros(at))
+                .push(", ")
+                .push_bind(id.0)
+                .push(")");
+        }
+        q.push(" ORDER BY c.referred_at DESC, c.id DESC LIMIT ")
+            .push_bind(i64::from(f.limit));
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let rows = q.build().fetch_all(&mut *conn).await.map_err(backend)?;
+        let projections = rows
+            .iter()
+            .map(Self::projection_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let ids: Vec<CaseId> = projections.iter().map(|p| p.id).collect();
+        let parties = parties_of(&mut conn, &ids).await?;
+        Ok(projections
+            .into_iter()
+            .map(|projection| {
+                let parties = parties
+                    .iter()
+                    .filter(|(c, _)| *c == projection.id)
+                    .map(|(_, p)| p.clone())
+                    .collect();
+                CaseHeader {
+                    projection,
+                    parties,
+                }
+            })
+            .collect())
+    }
+
+    async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {
+        let ids: Vec<Uuid> = match after {
+            None => sqlx::query_scalar("SELECT id FROM cases ORDER BY created_order LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?,
+            Some(a) => sqlx::query_scalar(
+                "SELECT id FROM cases WHERE created_order > (SELECT created_order FROM cases WHERE id = $1) \
+                 ORDER BY created_order LIMIT $2",
+            )
+            .bind(a.0)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?,
+        };
+        Ok(ids.into_iter().map(CaseId).collect())
+    }
+
+    async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_access(&mut conn, record).await
+    }
+
+    async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>> {
+        let rows = sqlx::query("SELECT * FROM access_log WHERE case_id = $1 ORDER BY id")
+            .bind(case.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AccessRecord {
+                    at: micros_col(r, "at")?,
+                    user_id: UserId(r.try_get("user_id").map_err(backend)?),
+                    org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+                    case_id: r
+                        .try_get::<Option<Uuid>, _>("case_id")
+                        .map_err(backend)?
+                        .map(CaseId),
+                    action: r.try_get("action").map_err(backend)?,
+                    purpose: r.try_get("purpose").map_err(backend)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO anonymous_notifications (id, at, org_id, sex, age_group, nationality, exploitation_forms, region) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(n.id)
+        .bind(to_micros(n.at))
+        .bind(n.org_id.0)
+        .bind(&n.sex)
+        .bind(&n.age_group)
+        .bind(&n.nationality)
+        .bind(n.exploitation_forms.join(","))
+        .bind(&n.region)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn count_anonymous_notifications(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM anonymous_notifications")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("count {n}")))
+    }
+
+    async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64> {
+        sqlx::query_scalar("INSERT INTO bench_probe (body) VALUES ($1) RETURNING id")
+            .bind(body)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT body FROM bench_probe WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_names_are_checked() {
+        assert!(check_database_name("harbour_story_0a1b").is_ok());
+        for bad in ["", "Harbour", "a-b", "a\"; DROP", "a b", &"x".repeat(64)] {
+            assert!(check_database_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn database_url_swaps_the_database() {
+        let u = |url: &str| database_url(url, "other").unwrap();
+        assert_eq!(
+            u("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/other"
+        );
+        assert_eq!(
+            u("postgres://u:p@h/test?sslmode=disable"),
+            "postgres://u:p@h/other?sslmode=disable"
+        );
+        assert_eq!(u("postgresql://h:5433"), "postgresql://h:5433/other");
+        assert_eq!(u("postgres://h?user=x"), "postgres://h/other?user=x");
+        assert!(database_url("nonsense", "other").is_err());
+        assert!(database_url("postgres://h/test", "Bad-Name").is_err());
+    }
+}
