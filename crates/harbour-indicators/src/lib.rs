@@ -32,4 +32,7 @@ pub use model::{
 };
 pub use quick::{QuickScreen, QuickScreenItem, QuickScreenResult, Recommendation};
 pub use rule::{dimension_positive, PositiveDimensions, StrengthCounts};
-pub use screen::{screen, DimensionResult, IndicationNotice, ScreeningResult, INDICATION_NOTICE};
+pub use screen::{
+    evaluate, screen, DimensionResult, Evaluation, IndicationNotice, ScreeningResult,
+    INDICATION_NOTICE,
+};

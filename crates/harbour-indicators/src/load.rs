@@ -4,7 +4,6 @@
 //! so that each problem is reported as a typed error with the file and line of the entry, rather
 //! than as a generic deserialisation failure.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +13,7 @@ use toml::Spanned;
 use crate::error::{LoadError, LoadErrorKind, ScreeningError};
 use crate::labels::{Labels, Lang};
 use crate::model::{
-    Dimension, DimensionId, Indicator, IndicatorList, PersonMinority, Population, Strength,
+    Dimension, DimensionId, IdIndex, Indicator, IndicatorList, PersonMinority, Population, Strength,
 };
 use crate::rule::StrengthCounts;
 use crate::screen::{screen, ScreeningResult};
@@ -272,7 +271,7 @@ impl IndicatorList {
             return Err(src.err(top, LoadErrorKind::Empty { what: "indicators" }));
         }
         let mut indicators = Vec::with_capacity(raw.indicators.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(raw.indicators.len());
+        let mut index = IdIndex::with_capacity_and_hasher(raw.indicators.len(), Default::default());
         let mut lines: Vec<usize> = Vec::with_capacity(raw.indicators.len());
         for (n, ri) in raw.indicators.into_iter().enumerate() {
             let span = ri.span();

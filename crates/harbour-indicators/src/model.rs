@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -202,6 +203,53 @@ impl fmt::Display for PersonMinority {
     }
 }
 
+/// A word-at-a-time multiplicative hash (the FxHash construction) for the id index. SipHash's
+/// DoS resistance buys nothing here: the map is built once from administrator data, and request
+/// input only looks keys up, which cannot lengthen the probe chains.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct IdHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The table picks buckets by the low bits and tags by the top 7: fold high into low.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(SEED) ^ (h >> 32)
+    }
+}
+
+pub(crate) type IdIndex = HashMap<String, usize, BuildHasherDefault<IdHasher>>;
+
 /// A dimension as a list presents it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dimension {
@@ -240,7 +288,7 @@ pub struct IndicatorList {
     pub(crate) indicators: Vec<Indicator>,
     /// Indicator id → position in `indicators`.
     #[serde(skip)]
-    pub(crate) index: HashMap<String, usize>,
+    pub(crate) index: IdIndex,
 }
 
 /// Equality is on the data only; the index is derived from it.

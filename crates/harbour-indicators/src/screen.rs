@@ -71,6 +71,130 @@ pub struct ScreeningResult {
     pub notice: IndicationNotice,
 }
 
+/// The rule's verdict without the explanation: what [`screen`] computes before it copies ids
+/// into the result. Allocation-free for lists of up to 256 indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Evaluation {
+    pub indicated: bool,
+    pub positive: PositiveDimensions,
+    /// Observed indicators by strength, indexed by [`DimensionId::index`].
+    pub counts: [StrengthCounts; 6],
+}
+
+/// Which of a list's indicators were observed: a bitset over list positions, on the stack for
+/// the shipped lists (under 256 indicators), on the heap only for larger national lists.
+struct Marks {
+    small: [u64; 4],
+    large: Vec<u64>,
+}
+
+impl Marks {
+    fn new(len: usize) -> Marks {
+        let words = len.div_ceil(64);
+        Marks {
+            small: [0; 4],
+            large: if words > 4 {
+                vec![0; words]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn words(&self) -> &[u64] {
+        if self.large.is_empty() {
+            &self.small
+        } else {
+            &self.large
+        }
+    }
+
+    /// Sets the bit; false if it was already set.
+    fn insert(&mut self, pos: usize) -> bool {
+        let words = if self.large.is_empty() {
+            &mut self.small[..]
+        } else {
+            &mut self.large[..]
+        };
+        let (w, bit) = (pos / 64, 1u64 << (pos % 64));
+        let fresh = words[w] & bit == 0;
+        words[w] |= bit;
+        fresh
+    }
+
+    /// Set positions in ascending (list) order.
+    fn positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words().iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
+/// Validate the request and mark the observed indicators.
+fn mark<S: AsRef<str>>(
+    list: &IndicatorList,
+    observed: &[S],
+    minority: PersonMinority,
+) -> Result<(Marks, Evaluation), ScreeningError> {
+    if minority.population() != list.population {
+        return Err(ScreeningError::ListDoesNotFitMinority {
+            list: list.id.clone(),
+            population: list.population,
+            minority,
+            use_instead: None,
+        });
+    }
+    let mut marks = Marks::new(list.indicators.len());
+    let mut counts = [StrengthCounts::default(); 6];
+    for id in observed {
+        let id = id.as_ref();
+        let pos = list
+            .position(id)
+            .ok_or_else(|| ScreeningError::UnknownIndicator {
+                list: list.id.clone(),
+                indicator: id.to_owned(),
+            })?;
+        if !marks.insert(pos) {
+            return Err(ScreeningError::DuplicateIndicator {
+                list: list.id.clone(),
+                indicator: id.to_owned(),
+            });
+        }
+        let ind = &list.indicators[pos];
+        counts[ind.dimension.index()].add(ind.strength);
+    }
+    let mut positive = PositiveDimensions::default();
+    for d in DimensionId::ALL {
+        positive.set(d, counts[d.index()].is_positive());
+    }
+    let indicated = positive.indicated(list.population);
+    Ok((
+        marks,
+        Evaluation {
+            indicated,
+            positive,
+            counts,
+        },
+    ))
+}
+
+/// The verdict only, with the same validation as [`screen`]; for callers that do not need the
+/// explanation (statistics, re-evaluation after a list change).
+pub fn evaluate<S: AsRef<str>>(
+    list: &IndicatorList,
+    observed: &[S],
+    minority: PersonMinority,
+) -> Result<Evaluation, ScreeningError> {
+    mark(list, observed, minority).map(|(_, e)| e)
+}
+
 /// Screen `observed` indicator ids against `list` for a person of `minority`.
 ///
 /// Errors: the list does not fit the minority (a presumed child needs a child list), an id not in
@@ -80,59 +204,27 @@ pub fn screen<S: AsRef<str>>(
     observed: &[S],
     minority: PersonMinority,
 ) -> Result<ScreeningResult, ScreeningError> {
-    if minority.population() != list.population {
-        return Err(ScreeningError::ListDoesNotFitMinority {
-            list: list.id.clone(),
-            population: list.population,
-            minority,
-            use_instead: None,
-        });
-    }
-    let mut positions = Vec::with_capacity(observed.len());
-    for id in observed {
-        let id = id.as_ref();
-        let pos = list
-            .position(id)
-            .ok_or_else(|| ScreeningError::UnknownIndicator {
-                list: list.id.clone(),
-                indicator: id.to_owned(),
-            })?;
-        positions.push(pos);
-    }
-    // Sorting gives list order for the explanation and puts duplicates side by side.
-    positions.sort_unstable();
-    if let Some(w) = positions.windows(2).find(|w| w[0] == w[1]) {
-        return Err(ScreeningError::DuplicateIndicator {
-            list: list.id.clone(),
-            indicator: list.indicators[w[0]].id.clone(),
-        });
-    }
-
+    let (marks, eval) = mark(list, observed, minority)?;
     let mut dimensions: Vec<DimensionResult> = DimensionId::ALL
         .into_iter()
         .map(|dimension| DimensionResult {
             dimension,
-            positive: false,
+            positive: eval.positive.is_positive(dimension),
             observed: Vec::new(),
-            counts: StrengthCounts::default(),
+            counts: eval.counts[dimension.index()],
         })
         .collect();
-    for pos in positions {
+    for pos in marks.positions() {
         let ind = &list.indicators[pos];
-        let d = &mut dimensions[ind.dimension.index()];
-        d.counts.add(ind.strength);
-        d.observed.push(ind.id.clone());
-    }
-    let mut positive = PositiveDimensions::default();
-    for d in &mut dimensions {
-        d.positive = d.counts.is_positive();
-        positive.set(d.dimension, d.positive);
+        dimensions[ind.dimension.index()]
+            .observed
+            .push(ind.id.clone());
     }
     Ok(ScreeningResult {
         list: list.id.clone(),
         list_version: list.version.clone(),
         population: list.population,
-        indicated: positive.indicated(list.population),
+        indicated: eval.indicated,
         dimensions,
         notice: IndicationNotice,
     })

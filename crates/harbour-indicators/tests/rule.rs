@@ -1,8 +1,8 @@
 //! The decision rule: boundary tables, and property tests against an independent formulation.
 
 use harbour_indicators::{
-    dimension_positive, screen, Catalogue, DimensionId, IndicatorList, PersonMinority, Population,
-    PositiveDimensions, Strength, StrengthCounts,
+    dimension_positive, evaluate, screen, Catalogue, DimensionId, IndicatorList, PersonMinority,
+    Population, PositiveDimensions, Strength, StrengthCounts,
 };
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -311,6 +311,13 @@ proptest! {
             }
         }
         prop_assert_eq!(&r.list_version, list.version());
+        // The allocation-free verdict agrees with the full screening.
+        let e = evaluate(list, &observed, minority).unwrap();
+        prop_assert_eq!(e.indicated, r.indicated);
+        for d in &r.dimensions {
+            prop_assert_eq!(e.positive.is_positive(d.dimension), d.positive);
+            prop_assert_eq!(e.counts[d.dimension.index()], d.counts);
+        }
     }
 
     #[test]

@@ -326,3 +326,37 @@ fn person_minority_and_population_use_snake_case() {
         "\"adult\""
     );
 }
+
+/// A national list larger than the on-stack bitset (256 indicators) behaves the same.
+#[test]
+fn large_lists_use_the_heap_bitset_correctly() {
+    let mut text = String::from(
+        "id = \"big\"\nversion = \"1.0.0\"\npopulation = \"child\"\nexploitation = \"big\"\ntitle = { en = \"Big\", uk = \"Великий\", ru = \"Большой\" }\n",
+    );
+    for d in DimensionId::ALL {
+        text.push_str(&format!(
+            "[[dimensions]]\nid = \"{d}\"\nlabel = {{ en = \"{d}\", uk = \"вимір\", ru = \"измерение\" }}\n"
+        ));
+    }
+    for n in 0..300 {
+        let d = DimensionId::ALL[n % 6];
+        text.push_str(&format!(
+            "[[indicators]]\nid = \"i{n}\"\ndimension = \"{d}\"\nstrength = \"medium\"\nlabel = {{ en = \"I{n}\", uk = \"І{n}\", ru = \"И{n}\" }}\n"
+        ));
+    }
+    let list = harbour_indicators::IndicatorList::from_toml_str("big.toml", &text).unwrap();
+    assert_eq!(list.indicators().len(), 300);
+    // Three medium in deceptive recruitment (0, 6, 294) and exploitation (3, 9, 297).
+    let obs = ["i297", "i0", "i294", "i3", "i6", "i9"];
+    let r = screen(&list, &obs, PersonMinority::Child).unwrap();
+    assert!(r.indicated);
+    assert_eq!(r.dimensions[0].observed, ["i0", "i6", "i294"]);
+    assert_eq!(r.dimensions[3].observed, ["i3", "i9", "i297"]);
+    let e = screen(&list, &["i299", "i5", "i299"], PersonMinority::Child).unwrap_err();
+    assert!(
+        matches!(e, ScreeningError::DuplicateIndicator { ref indicator, .. } if indicator == "i299")
+    );
+    let ev = harbour_indicators::evaluate(&list, &obs, PersonMinority::Child).unwrap();
+    assert!(ev.indicated);
+    assert_eq!(ev.counts[0].medium, 3);
+}
