@@ -1,1 +1,403 @@
-//! harbour-web
+//! Harbour's HTTP edge. Handlers parse input, call one service function, and map its result;
+//! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
+
+pub mod extract;
+pub mod problem;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use extract::{bearer, purpose, Authenticated, JsonBody};
+use harbour_domain::{CaseId, ClosureReason, Minority, Referral, Status, UserId};
+use harbour_service::cases::{AnonymousNotificationInput, DecisionInput, ListQuery};
+use harbour_service::Harbour;
+use problem::Problem;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The OpenAPI document, kept beside the code and checked against the router by a test.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+#[derive(Clone)]
+pub struct AppState {
+    pub harbour: Harbour,
+}
+
+/// Every API route as (method, path): the OpenAPI test checks the document covers exactly these.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/api/v1/openapi.json"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/api/v1/me"),
+    ("POST", "/api/v1/referrals"),
+    ("POST", "/api/v1/anonymous-notifications"),
+    ("GET", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/{id}"),
+    ("GET", "/api/v1/cases/{id}/events"),
+    ("POST", "/api/v1/cases/{id}/decisions"),
+    ("POST", "/api/v1/cases/{id}/guardian"),
+    ("POST", "/api/v1/cases/{id}/reconsideration"),
+    ("POST", "/api/v1/cases/{id}/early-conclusive-decision"),
+    ("POST", "/api/v1/cases/{id}/closure"),
+    ("GET", "/api/v1/cases/{id}/access-log"),
+];
+
+pub fn router(harbour: Harbour) -> Router {
+    let api = Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+        .route("/referrals", post(refer))
+        .route("/anonymous-notifications", post(anonymous_notification))
+        .route("/cases", get(list_cases))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/events", get(case_events))
+        .route("/cases/{id}/decisions", post(decide))
+        .route("/cases/{id}/guardian", post(appoint_guardian))
+        .route("/cases/{id}/reconsideration", post(reconsideration))
+        .route(
+            "/cases/{id}/early-conclusive-decision",
+            post(early_conclusive),
+        )
+        .route("/cases/{id}/closure", post(closure))
+        .route("/cases/{id}/access-log", get(access_log))
+        .route("/openapi.json", get(openapi))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api)
+        .fallback(api_not_found)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(AppState { harbour })
+}
+
+/// Headers every response carries: nothing is cached, sniffed, framed or referred elsewhere.
+async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let started = std::time::Instant::now();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    // Logs carry method, status and time only: no path (it holds case ids) and no personal data.
+    tracing::debug!(%method, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    res
+}
+
+async fn api_not_found() -> Problem {
+    Problem::not_found()
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "This address does not accept that method.",
+    )
+}
+
+async fn index() -> Html<&'static str> {
+    Html(include_str!("../static/index.html"))
+}
+
+async fn healthz(State(s): State<AppState>) -> Response {
+    match s.harbour.store().count_anonymous_notifications().await {
+        Ok(_) => {
+            Json(json!({"status": "ok", "backend": s.harbour.store().backend()})).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<Response, Problem> {
+    let (token, actor) = s.harbour.login(&body.email, &body.password, "api").await?;
+    Ok(Json(json!({
+        "token": token,
+        "user": {"id": actor.user.id, "email": actor.user.email, "role": actor.user.role, "organisation": actor.org.id},
+    }))
+    .into_response())
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    req: axum::extract::Request,
+) -> Result<StatusCode, Problem> {
+    let (parts, _) = req.into_parts();
+    let token = bearer(&parts).ok_or_else(Problem::unauthenticated)?;
+    s.harbour.authenticate(&token).await?;
+    s.harbour.logout(&token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(Authenticated(actor): Authenticated) -> Json<serde_json::Value> {
+    Json(json!({
+        "id": actor.user.id,
+        "email": actor.user.email,
+        "role": actor.user.role,
+        "locale": actor.user.locale,
+        "organisation": {"id": actor.org.id, "name": actor.org.name, "kind": actor.org.kind},
+    }))
+}
+
+async fn refer(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    JsonBody(referral): JsonBody<Referral>,
+) -> Result<Response, Problem> {
+    let view = s.harbour.refer(&actor, referral).await?;
+    let location = format!("/api/v1/cases/{}", view.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(view),
+    )
+        .into_response())
+}
+
+async fn anonymous_notification(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    JsonBody(input): JsonBody<AnonymousNotificationInput>,
+) -> Result<Response, Problem> {
+    let id = s.harbour.anonymous_notification(&actor, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "counted": true})),
+    )
+        .into_response())
+}
+
+fn case_id(raw: &str) -> Result<CaseId, Problem> {
+    // A malformed id is simply not a case: same answer as a case you may not see.
+    raw.parse().map_err(|_| Problem::not_found())
+}
+
+fn query_problem(name: &str, detail: String) -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-input",
+        "Invalid input",
+        format!("query parameter `{name}`: {detail}"),
+    )
+    .with_errors(vec![harbour_domain::FieldError::new(
+        format!("/query/{name}"),
+        detail,
+    )])
+}
+
+async fn list_cases(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let mut q = ListQuery::default();
+    for (k, v) in &params {
+        match k.as_str() {
+            "status" => q.status = Some(v.parse::<Status>().map_err(|e| query_problem(k, e))?),
+            "minority" => {
+                q.minority = Some(v.parse::<Minority>().map_err(|e| query_problem(k, e))?)
+            }
+            "overdue" => {
+                q.overdue = match v.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(query_problem(k, "use true or false".into())),
+                }
+            }
+            "limit" => {
+                q.limit = Some(
+                    v.parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=200).contains(n))
+                        .ok_or_else(|| query_problem(k, "a number from 1 to 200".into()))?,
+                )
+            }
+            "after" => q.after = Some(v.clone()),
+            other => {
+                return Err(query_problem(
+                    other,
+                    "is not a filter of this list; use status, overdue, minority, limit or after"
+                        .into(),
+                ))
+            }
+        }
+    }
+    Ok(Json(s.harbour.list_cases(&actor, &q).await?).into_response())
+}
+
+async fn get_case(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(
+        s.harbour
+            .get_case(&actor, id, purpose(&headers).as_deref())
+            .await?,
+    )
+    .into_response())
+}
+
+async fn case_events(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(
+        s.harbour
+            .case_events(&actor, id, purpose(&headers).as_deref())
+            .await?,
+    )
+    .into_response())
+}
+
+async fn decide(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<DecisionInput>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(s.harbour.decide(&actor, id, input).await?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardianBody {
+    guardian: UserId,
+}
+
+async fn appoint_guardian(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<GuardianBody>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(
+        s.harbour
+            .appoint_guardian(&actor, id, body.guardian)
+            .await?,
+    )
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonsBody {
+    reasons: String,
+}
+
+async fn reconsideration(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReasonsBody>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(
+        s.harbour
+            .request_reconsideration(&actor, id, body.reasons)
+            .await?,
+    )
+    .into_response())
+}
+
+async fn early_conclusive(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReasonsBody>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(
+        s.harbour
+            .request_early_conclusive(&actor, id, body.reasons)
+            .await?,
+    )
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClosureBody {
+    reason: ClosureReason,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+async fn closure(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ClosureBody>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(
+        s.harbour
+            .close_case(&actor, id, body.reason, body.notes)
+            .await?,
+    )
+    .into_response())
+}
+
+async fn access_log(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    Ok(Json(s.harbour.access_log(&actor, id).await?).into_response())
+}
+
+/// Methods the API uses, for the OpenAPI coverage test.
+pub fn method_of(name: &str) -> Option<Method> {
+    Method::from_bytes(name.as_bytes()).ok()
+}

@@ -1,1 +1,412 @@
-fn main() {}
+//! The `harbour` command. Picks the storage backend from the database URL, loads (or creates)
+//! the master key, and runs one of: serve, migrate, org, user, audit verify, bench, pdq, match.
+
+mod bench;
+
+use clap::{Args, Parser, Subcommand};
+use harbour_crypto::MasterKey;
+use harbour_domain::{OrgId, OrgKind, Policy, Role};
+use harbour_service::{Harbour, SystemClock};
+use harbour_store::Store;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "harbour",
+    version,
+    about = "Harbour: a digital National Referral Mechanism"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB.
+    #[arg(long, env = "HARBOUR_DB", default_value = "sqlite://harbour.db")]
+    db: String,
+}
+
+#[derive(Args, Clone)]
+struct KeyArgs {
+    /// The master key file; created with mode 0600 at first start if missing.
+    #[arg(
+        long = "key-file",
+        env = "HARBOUR_MASTER_KEY_FILE",
+        default_value = "harbour.key"
+    )]
+    key_file: PathBuf,
+    /// National policy TOML (deadlines, recovery period...). Defaults to the shipped policy.
+    #[arg(long, env = "HARBOUR_POLICY_FILE")]
+    policy: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web server.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// Address to listen on.
+        #[arg(long, env = "HARBOUR_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Seed clearly fake organisations, users and cases into an empty database and print the logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        cmd: OrgCmd,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Audit tools.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Measure referrals and audited case reads per second against a bare insert/select.
+    Bench(bench::BenchArgs),
+    /// Perceptual hashing and hash banks (PDQ): `harbour pdq --help`.
+    #[command(disable_help_flag = true)]
+    Pdq {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
+    /// Record linkage for family tracing and de-duplication: `harbour match --help`.
+    #[command(name = "match", disable_help_flag = true)]
+    Match {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCmd {
+    /// Add an organisation and print its id.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        name: String,
+        /// One of: police, border_guard, labour_inspectorate, ngo, shelter, child_protection,
+        /// competent_authority, guardianship_authority, health, legal_aid, prosecutor,
+        /// reception_centre, national_coordinator, other.
+        #[arg(long)]
+        kind: String,
+    },
+    /// List organisations.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// The organisation's id (from `harbour org add` or `harbour org list`).
+        #[arg(long)]
+        org: String,
+        /// One of: first_responder, decision_maker, case_worker, child_protection_officer,
+        /// guardian, service_provider, law_enforcement, coordinator, auditor, admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check every case journal's hash chain; exit 1 naming the first broken case and event.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// A failure the command reports in one line and exits non-zero for.
+#[derive(Debug)]
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+pub(crate) async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
+    let store: Arc<dyn Store> =
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Arc::new(harbour_store_postgres::PostgresStore::connect(url).await?)
+        } else if url.starts_with("sqlite:") {
+            Arc::new(harbour_store_sqlite::SqliteStore::connect(url).await?)
+        } else {
+            return Err(Failure(format!(
+                "unsupported database URL `{url}`: use sqlite://PATH or postgres://..."
+            )));
+        };
+    store.migrate().await?;
+    Ok(store)
+}
+
+fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
+    match path {
+        None => Ok(Policy::shipped_default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Failure(format!("cannot read policy {}: {e}", p.display())))?;
+            Policy::from_toml(&text).map_err(|e| Failure(format!("{}: {e}", p.display())))
+        }
+    }
+}
+
+async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
+    let store = open_store(&db.db).await?;
+    let (master, created) = MasterKey::load_or_create(&keys.key_file)?;
+    if created {
+        eprintln!("Created a new master key in {} (mode 0600). Back it up: without it no case can be read.", keys.key_file.display());
+    }
+    let policy = load_policy(keys.policy.as_deref())?;
+    Ok(Harbour::new(
+        store,
+        Arc::new(master),
+        policy,
+        Arc::new(SystemClock),
+    )?)
+}
+
+fn default_keys() -> KeyArgs {
+    KeyArgs {
+        key_file: std::env::var_os("HARBOUR_MASTER_KEY_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("harbour.key")),
+        policy: std::env::var_os("HARBOUR_POLICY_FILE").map(PathBuf::from),
+    }
+}
+
+/// Where the demo logins are kept so a restart can print them again (next to the key file).
+fn demo_logins_file(keys: &KeyArgs) -> PathBuf {
+    keys.key_file.with_file_name("harbour-demo-logins.json")
+}
+
+async fn serve(db: DbArgs, keys: KeyArgs, bind: String, demo: bool) -> Result<(), Failure> {
+    let h = harbour(&db, &keys).await?;
+    let mut logins: Option<serde_json::Value> = None;
+    if demo {
+        if h.store().list_orgs().await?.is_empty() {
+            let password = format!("demo-{}", &harbour_crypto::random_token()[..12]);
+            let seeded = harbour_service::demo::seed(&h, &password).await?;
+            let value = serde_json::to_value(&seeded)?;
+            write_private(
+                &demo_logins_file(&keys),
+                &serde_json::to_vec_pretty(&value)?,
+            )?;
+            logins = Some(value);
+        } else if let Ok(text) = std::fs::read(demo_logins_file(&keys)) {
+            logins = serde_json::from_slice(&text).ok();
+        } else {
+            eprintln!("The database is not empty, so no demo data was added.");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|e| Failure(format!("cannot listen on {bind}: {e}")))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Harbour is running at http://{addr}/  (database: {}, backend: {})",
+        redact_url(&db.db),
+        h.store().backend()
+    );
+    if let Some(serde_json::Value::Array(list)) = &logins {
+        println!("Demo logins (fictional data only):");
+        for l in list {
+            println!(
+                "  {:<32} password {}  role {}",
+                l["email"].as_str().unwrap_or(""),
+                l["password"].as_str().unwrap_or(""),
+                l["role"].as_str().unwrap_or("")
+            );
+        }
+        println!("Try: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"decider@demo.invalid\",\"password\":\"...\"}}'");
+    }
+    axum::serve(listener, harbour_web::router(h))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+/// A database URL without its password, for printing.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Cmd::Serve {
+            db,
+            keys,
+            bind,
+            demo,
+        } => serve(db, keys, bind, demo).await,
+        Cmd::Migrate { db } => {
+            open_store(&db.db).await?;
+            println!("migrations applied to {}", redact_url(&db.db));
+            Ok(())
+        }
+        Cmd::Org {
+            cmd: OrgCmd::Add { db, name, kind },
+        } => {
+            let kind: OrgKind = kind.parse().map_err(Failure)?;
+            let h = harbour(&db, &default_keys()).await?;
+            let org = h.create_org(&name, kind).await?;
+            println!("{}", org.id);
+            Ok(())
+        }
+        Cmd::Org {
+            cmd: OrgCmd::List { db },
+        } => {
+            let store = open_store(&db.db).await?;
+            for o in store.list_orgs().await? {
+                println!("{}\t{}\t{}", o.id, o.kind, o.name);
+            }
+            Ok(())
+        }
+        Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    db,
+                    email,
+                    org,
+                    role,
+                    password_stdin: _,
+                },
+        } => {
+            let role: Role = role.parse().map_err(Failure)?;
+            let org: OrgId = org
+                .parse()
+                .map_err(|_| Failure(format!("`{org}` is not an organisation id")))?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let h = harbour(&db, &default_keys()).await?;
+            let user = h
+                .create_user(&email, org, role, password)
+                .await
+                .map_err(|e| match e {
+                    harbour_service::ServiceError::Domain(d) => Failure(d.to_string()),
+                    other => Failure(other.to_string()),
+                })?;
+            println!("{}", user.id);
+            Ok(())
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Verify { db },
+        } => {
+            let store = open_store(&db.db).await?;
+            let report = harbour_service::audit::verify_journals(store.as_ref()).await?;
+            println!(
+                "ok: {} case journals, {} events verified",
+                report.cases, report.events
+            );
+            Ok(())
+        }
+        Cmd::Bench(args) => bench::run(args).await,
+        Cmd::Pdq { .. } | Cmd::Match { .. } => unreachable_subtool(),
+    }
+}
+
+fn unreachable_subtool() -> Result<(), Failure> {
+    Err(Failure("internal: sub-tool dispatched late".into()))
+}
+
+fn main() -> ExitCode {
+    // pdq and match have their own argument parsers; hand them the rest of the line untouched.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let sub = args.get(1).and_then(|a| a.to_str()).map(str::to_owned);
+    if let Some(sub) = sub {
+        if sub == "pdq" || sub == "match" {
+            let prog = std::ffi::OsString::from(format!("harbour {sub}"));
+            let rest = std::iter::once(prog).chain(args.into_iter().skip(2));
+            return if sub == "pdq" {
+                harbour_pdq::cli::run_cli(rest)
+            } else {
+                harbour_match::cli::run_cli(rest)
+            };
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HARBOUR_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

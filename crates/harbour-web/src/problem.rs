@@ -1,0 +1,157 @@
+//! RFC 9457 problem documents: the one error shape of the whole API, built here and only here.
+//! Server errors are logged with detail and answered with a generic message.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use harbour_domain::{DomainError, FieldError};
+use harbour_service::ServiceError;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("/problems/{slug}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: vec![],
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Problem {
+        self.errors = errors;
+        self
+    }
+
+    pub fn not_found() -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "There is nothing here, or you are not entitled to know of it.",
+        )
+    }
+
+    pub fn unauthenticated() -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required",
+            "Log in and send the token as `Authorization: Bearer TOKEN`.",
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(e: ServiceError) -> Problem {
+        match e {
+            ServiceError::Unauthenticated => Problem::unauthenticated(),
+            ServiceError::BadCredentials => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "bad-credentials",
+                "Login failed",
+                e.to_string(),
+            ),
+            ServiceError::Forbidden(why) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Not allowed for your role",
+                why,
+            ),
+            ServiceError::NotFound(_) => Problem::not_found(),
+            ServiceError::Conflict => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Changed meanwhile",
+                e.to_string(),
+            ),
+            ServiceError::Duplicate(what) => Problem::new(
+                StatusCode::CONFLICT,
+                "duplicate",
+                "Already exists",
+                format!("{what} already exists"),
+            ),
+            ServiceError::Domain(d) => d.into(),
+            ServiceError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "Something went wrong inside Harbour; it has been logged.",
+                )
+            }
+        }
+    }
+}
+
+impl From<DomainError> for Problem {
+    fn from(d: DomainError) -> Problem {
+        match d {
+            DomainError::Invalid(errors) => {
+                let detail = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.pointer, e.detail))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-input",
+                    "Invalid input",
+                    detail,
+                )
+                .with_errors(errors)
+            }
+            DomainError::ConsentRequired => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "consent-required",
+                "Consent required",
+                d.to_string(),
+            )
+            .with_errors(vec![FieldError::new(
+                "/consent/nrm_referral",
+                "an adult's informed consent to the NRM referral must be recorded",
+            )]),
+            DomainError::RecoveryPeriodNotOver { .. } => Problem::new(
+                StatusCode::CONFLICT,
+                "recovery-period-not-over",
+                "Recovery period not over",
+                d.to_string(),
+            ),
+            DomainError::IllegalTransition(why) => Problem::new(
+                StatusCode::CONFLICT,
+                "illegal-transition",
+                "Not possible now",
+                why,
+            ),
+        }
+    }
+}
