@@ -23,6 +23,8 @@ pub struct Options {
     pub max_bucket: usize,
     pub em_iterations: usize,
     pub u_samples: usize,
+    /// At most this many pairs per EM session (sampled when more agree).
+    pub em_pairs_per_session: usize,
     pub seed: u64,
 }
 
@@ -32,7 +34,8 @@ impl Default for Options {
             threshold: 0.5,
             max_bucket: 50_000,
             em_iterations: 40,
-            u_samples: 200_000,
+            u_samples: 100_000,
+            em_pairs_per_session: 100_000,
             seed: 42,
         }
     }
@@ -102,8 +105,8 @@ pub fn blocking_keys(p: &Prepared, query: bool) -> Vec<u64> {
     }
     // The FEBRL-style rules of Splink's own example, on the fields present.
     let [street, addr, _suburb, postcode, state, ssid] = &p.generic;
-    if let Some(d) = p.dob.filter(|d| d.day.is_some()) {
-        out.push(h((4u8, d.digits())));
+    if p.dob.is_some_and(|d| d.day.is_some()) {
+        out.push(h((4u8, &p.dob_digits)));
     }
     if !ssid.is_empty() {
         out.push(h((5u8, ssid)));
@@ -290,6 +293,103 @@ fn random_gammas(
     par_map(&pairs, |&(i, j)| compare(comps, &a[i], &bl[j]).0)
 }
 
+/// The fields EM sessions block on, as in Splink's examples.
+const SESSIONS: [Comp; 5] = [
+    Comp::Surname,
+    Comp::GivenName,
+    Comp::DateOfBirth,
+    Comp::Postcode,
+    Comp::SocSecId,
+];
+
+/// The value an EM session blocks on: exact agreement on one field.
+fn session_key(c: Comp, p: &Prepared) -> Option<String> {
+    let v = match c {
+        Comp::Surname => p.surname.as_ref().map(|n| n.stem.clone()),
+        Comp::GivenName => p.given.as_ref().map(|n| match n.groups.first() {
+            Some((id, _)) => format!("g{id}"),
+            None => n.skel.clone(),
+        }),
+        Comp::DateOfBirth => p
+            .dob
+            .filter(|d| d.day.is_some())
+            .map(|_| p.dob_digits.clone()),
+        Comp::Postcode => Some(p.generic[3].clone()),
+        Comp::SocSecId => Some(p.generic[5].clone()),
+        _ => None,
+    };
+    v.filter(|s| !s.is_empty())
+}
+
+/// Comparison vectors of pairs that agree on `c`'s session key, from the
+/// whole data, sampled down to about `cap` pairs.
+fn session_gammas(
+    comps: &[Comp],
+    c: Comp,
+    a: &[Prepared],
+    b: Option<&[Prepared]>,
+    cap: usize,
+    seed: u64,
+) -> Vec<Gamma> {
+    let mut ka: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, p) in a.iter().enumerate() {
+        if let Some(k) = session_key(c, p) {
+            ka.entry(k).or_default().push(i as u32);
+        }
+    }
+    let mut kb: HashMap<String, Vec<u32>> = HashMap::new();
+    if let Some(bl) = b {
+        for (i, p) in bl.iter().enumerate() {
+            if let Some(k) = session_key(c, p) {
+                kb.entry(k).or_default().push(i as u32);
+            }
+        }
+    }
+    let block_pairs = |k: &String, v: &Vec<u32>| -> usize {
+        match b {
+            Some(_) => v.len() * kb.get(k).map_or(0, Vec::len),
+            None => v.len() * v.len().saturating_sub(1) / 2,
+        }
+    };
+    let total: usize = ka.iter().map(|(k, v)| block_pairs(k, v)).sum();
+    let keep = if total > cap {
+        cap as f64 / total as f64
+    } else {
+        1.0
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5e55_1015);
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut keys: Vec<&String> = ka.keys().collect();
+    keys.sort();
+    for k in keys {
+        let va = &ka[k];
+        match b {
+            Some(_) => {
+                for &j in kb.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+                    for &i in va {
+                        if keep >= 1.0 || rng.gen_bool(keep) {
+                            pairs.push((i, j));
+                        }
+                    }
+                }
+            }
+            None => {
+                for (x, &i) in va.iter().enumerate() {
+                    for &j in &va[x + 1..] {
+                        if keep >= 1.0 || rng.gen_bool(keep) {
+                            pairs.push((i, j));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let bl = b.unwrap_or(a);
+    par_map(&pairs, |&(i, j)| {
+        compare(comps, &a[i as usize], &bl[j as usize]).0
+    })
+}
+
 /// Link two lists (b against an index of a), or dedupe one list when `b`
 /// is None. Trains a model unless one is given.
 pub fn run(
@@ -345,8 +445,18 @@ pub fn run(
             None => a.len() as f64 * (a.len() as f64 - 1.0) / 2.0,
         };
         let random = random_gammas(comps, a, b, opts.u_samples.min(total as usize), opts.seed);
+        let sessions: Vec<(Comp, Vec<Gamma>)> = SESSIONS
+            .iter()
+            .filter(|c| comps.contains(c))
+            .map(|&c| {
+                (
+                    c,
+                    session_gammas(comps, c, a, b, opts.em_pairs_per_session, opts.seed),
+                )
+            })
+            .collect();
         let g: Vec<Gamma> = gammas.iter().map(|x| x.0).collect();
-        Model::train(comps, &random, &g, total, opts.em_iterations)
+        Model::train(comps, &random, &sessions, &g, total, opts.em_iterations)
     });
     timings.training_s = t.elapsed().as_secs_f64();
     let t = std::time::Instant::now();

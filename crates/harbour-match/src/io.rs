@@ -169,7 +169,6 @@ pub fn read_csv(
         });
     }
     let mut records = Vec::new();
-    let mut prepared = Vec::new();
     let mut row_buf = csv::ByteRecord::new();
     let mut row: u64 = 1;
     loop {
@@ -199,7 +198,13 @@ pub fn read_csv(
         for (f, ix) in &fields {
             r.set(*f, get(*ix)?);
         }
-        let p = prepare(&r, default_year).map_err(|e| {
+        records.push((row, r));
+    }
+    // Normalising names is the costly part; spread it over the cores.
+    let results = crate::index::par_map(&records, |(_, r)| prepare(r, default_year));
+    let mut prepared = Vec::with_capacity(records.len());
+    for ((row, _), res) in records.iter().zip(results) {
+        let p = res.map_err(|e| {
             let column = fields
                 .iter()
                 .find(|(f, _)| *f == e.field)
@@ -207,14 +212,14 @@ pub fn read_csv(
                 .unwrap_or_else(|| e.field.name().to_string());
             InputError::Value {
                 file: file.clone(),
-                row,
+                row: *row,
                 column,
                 message: e.message,
             }
         })?;
-        records.push(r);
         prepared.push(p);
     }
+    let records: Vec<Record> = records.into_iter().map(|(_, r)| r).collect();
     Ok(Table {
         path: path.to_path_buf(),
         records,

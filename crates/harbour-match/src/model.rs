@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use strsim::{damerau_levenshtein, jaro_winkler};
+use strsim::{jaro_winkler, osa_distance};
 
 use crate::lexicon::{lexicon, Relation};
 use crate::record::{Field, NameFeat, Prepared};
@@ -188,14 +188,14 @@ fn opt_level<T>(a: &Option<T>, b: &Option<T>, f: impl Fn(&T, &T) -> u8) -> u8 {
 
 fn dob_level(a: &Prepared, b: &Prepared) -> u8 {
     if let (Some(x), Some(y)) = (a.dob, b.dob) {
-        let (dx, dy) = (x.digits(), y.digits());
+        let (dx, dy) = (&a.dob_digits, &b.dob_digits);
         let full = dx.len() == 8 && dy.len() == 8;
         if full && dx == dy {
             return 0;
         }
         if full {
             let swapped = x.year == y.year && x.month == y.day && x.day == y.month;
-            if swapped || damerau_levenshtein(&dx, &dy) <= 1 {
+            if swapped || osa_distance(dx, dy) <= 1 {
                 return 1;
             }
         }
@@ -231,7 +231,9 @@ fn generic_level(c: Comp, a: &str, b: &str) -> u8 {
             if a == b {
                 0
             } else {
-                match damerau_levenshtein(a, b) {
+                // Optimal string alignment: Damerau-Levenshtein where no
+                // substring is edited twice, which is all a typo needs.
+                match osa_distance(a, b) {
                     1 => 1,
                     2 => 2,
                     _ => 3,
@@ -296,9 +298,10 @@ pub fn compare(comps: &[Comp], a: &Prepared, b: &Prepared) -> (Gamma, bool) {
     if has_s {
         sl = opt_level(&a.surname, &b.surname, surname_level);
     }
-    if has_g && has_s && gl != 0 {
-        let gx = opt_level(&a.given, &b.surname, given_level);
-        let sx = opt_level(&a.surname, &b.given, surname_level);
+    if has_g && has_s && gl >= 2 && sl >= 2 {
+        // Crosswise: a's surname field holds the given name and vice versa.
+        let gx = opt_level(&a.surname, &b.given, given_level);
+        let sx = opt_level(&a.given, &b.surname, surname_level);
         let cost = |x: u8| if x == NULL { 6 } else { x as u32 };
         if gx != NULL && sx != NULL && cost(gx) + cost(sx) + 2 <= cost(gl) + cost(sl) {
             swapped = true;
@@ -434,66 +437,82 @@ impl Model {
             .collect()
     }
 
-    /// Train: u from `random` pairs, m by EM over the blocked candidate
-    /// pairs. EM fits a two-class mixture on the candidates (its own u for
-    /// blocked non-matches, since blocking makes them agree more than random
-    /// pairs do); the random-pair u is what scoring uses, as in Splink.
-    /// `total_pairs` is the number of pairs in the full comparison space, to
-    /// turn the share of matches among candidates into a prior.
+    /// Train: u from `random` pairs; m by EM in sessions, as Splink does.
+    /// Each session holds pairs that agree on one field (surname, given
+    /// name, date of birth, postcode or soc_sec_id), drawn from the whole
+    /// data and not from the prediction blocking, and runs EM on the other
+    /// fields with u fixed, so the field that selected the pairs cannot pass
+    /// for evidence. A field's m is the mean over the sessions it was free
+    /// in. (One EM over the union of blocked candidates instead settles on
+    /// "born the same year with a popular name" as the latent class when
+    /// duplicates are rare.) The prior comes from the share of matches among
+    /// the prediction candidates, scaled to the full comparison space.
     pub fn train(
         comps: &[Comp],
         random: &[Gamma],
+        sessions: &[(Comp, Vec<Gamma>)],
         candidates: &[Gamma],
         total_pairs: f64,
         iterations: usize,
     ) -> Model {
         let u = Self::estimate_u(comps, random);
-        let mut patterns: BTreeMap<Gamma, f64> = BTreeMap::new();
-        for g in candidates {
-            *patterns.entry(*g).or_insert(0.0) += 1.0;
-        }
-        let mut m: Vec<Vec<f64>> = comps.iter().map(|c| initial_m(*c)).collect();
-        let mut ub = u.clone();
-        let mut lam = 0.1f64;
+        let mut sums: Vec<Vec<f64>> = comps.iter().map(|c| vec![0.0; c.levels().len()]).collect();
+        let mut runs = vec![0usize; comps.len()];
         let mut iters = 0;
-        for _ in 0..iterations {
-            iters += 1;
-            let mut mc: Vec<Vec<f64>> = comps.iter().map(|c| vec![0.0; c.levels().len()]).collect();
-            let mut uc = mc.clone();
+        let mut em_pairs = 0;
+        for (fixed, gammas) in sessions {
+            let Some(fi) = comps.iter().position(|c| c == fixed) else {
+                continue;
+            };
+            let mut patterns: BTreeMap<Gamma, f64> = BTreeMap::new();
+            for g in gammas {
+                *patterns.entry(*g).or_insert(0.0) += 1.0;
+            }
+            if gammas.len() < 30 {
+                continue;
+            }
+            em_pairs += gammas.len();
+            let (m, it) = em_session(comps, &u, &patterns, fi, iterations);
+            iters += it;
+            for (i, mi) in m.iter().enumerate() {
+                if i != fi {
+                    sums[i].iter_mut().zip(mi).for_each(|(s, x)| *s += x);
+                    runs[i] += 1;
+                }
+            }
+        }
+        let m: Vec<Vec<f64>> = comps
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if runs[i] == 0 {
+                    initial_m(*c)
+                } else {
+                    sums[i]
+                        .iter()
+                        .map(|x| (x / runs[i] as f64).max(CLAMP))
+                        .collect()
+                }
+            })
+            .collect();
+        // Share of matches among all candidates, with m and u now fixed.
+        let mut lam = 0.1f64;
+        for _ in 0..50 {
             let mut sp = 0.0;
-            let mut n = 0.0;
-            for (g, &cnt) in &patterns {
+            for g in candidates {
                 let (mut lm, mut lu) = (lam.ln(), (1.0 - lam).ln());
-                for i in 0..comps.len() {
-                    let l = g[i] as usize;
-                    if g[i] != NULL {
-                        lm += m[i][l].ln();
-                        lu += ub[i][l].ln();
+                for (i, &l) in g.iter().enumerate().take(comps.len()) {
+                    if l != NULL {
+                        lm += m[i][l as usize].ln();
+                        lu += u[i][l as usize].ln();
                     }
                 }
-                let p = 1.0 / (1.0 + (lu - lm).exp());
-                sp += p * cnt;
-                n += cnt;
-                for i in 0..comps.len() {
-                    if g[i] != NULL {
-                        mc[i][g[i] as usize] += p * cnt;
-                        uc[i][g[i] as usize] += (1.0 - p) * cnt;
-                    }
-                }
+                sp += 1.0 / (1.0 + (lu - lm).exp());
             }
-            if n == 0.0 {
-                break;
-            }
-            let new_m: Vec<Vec<f64>> = mc.iter().map(|c| normalise(c)).collect();
-            let delta: f64 = new_m
-                .iter()
-                .zip(&m)
-                .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
-                .fold(0.0, f64::max);
-            m = new_m;
-            ub = uc.iter().map(|c| normalise(c)).collect();
-            lam = (sp / n).clamp(1e-9, 1.0 - 1e-9);
-            if delta < 1e-5 {
+            let next = (sp / candidates.len().max(1) as f64).clamp(1e-9, 1.0 - 1e-9);
+            let done = (next - lam).abs() < 1e-7;
+            lam = next;
+            if done {
                 break;
             }
         }
@@ -506,7 +525,7 @@ impl Model {
             lambda,
             em_iterations: iters,
             u_pairs: random.len(),
-            em_pairs: candidates.len(),
+            em_pairs,
         }
     }
 
@@ -587,6 +606,53 @@ impl Model {
     }
 }
 
+/// One EM session: u fixed, comparison `skip` left out of the likelihood.
+fn em_session(
+    comps: &[Comp],
+    u: &[Vec<f64>],
+    patterns: &BTreeMap<Gamma, f64>,
+    skip: usize,
+    iterations: usize,
+) -> (Vec<Vec<f64>>, usize) {
+    let mut m: Vec<Vec<f64>> = comps.iter().map(|c| initial_m(*c)).collect();
+    let mut lam = 0.1f64;
+    let mut iters = 0;
+    for _ in 0..iterations {
+        iters += 1;
+        let mut mc: Vec<Vec<f64>> = comps.iter().map(|c| vec![0.0; c.levels().len()]).collect();
+        let (mut sp, mut n) = (0.0, 0.0);
+        for (g, &cnt) in patterns {
+            let (mut lm, mut lu) = (lam.ln(), (1.0 - lam).ln());
+            for (i, &l) in g.iter().enumerate().take(comps.len()) {
+                if i != skip && l != NULL {
+                    lm += m[i][l as usize].ln();
+                    lu += u[i][l as usize].ln();
+                }
+            }
+            let p = 1.0 / (1.0 + (lu - lm).exp());
+            sp += p * cnt;
+            n += cnt;
+            for (i, &l) in g.iter().enumerate().take(comps.len()) {
+                if l != NULL {
+                    mc[i][l as usize] += p * cnt;
+                }
+            }
+        }
+        let new_m: Vec<Vec<f64>> = mc.iter().map(|c| normalise(c)).collect();
+        let delta: f64 = new_m
+            .iter()
+            .zip(&m)
+            .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
+            .fold(0.0, f64::max);
+        m = new_m;
+        lam = (sp / n.max(1.0)).clamp(1e-9, 1.0 - 1e-9);
+        if delta < 1e-5 {
+            break;
+        }
+    }
+    (m, iters)
+}
+
 pub fn probability(weight: f64) -> f64 {
     let b = weight.exp2();
     if b.is_infinite() {
@@ -635,8 +701,8 @@ fn name_pair<'a>(
     let (x, y) = match (c, swapped) {
         (Comp::GivenName, false) => (&a.given, &b.given),
         (Comp::Surname, false) => (&a.surname, &b.surname),
-        (Comp::GivenName, true) => (&a.given, &b.surname),
-        _ => (&a.surname, &b.given),
+        (Comp::GivenName, true) => (&a.surname, &b.given),
+        _ => (&a.given, &b.surname),
     };
     Some((x.as_ref()?, y.as_ref()?))
 }

@@ -238,6 +238,8 @@ pub struct Prepared {
     pub surname: Option<NameFeat>,
     pub sex: Option<char>,
     pub dob: Option<PartialDate>,
+    /// `dob` as digits (YYYY, YYYYMM or YYYYMMDD), computed once.
+    pub dob_digits: String,
     /// Years the person may have been born in (from the date or the age).
     pub years: Option<(i32, i32)>,
     pub place: Option<(String, Option<u32>)>,
@@ -322,6 +324,7 @@ pub fn prepare(r: &Record, default_year: i32) -> Result<Prepared, FieldError> {
         given: NameFeat::new(r.get(Field::GivenName)),
         surname: NameFeat::new(r.get(Field::Surname)),
         sex: parse_sex(r.get(Field::Sex)),
+        dob_digits: dob.map(|d| d.digits()).unwrap_or_default(),
         dob,
         years,
         place,

