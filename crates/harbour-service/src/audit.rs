@@ -24,10 +24,26 @@ pub async fn verify_journals(store: &dyn Store) -> Result<VerifyReport, VerifyEr
     let mut after = None;
     loop {
         let ids = store.case_ids(after, 500).await?;
-        let Some(last) = ids.last().copied() else { break };
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
         for id in ids {
-            let record = store.load_case(id).await?.ok_or_else(|| StoreError::Missing(format!("case {id}")))?;
+            let record = store
+                .load_case(id)
+                .await?
+                .ok_or_else(|| StoreError::Missing(format!("case {id}")))?;
             verify_chain(&record.events).map_err(|brk| VerifyError::Broken { case: id, brk })?;
+            // The chain alone cannot see its last events cut off; the projection remembers how
+            // many there were.
+            let expected = record.header.projection.seq;
+            if record.events.len() as u64 != expected {
+                let seq = record.events.len() as u64 + 1;
+                let reason = format!("the case records {expected} events but its journal holds {} (events were deleted)", record.events.len());
+                return Err(VerifyError::Broken {
+                    case: id,
+                    brk: ChainBreak { seq, reason },
+                });
+            }
             report.cases += 1;
             report.events += record.events.len() as u64;
         }

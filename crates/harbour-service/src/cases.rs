@@ -6,12 +6,13 @@ use crate::{Actor, Harbour, ServiceError, ServiceResult};
 use harbour_crypto::{DataKey, WrappedKey};
 use harbour_domain::deadlines::guardian_due;
 use harbour_domain::{
-    alerts_and_deadlines, apply, decide, AgeAssessmentResult, CaseId, CaseState, ClosureReason, Command, DecisionOutcome,
-    DisqualificationGround, Event, ExploitationForm, Minority, OrgKind, RecordedEvent, Referral, Role, Sex, Status, UserId,
+    alerts_and_deadlines, apply, decide, AgeAssessmentResult, CaseId, CaseState, ClosureReason,
+    Command, DecisionOutcome, DisqualificationGround, Event, ExploitationForm, Minority, OrgKind,
+    RecordedEvent, Referral, Role, Sex, Status, UserId,
 };
 use harbour_store::{
-    chain_hash, AccessRecord, AnonymousNotification, CaseChange, CaseFilter, CaseHeader, CaseParty, CaseProjection, NewCase,
-    PartyRelation, StoredEvent, GENESIS,
+    chain_hash, AccessRecord, AnonymousNotification, CaseChange, CaseFilter, CaseHeader, CaseParty,
+    CaseProjection, NewCase, PartyRelation, StoredEvent, GENESIS,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -82,7 +83,10 @@ pub fn may_see(actor: &Actor, header: &CaseHeader) -> bool {
         return false;
     }
     let p = &header.projection;
-    header.parties.iter().any(|party| party.org_id == actor.org.id)
+    header
+        .parties
+        .iter()
+        .any(|party| party.org_id == actor.org.id)
         || actor.org.kind == OrgKind::CompetentAuthority
         || (actor.org.kind == OrgKind::ChildProtection && p.minority != Minority::Adult)
         || p.guardian == Some(actor.user.id)
@@ -98,7 +102,13 @@ struct OpenCase {
 }
 
 impl Harbour {
-    fn access(&self, actor: &Actor, case: Option<CaseId>, action: &str, purpose: Option<&str>) -> AccessRecord {
+    fn access(
+        &self,
+        actor: &Actor,
+        case: Option<CaseId>,
+        action: &str,
+        purpose: Option<&str>,
+    ) -> AccessRecord {
         AccessRecord {
             at: self.now(),
             user_id: actor.user.id,
@@ -112,7 +122,11 @@ impl Harbour {
     /// Load a case the actor may see, decrypting its journal. A case they may not see is
     /// "not found", exactly as one that does not exist.
     async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
-        let record = self.store.load_case(id).await?.ok_or(ServiceError::NotFound("case"))?;
+        let record = self
+            .store
+            .load_case(id)
+            .await?
+            .ok_or(ServiceError::NotFound("case"))?;
         if !may_see(actor, &record.header) {
             return Err(ServiceError::NotFound("case"));
         }
@@ -121,12 +135,25 @@ impl Harbour {
         let mut events = Vec::with_capacity(record.events.len());
         for e in &record.events {
             let clear = key.open(&e.payload, &event_aad(id, e.seq, &e.kind))?;
-            let event: Event = serde_json::from_slice(&clear).map_err(|err| ServiceError::Internal(format!("event {}: {err}", e.seq)))?;
-            events.push(RecordedEvent { seq: e.seq, at: e.at, actor: e.actor, actor_org: e.actor_org, event });
+            let event: Event = serde_json::from_slice(&clear)
+                .map_err(|err| ServiceError::Internal(format!("event {}: {err}", e.seq)))?;
+            events.push(RecordedEvent {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                actor_org: e.actor_org,
+                event,
+            });
         }
         let state = CaseState::from_events(id, events.iter());
         let last_hash = record.events.last().map(|e| e.hash).unwrap_or(GENESIS);
-        Ok(OpenCase { header: record.header, key, events, last_hash, state })
+        Ok(OpenCase {
+            header: record.header,
+            key,
+            events,
+            last_hash,
+            state,
+        })
     }
 
     /// Seal and chain new events after `prev`.
@@ -144,7 +171,8 @@ impl Harbour {
         for event in events {
             let seq = state.seq + 1;
             let kind = event.kind();
-            let clear = serde_json::to_vec(event).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let clear =
+                serde_json::to_vec(event).map_err(|e| ServiceError::Internal(e.to_string()))?;
             let mut s = StoredEvent {
                 case_id: state.id,
                 seq,
@@ -158,17 +186,35 @@ impl Harbour {
             };
             s.hash = chain_hash(&prev, &s);
             prev = s.hash;
-            state = apply(state, &RecordedEvent { seq, at: now, actor: actor.user.id, actor_org: actor.org.id, event: event.clone() });
+            state = apply(
+                state,
+                &RecordedEvent {
+                    seq,
+                    at: now,
+                    actor: actor.user.id,
+                    actor_org: actor.org.id,
+                    event: event.clone(),
+                },
+            );
             stored.push(s);
         }
         Ok((stored, state))
     }
 
     /// The queryable columns of a case, as of `now`.
-    fn projection(&self, state: &CaseState, owner: harbour_domain::OrgId, now: OffsetDateTime) -> ServiceResult<CaseProjection> {
+    fn projection(
+        &self,
+        state: &CaseState,
+        owner: harbour_domain::OrgId,
+        now: OffsetDateTime,
+    ) -> ServiceResult<CaseProjection> {
         let today = now.date();
-        let referred_at = state.referred_at.ok_or_else(|| ServiceError::Internal("case without referral".into()))?;
-        let referring_org = state.referring_org.ok_or_else(|| ServiceError::Internal("case without referrer".into()))?;
+        let referred_at = state
+            .referred_at
+            .ok_or_else(|| ServiceError::Internal("case without referral".into()))?;
+        let referring_org = state
+            .referring_org
+            .ok_or_else(|| ServiceError::Internal("case without referrer".into()))?;
         let minority = state.minority(today);
         let open = !matches!(state.phase, Status::Closed | Status::Disqualified);
         Ok(CaseProjection {
@@ -179,7 +225,8 @@ impl Harbour {
             referring_org,
             owner_org: owner,
             guardian: state.guardian,
-            rg_due: (state.phase == Status::AwaitingReasonableGrounds).then(|| self.policy.reasonable_grounds_due(referred_at.date())),
+            rg_due: (state.phase == Status::AwaitingReasonableGrounds)
+                .then(|| self.policy.reasonable_grounds_due(referred_at.date())),
             awaiting_cg_from: state.awaiting_conclusive_from(),
             guardian_due: (open && minority.is_child_or_presumed() && state.guardian.is_none())
                 .then(|| guardian_due(&self.policy, referred_at)),
@@ -189,7 +236,10 @@ impl Harbour {
     }
 
     fn view(&self, state: &CaseState, now: OffsetDateTime) -> ServiceResult<CaseView> {
-        let referral = state.referral.as_ref().ok_or_else(|| ServiceError::Internal("case without referral".into()))?;
+        let referral = state
+            .referral
+            .as_ref()
+            .ok_or_else(|| ServiceError::Internal("case without referral".into()))?;
         let (alerts, deadlines) = alerts_and_deadlines(state, now, &self.policy);
         Ok(CaseView {
             id: state.id,
@@ -202,12 +252,16 @@ impl Harbour {
             summary: referral.summary.clone(),
             online: referral.online,
             referred_at: state.referred_at.unwrap_or(now),
-            referring_org: state.referring_org.unwrap_or(harbour_domain::OrgId(Uuid::nil())),
+            referring_org: state
+                .referring_org
+                .unwrap_or(harbour_domain::OrgId(Uuid::nil())),
             guardian: state.guardian,
             alerts,
             deadlines,
             recovery_period: state.recovery_period.map(Into::into),
-            age_assessed: state.assessed_child.map(|c| if c { "child".into() } else { "adult".into() }),
+            age_assessed: state
+                .assessed_child
+                .map(|c| if c { "child".into() } else { "adult".into() }),
             version: state.seq,
         })
     }
@@ -215,12 +269,23 @@ impl Harbour {
     /// Refer a person into the NRM. A child needs no consent; an adult does.
     pub async fn refer(&self, actor: &Actor, referral: Referral) -> ServiceResult<CaseView> {
         if !actor.user.role.may_refer() {
-            return Err(ServiceError::Forbidden(format!("a {} cannot refer a person into the NRM", actor.user.role)));
+            return Err(ServiceError::Forbidden(format!(
+                "a {} cannot refer a person into the NRM",
+                actor.user.role
+            )));
         }
         let now = self.now();
         let id = CaseId(Uuid::new_v4());
         let empty = CaseState::empty(id);
-        let events = decide(&empty, Command::Refer { referral: Box::new(referral), referring_org: actor.org.id }, now, &self.policy)?;
+        let events = decide(
+            &empty,
+            Command::Refer {
+                referral: Box::new(referral),
+                referring_org: actor.org.id,
+            },
+            now,
+            &self.policy,
+        )?;
         let key = DataKey::generate();
         let (stored, state) = self.seal_events(actor, &key, &empty, GENESIS, &events, now)?;
         let projection = self.projection(&state, actor.org.id, now)?;
@@ -229,8 +294,14 @@ impl Harbour {
                 projection,
                 wrapped_key: self.master.wrap(&key, &case_context(id)).to_bytes(),
                 parties: vec![
-                    CaseParty { org_id: actor.org.id, relation: PartyRelation::Referrer },
-                    CaseParty { org_id: actor.org.id, relation: PartyRelation::Owner },
+                    CaseParty {
+                        org_id: actor.org.id,
+                        relation: PartyRelation::Referrer,
+                    },
+                    CaseParty {
+                        org_id: actor.org.id,
+                        relation: PartyRelation::Owner,
+                    },
                 ],
                 events: stored,
                 access: self.access(actor, Some(id), "refer", None),
@@ -240,27 +311,50 @@ impl Harbour {
     }
 
     /// Read a case; the read is recorded with its purpose.
-    pub async fn get_case(&self, actor: &Actor, id: CaseId, purpose: Option<&str>) -> ServiceResult<CaseView> {
+    pub async fn get_case(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        purpose: Option<&str>,
+    ) -> ServiceResult<CaseView> {
         let case = self.open_case(actor, id).await?;
-        self.store.record_access(&self.access(actor, Some(id), "read", purpose)).await?;
+        self.store
+            .record_access(&self.access(actor, Some(id), "read", purpose))
+            .await?;
         self.view(&case.state, self.now())
     }
 
     /// The journal of a case as a timeline; recorded like a read.
-    pub async fn case_events(&self, actor: &Actor, id: CaseId, purpose: Option<&str>) -> ServiceResult<Vec<EventView>> {
+    pub async fn case_events(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        purpose: Option<&str>,
+    ) -> ServiceResult<Vec<EventView>> {
         let case = self.open_case(actor, id).await?;
-        self.store.record_access(&self.access(actor, Some(id), "read_events", purpose)).await?;
+        self.store
+            .record_access(&self.access(actor, Some(id), "read_events", purpose))
+            .await?;
         Ok(case
             .events
             .into_iter()
-            .map(|e| EventView { seq: e.seq, at: e.at, actor: e.actor, actor_org: e.actor_org, event: e.event })
+            .map(|e| EventView {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                actor_org: e.actor_org,
+                event: e.event,
+            })
             .collect())
     }
 
     /// Cases the actor may see, newest first. Lists carry no personal data.
     pub async fn list_cases(&self, actor: &Actor, q: &ListQuery) -> ServiceResult<CaseList> {
         if !actor.user.role.may_read_cases() {
-            return Err(ServiceError::Forbidden(format!("a {} does not read case files", actor.user.role)));
+            return Err(ServiceError::Forbidden(format!(
+                "a {} does not read case files",
+                actor.user.role
+            )));
         }
         let limit = q.limit.unwrap_or(50).clamp(1, 200);
         let after = match &q.after {
@@ -286,18 +380,33 @@ impl Harbour {
             .map(|h| summary(&h.projection, now, today))
             .collect();
         let next = (headers.len() as u32 == limit)
-            .then(|| headers.last().map(|h| format!("{}_{}", harbour_store::to_micros(h.projection.referred_at), h.projection.id)))
+            .then(|| {
+                headers.last().map(|h| {
+                    format!(
+                        "{}_{}",
+                        harbour_store::to_micros(h.projection.referred_at),
+                        h.projection.id
+                    )
+                })
+            })
             .flatten();
         Ok(CaseList { cases, next })
     }
 
     /// Run a command against a case the actor may see, and persist what it decides.
-    async fn change(&self, actor: &Actor, id: CaseId, action: &str, make: impl FnOnce(&CaseState) -> ServiceResult<Command>) -> ServiceResult<CaseView> {
+    async fn change(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        action: &str,
+        make: impl FnOnce(&CaseState) -> ServiceResult<Command>,
+    ) -> ServiceResult<CaseView> {
         let case = self.open_case(actor, id).await?;
         let command = make(&case.state)?;
         let now = self.now();
         let events = decide(&case.state, command, now, &self.policy)?;
-        let (stored, state) = self.seal_events(actor, &case.key, &case.state, case.last_hash, &events, now)?;
+        let (stored, state) =
+            self.seal_events(actor, &case.key, &case.state, case.last_hash, &events, now)?;
         let projection = self.projection(&state, case.header.projection.owner_org, now)?;
         self.store
             .append(&CaseChange {
@@ -313,10 +422,17 @@ impl Harbour {
 
     /// Record a decision. Grounds decisions and disqualification are the competent authority's
     /// decision makers'; an age assessment may also be recorded by a child-protection officer.
-    pub async fn decide(&self, actor: &Actor, id: CaseId, input: DecisionInput) -> ServiceResult<CaseView> {
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        input: DecisionInput,
+    ) -> ServiceResult<CaseView> {
         let role = actor.user.role;
         let may = match input.kind {
-            DecisionKind::AgeAssessment => matches!(role, Role::DecisionMaker | Role::ChildProtectionOfficer),
+            DecisionKind::AgeAssessment => {
+                matches!(role, Role::DecisionMaker | Role::ChildProtectionOfficer)
+            }
             _ => role == Role::DecisionMaker && actor.org.kind == OrgKind::CompetentAuthority,
         };
         let command = decision_command(&input)?;
@@ -332,36 +448,78 @@ impl Harbour {
     }
 
     /// Appoint a guardian (a user with the guardian role) for a child or presumed child.
-    pub async fn appoint_guardian(&self, actor: &Actor, id: CaseId, guardian: UserId) -> ServiceResult<CaseView> {
+    pub async fn appoint_guardian(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        guardian: UserId,
+    ) -> ServiceResult<CaseView> {
         let role = actor.user.role;
         let guardian_user = self.store.get_user(guardian).await?;
         self.change(actor, id, "appoint_guardian", |_| {
             if !matches!(role, Role::ChildProtectionOfficer | Role::DecisionMaker) {
-                return Err(ServiceError::Forbidden(format!("a {role} may not appoint a guardian")));
+                return Err(ServiceError::Forbidden(format!(
+                    "a {role} may not appoint a guardian"
+                )));
             }
             let g = guardian_user
                 .filter(|u| u.role == Role::Guardian && u.active)
-                .ok_or_else(|| ServiceError::invalid("/guardian", "no active user with the guardian role has this id"))?;
-            Ok(Command::AppointGuardian { guardian: g.id, organisation: g.org_id })
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "/guardian",
+                        "no active user with the guardian role has this id",
+                    )
+                })?;
+            Ok(Command::AppointGuardian {
+                guardian: g.id,
+                organisation: g.org_id,
+            })
         })
         .await
     }
 
     /// Ask for a negative decision to be reconsidered (responder, support provider or authority).
-    pub async fn request_reconsideration(&self, actor: &Actor, id: CaseId, reasons: String) -> ServiceResult<CaseView> {
-        self.change(actor, id, "reconsideration", |_| Ok(Command::RequestReconsideration { reasons })).await
+    pub async fn request_reconsideration(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        reasons: String,
+    ) -> ServiceResult<CaseView> {
+        self.change(actor, id, "reconsideration", |_| {
+            Ok(Command::RequestReconsideration { reasons })
+        })
+        .await
     }
 
     /// The person asks for the conclusive decision before the recovery period ends.
-    pub async fn request_early_conclusive(&self, actor: &Actor, id: CaseId, reasons: String) -> ServiceResult<CaseView> {
-        self.change(actor, id, "early_conclusive", |_| Ok(Command::RequestEarlyConclusiveDecision { reasons })).await
+    pub async fn request_early_conclusive(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        reasons: String,
+    ) -> ServiceResult<CaseView> {
+        self.change(actor, id, "early_conclusive", |_| {
+            Ok(Command::RequestEarlyConclusiveDecision { reasons })
+        })
+        .await
     }
 
-    pub async fn close_case(&self, actor: &Actor, id: CaseId, reason: ClosureReason, notes: Option<String>) -> ServiceResult<CaseView> {
+    pub async fn close_case(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        reason: ClosureReason,
+        notes: Option<String>,
+    ) -> ServiceResult<CaseView> {
         let role = actor.user.role;
         self.change(actor, id, "close", |_| {
-            if !matches!(role, Role::CaseWorker | Role::DecisionMaker | Role::ChildProtectionOfficer) {
-                return Err(ServiceError::Forbidden(format!("a {role} may not close a case")));
+            if !matches!(
+                role,
+                Role::CaseWorker | Role::DecisionMaker | Role::ChildProtectionOfficer
+            ) {
+                return Err(ServiceError::Forbidden(format!(
+                    "a {role} may not close a case"
+                )));
             }
             Ok(Command::Close { reason, notes })
         })
@@ -369,9 +527,16 @@ impl Harbour {
     }
 
     /// Count an adult who does not consent, with nothing that identifies them.
-    pub async fn anonymous_notification(&self, actor: &Actor, input: AnonymousNotificationInput) -> ServiceResult<Uuid> {
+    pub async fn anonymous_notification(
+        &self,
+        actor: &Actor,
+        input: AnonymousNotificationInput,
+    ) -> ServiceResult<Uuid> {
         if !actor.user.role.may_refer() {
-            return Err(ServiceError::Forbidden(format!("a {} cannot file notifications", actor.user.role)));
+            return Err(ServiceError::Forbidden(format!(
+                "a {} cannot file notifications",
+                actor.user.role
+            )));
         }
         let age_group = match input.age_group.as_str() {
             "adult" | "unknown" => input.age_group.clone(),
@@ -384,17 +549,31 @@ impl Harbour {
             other => return Err(ServiceError::invalid("/age_group", format!("`{other}` is not an age group; use adult or unknown"))),
         };
         let nationality = match input.nationality {
-            Some(n) if n.len() == 2 && n.chars().all(|c| c.is_ascii_alphabetic()) => Some(n.to_ascii_uppercase()),
-            Some(n) => return Err(ServiceError::invalid("/nationality", format!("`{n}` is not an ISO 3166-1 alpha-2 country code"))),
+            Some(n) if n.len() == 2 && n.chars().all(|c| c.is_ascii_alphabetic()) => {
+                Some(n.to_ascii_uppercase())
+            }
+            Some(n) => {
+                return Err(ServiceError::invalid(
+                    "/nationality",
+                    format!("`{n}` is not an ISO 3166-1 alpha-2 country code"),
+                ))
+            }
             None => None,
         };
         let region = match input.region {
             Some(r) if r.trim().is_empty() || r.chars().count() > 100 => {
-                return Err(ServiceError::invalid("/region", "a region name has 1 to 100 characters"))
+                return Err(ServiceError::invalid(
+                    "/region",
+                    "a region name has 1 to 100 characters",
+                ))
             }
             r => r,
         };
-        let mut forms: Vec<String> = input.exploitation_forms.iter().map(|f| f.as_str().to_owned()).collect();
+        let mut forms: Vec<String> = input
+            .exploitation_forms
+            .iter()
+            .map(|f| f.as_str().to_owned())
+            .collect();
         forms.sort();
         forms.dedup();
         let n = AnonymousNotification {
@@ -414,9 +593,14 @@ impl Harbour {
     /// The access log of a case, for auditors.
     pub async fn access_log(&self, actor: &Actor, id: CaseId) -> ServiceResult<Vec<AccessRecord>> {
         if actor.user.role != Role::Auditor {
-            return Err(ServiceError::Forbidden("only auditors read access logs".into()));
+            return Err(ServiceError::Forbidden(
+                "only auditors read access logs".into(),
+            ));
         }
-        self.store.case_header(id).await?.ok_or(ServiceError::NotFound("case"))?;
+        self.store
+            .case_header(id)
+            .await?
+            .ok_or(ServiceError::NotFound("case"))?;
         Ok(self.store.access_log(id).await?)
     }
 }
@@ -446,40 +630,76 @@ fn summary(p: &CaseProjection, now: OffsetDateTime, today: time::Date) -> CaseSu
         alerts.push("guardian_missing".to_string());
         overdue |= now > due;
     }
-    if p.minority == Minority::PresumedChild && !matches!(p.phase, Status::Closed | Status::Disqualified) {
+    if p.minority == Minority::PresumedChild
+        && !matches!(p.phase, Status::Closed | Status::Disqualified)
+    {
         alerts.push("age_assessment_pending".to_string());
     }
     if let (Status::AwaitingConclusiveGrounds, Some(from)) = (status, p.awaiting_cg_from) {
         alerts.push("conclusive_grounds_due".to_string());
         overdue |= today > from;
     }
-    CaseSummary { id: p.id, status, minority: p.minority, referred_at: p.referred_at, referring_org: p.referring_org, overdue, alerts }
+    CaseSummary {
+        id: p.id,
+        status,
+        minority: p.minority,
+        referred_at: p.referred_at,
+        referring_org: p.referring_org,
+        overdue,
+        alerts,
+    }
 }
 
 fn decision_command(input: &DecisionInput) -> ServiceResult<Command> {
     let grounds = |o: &str| match o {
         "positive" => Ok(DecisionOutcome::Positive),
         "negative" => Ok(DecisionOutcome::Negative),
-        other => Err(ServiceError::invalid("/outcome", format!("`{other}` is not an outcome of this decision; use positive or negative"))),
+        other => Err(ServiceError::invalid(
+            "/outcome",
+            format!("`{other}` is not an outcome of this decision; use positive or negative"),
+        )),
     };
     let reasons = input.reasons.clone();
     Ok(match input.kind {
-        DecisionKind::ReasonableGrounds => Command::DecideReasonableGrounds { outcome: grounds(&input.outcome)?, reasons },
-        DecisionKind::ConclusiveGrounds => Command::DecideConclusiveGrounds { outcome: grounds(&input.outcome)?, reasons },
+        DecisionKind::ReasonableGrounds => Command::DecideReasonableGrounds {
+            outcome: grounds(&input.outcome)?,
+            reasons,
+        },
+        DecisionKind::ConclusiveGrounds => Command::DecideConclusiveGrounds {
+            outcome: grounds(&input.outcome)?,
+            reasons,
+        },
         DecisionKind::AgeAssessment => {
             let result = match input.outcome.as_str() {
                 "child" => AgeAssessmentResult::Child,
                 "adult" => AgeAssessmentResult::Adult,
-                other => return Err(ServiceError::invalid("/outcome", format!("`{other}` is not an age-assessment result; use child or adult"))),
+                other => {
+                    return Err(ServiceError::invalid(
+                        "/outcome",
+                        format!("`{other}` is not an age-assessment result; use child or adult"),
+                    ))
+                }
             };
-            let method = input.method.clone().ok_or_else(|| ServiceError::invalid("/method", "say how age was assessed"))?;
-            Command::AssessAge { result, method, reasons }
+            let method = input
+                .method
+                .clone()
+                .ok_or_else(|| ServiceError::invalid("/method", "say how age was assessed"))?;
+            Command::AssessAge {
+                result,
+                method,
+                reasons,
+            }
         }
         DecisionKind::Disqualification => {
-            let ground: DisqualificationGround = input
-                .outcome
-                .parse()
-                .map_err(|_| ServiceError::invalid("/outcome", format!("`{}` is not a ground; use public_order or bad_faith", input.outcome)))?;
+            let ground: DisqualificationGround = input.outcome.parse().map_err(|_| {
+                ServiceError::invalid(
+                    "/outcome",
+                    format!(
+                        "`{}` is not a ground; use public_order or bad_faith",
+                        input.outcome
+                    ),
+                )
+            })?;
             Command::Disqualify { ground, reasons }
         }
     })

@@ -3,7 +3,9 @@
 
 use crate::{Actor, Harbour, ServiceResult};
 use harbour_domain::person::{Birth, PersonName};
-use harbour_domain::{Consent, ExploitationForm, OrgKind, Person, Referral, Role, Sex, Vulnerability};
+use harbour_domain::{
+    Consent, ExploitationForm, OrgKind, Person, Referral, Role, Sex, Vulnerability,
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -15,10 +17,22 @@ pub struct DemoLogin {
 }
 
 fn name(given: &str, family: &str, script: &str) -> PersonName {
-    PersonName { given: Some(given.into()), family: Some(family.into()), patronymic: None, script: Some(script.into()), transliterations: vec![] }
+    PersonName {
+        given: Some(given.into()),
+        family: Some(family.into()),
+        patronymic: None,
+        script: Some(script.into()),
+        transliterations: vec![],
+    }
 }
 
-fn person(names: Vec<PersonName>, sex: Sex, birth: Birth, nationality: &str, language: &str) -> Person {
+fn person(
+    names: Vec<PersonName>,
+    sex: Sex,
+    birth: Birth,
+    nationality: &str,
+    language: &str,
+) -> Person {
     Person {
         names,
         sex,
@@ -37,10 +51,22 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
     let orgs = [
         ("DEMO Border Guard Post (fictional)", OrgKind::BorderGuard),
         ("DEMO Safe House NGO (fictional)", OrgKind::Ngo),
-        ("DEMO Competent Authority (fictional)", OrgKind::CompetentAuthority),
-        ("DEMO Child Protection Service (fictional)", OrgKind::ChildProtection),
-        ("DEMO Guardianship Office (fictional)", OrgKind::GuardianshipAuthority),
-        ("DEMO National Coordinator (fictional)", OrgKind::NationalCoordinator),
+        (
+            "DEMO Competent Authority (fictional)",
+            OrgKind::CompetentAuthority,
+        ),
+        (
+            "DEMO Child Protection Service (fictional)",
+            OrgKind::ChildProtection,
+        ),
+        (
+            "DEMO Guardianship Office (fictional)",
+            OrgKind::GuardianshipAuthority,
+        ),
+        (
+            "DEMO National Coordinator (fictional)",
+            OrgKind::NationalCoordinator,
+        ),
         ("DEMO Platform Administration (fictional)", OrgKind::Other),
     ];
     let mut created = Vec::new();
@@ -51,7 +77,11 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
         ("responder@demo.invalid", 0, Role::FirstResponder),
         ("caseworker@demo.invalid", 1, Role::CaseWorker),
         ("decider@demo.invalid", 2, Role::DecisionMaker),
-        ("childprotection@demo.invalid", 3, Role::ChildProtectionOfficer),
+        (
+            "childprotection@demo.invalid",
+            3,
+            Role::ChildProtectionOfficer,
+        ),
         ("guardian@demo.invalid", 4, Role::Guardian),
         ("coordinator@demo.invalid", 5, Role::Coordinator),
         ("auditor@demo.invalid", 6, Role::Auditor),
@@ -60,22 +90,43 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
     let mut logins = Vec::new();
     let mut actors = Vec::new();
     for (email, org, role) in users {
-        let u = h.create_user(email, created[org].id, role, password).await?;
-        actors.push(Actor { user: u, org: created[org].clone() });
-        logins.push(DemoLogin { email: email.into(), password: password.into(), role, organisation: created[org].name.clone() });
+        let u = h
+            .create_user(email, created[org].id, role, password)
+            .await?;
+        actors.push(Actor {
+            user: u,
+            org: created[org].clone(),
+        });
+        logins.push(DemoLogin {
+            email: email.into(),
+            password: password.into(),
+            role,
+            organisation: created[org].name.clone(),
+        });
     }
     let responder = &actors[0];
     let caseworker = &actors[1];
 
     let mut child = person(
-        vec![name("Олена", "Тестенко", "Cyrl"), name("Olena", "Testenko", "Latn")],
+        vec![
+            name("Олена", "Тестенко", "Cyrl"),
+            name("Olena", "Testenko", "Latn"),
+        ],
         Sex::Female,
-        Birth::Estimated { min: 15, max: 19, on: None },
+        Birth::Estimated {
+            min: 15,
+            max: 19,
+            on: None,
+        },
         "UA",
         "uk",
     );
     child.unaccompanied = true;
-    child.vulnerabilities = vec![Vulnerability::ArmedConflict, Vulnerability::Refugee, Vulnerability::Unaccompanied];
+    child.vulnerabilities = vec![
+        Vulnerability::ArmedConflict,
+        Vulnerability::Refugee,
+        Vulnerability::Unaccompanied,
+    ];
     h.refer(
         responder,
         Referral {
@@ -83,20 +134,33 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             exploitation_forms: vec![ExploitationForm::Sexual],
             consent: None,
             child_views: Some("DEMO: wants to stay with her cousin".into()),
-            summary: Some("DEMO: met at the border crossing with an unknown 'volunteer' offering transport".into()),
+            summary: Some(
+                "DEMO: met at the border crossing with an unknown 'volunteer' offering transport"
+                    .into(),
+            ),
             online: true,
             countries_of_exploitation: vec![],
         },
     )
     .await?;
 
-    let adult = person(vec![name("Ivan", "Примерко", "Latn")], Sex::Male, Birth::Year(1990), "MD", "ro");
+    let adult = person(
+        vec![name("Ivan", "Примерко", "Latn")],
+        Sex::Male,
+        Birth::Year(1990),
+        "MD",
+        "ro",
+    );
     h.refer(
         caseworker,
         Referral {
             person: adult,
             exploitation_forms: vec![ExploitationForm::ForcedLabour],
-            consent: Some(Consent { nrm_referral: true, scope: Some("DEMO: NRM referral and support".into()), informed_in: Some("ro".into()) }),
+            consent: Some(Consent {
+                nrm_referral: true,
+                scope: Some("DEMO: NRM referral and support".into()),
+                informed_in: Some("ro".into()),
+            }),
             child_views: None,
             summary: Some("DEMO: construction site, documents held by the employer".into()),
             online: false,
@@ -105,14 +169,24 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
     )
     .await?;
 
-    let adult2 = person(vec![name("Fatima", "Exampleova", "Latn")], Sex::Female, Birth::Exact(time::macros::date!(1995 - 03 - 14)), "NG", "en");
+    let adult2 = person(
+        vec![name("Fatima", "Exampleova", "Latn")],
+        Sex::Female,
+        Birth::Exact(time::macros::date!(1995 - 03 - 14)),
+        "NG",
+        "en",
+    );
     let case = h
         .refer(
             caseworker,
             Referral {
                 person: adult2,
                 exploitation_forms: vec![ExploitationForm::DomesticServitude],
-                consent: Some(Consent { nrm_referral: true, scope: None, informed_in: Some("en".into()) }),
+                consent: Some(Consent {
+                    nrm_referral: true,
+                    scope: None,
+                    informed_in: Some("en".into()),
+                }),
                 child_views: None,
                 summary: Some("DEMO: domestic work, not allowed to leave the house".into()),
                 online: false,

@@ -52,7 +52,10 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> OffsetDateTime {
-        self.0.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner())
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|p| *p.into_inner())
     }
 }
 
@@ -65,7 +68,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn viewer(&self) -> harbour_store::Viewer {
-        harbour_store::Viewer { user_id: self.user.id, org_id: self.org.id, org_kind: self.org.kind }
+        harbour_store::Viewer {
+            user_id: self.user.id,
+            org_id: self.org.id,
+            org_kind: self.org.kind,
+        }
     }
 }
 
@@ -131,10 +138,21 @@ pub struct Harbour {
 }
 
 impl Harbour {
-    pub fn new(store: Arc<dyn Store>, master: Arc<MasterKey>, policy: Policy, clock: Arc<dyn Clock>) -> ServiceResult<Harbour> {
+    pub fn new(
+        store: Arc<dyn Store>,
+        master: Arc<MasterKey>,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+    ) -> ServiceResult<Harbour> {
         let dummy = harbour_crypto::random_token();
         let dummy_hash = auth::hash_password(&dummy)?;
-        Ok(Harbour { store, master, policy: Arc::new(policy), clock, dummy_hash: Arc::new(dummy_hash) })
+        Ok(Harbour {
+            store,
+            master,
+            policy: Arc::new(policy),
+            clock,
+            dummy_hash: Arc::new(dummy_hash),
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -1,7 +1,9 @@
 //! What the service returns: case views computed from the journal at read time.
 
 use harbour_domain::case::RecoveryPeriod;
-use harbour_domain::{Alert, CaseId, Deadlines, ExploitationForm, Minority, OrgId, Person, Status, UserId};
+use harbour_domain::{
+    Alert, CaseId, Deadlines, ExploitationForm, Minority, OrgId, Person, Status, UserId,
+};
 use serde::Serialize;
 use time::OffsetDateTime;
 

@@ -50,7 +50,9 @@ impl SqliteStore {
     /// here; call [`Store::migrate`].
     pub async fn connect(url: &str) -> StoreResult<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Backend(format!("bad SQLite URL: {e}")))?
+            .map_err(|e| StoreError::Backend(format!("bad SQLite URL: {e}")))?;
+        create_private(options.get_filename())?;
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -167,6 +169,38 @@ impl SqliteStore {
             })
             .collect()
     }
+}
+
+/// Create a new database file readable by its owner only; SQLite gives its -wal and -shm files
+/// the same permissions. An existing file is left as it is.
+fn create_private(path: &std::path::Path) -> StoreResult<()> {
+    if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") || path.exists() {
+        return Ok(());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Backend(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn party_from_row(r: &SqliteRow) -> StoreResult<CaseParty> {
+    let rel: String = r.try_get("relation").map_err(backend)?;
+    Ok(CaseParty {
+        org_id: OrgId(uuid_col(r, "org_id")?),
+        relation: PartyRelation::parse(&rel)
+            .ok_or_else(|| StoreError::Corrupt(format!("relation {rel}")))?,
+    })
 }
 
 async fn insert_events(tx: &mut sqlx::SqliteConnection, events: &[StoredEvent]) -> StoreResult<()> {
@@ -454,27 +488,50 @@ impl Store for SqliteStore {
     }
 
     async fn load_case(&self, id: CaseId) -> StoreResult<Option<CaseRecord>> {
-        let Some(header) = self.case_header(id).await? else {
-            return Ok(None);
-        };
+        // One read transaction: in WAL mode it is a snapshot, so header, key and events agree.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let row = sqlx::query(&format!(
+            "SELECT {PROJECTION_COLUMNS} FROM cases c WHERE c.id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let projection = Self::projection_from_row(&row)?;
+        let party_rows = sqlx::query(
+            "SELECT org_id, relation FROM case_parties WHERE case_id = ? ORDER BY relation, org_id",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let parties = party_rows
+            .iter()
+            .map(party_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
         let key: Vec<u8> =
             sqlx::query_scalar("SELECT wrapped_key FROM case_keys WHERE case_id = ?")
                 .bind(id.to_string())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(backend)?
                 .unwrap_or_default();
         let rows = sqlx::query("SELECT * FROM case_events WHERE case_id = ? ORDER BY seq")
             .bind(id.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await
             .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
         let events = rows
             .iter()
             .map(Self::event_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Some(CaseRecord {
-            header,
+            header: CaseHeader {
+                projection,
+                parties,
+            },
             wrapped_key: key,
             events,
         }))

@@ -10,7 +10,14 @@ use std::collections::BTreeSet;
 /// Seed canary values in every personal field, then search every byte the database holds.
 #[tokio::test]
 async fn no_personal_data_in_clear_in_a_database_dump() {
-    let canaries = ["Zqxcanarygiven", "Zqxcanaryfamily", "Жзщканарейка", "zqx-canary-views", "zqx-canary-summary", "Zqxcanarypatronymic"];
+    let canaries = [
+        "Zqxcanarygiven",
+        "Zqxcanaryfamily",
+        "Жзщканарейка",
+        "zqx-canary-views",
+        "zqx-canary-summary",
+        "Zqxcanarypatronymic",
+    ];
     for backend in backends() {
         let app = TestApp::start(&backend).await;
         let org = app.org("Fake Police", OrgKind::Police).await;
@@ -25,16 +32,34 @@ async fn no_personal_data_in_clear_in_a_database_dump() {
         let (s, v) = app.post("/api/v1/referrals", Some(&t), body).await;
         assert_eq!(s, 201, "{v}");
         // The data is really there, readable through the API...
-        let (_, v) = app.get(&format!("/api/v1/cases/{}", v["id"].as_str().unwrap()), Some(&t)).await;
+        let (_, v) = app
+            .get(
+                &format!("/api/v1/cases/{}", v["id"].as_str().unwrap()),
+                Some(&t),
+            )
+            .await;
         assert_eq!(v["person"]["names"][0]["given"], canaries[0]);
         // ...and nowhere in clear in the database.
         let dump = app.dump().await;
-        assert!(dump.len() > 1000, "{}: the dump is suspiciously small", app.backend_name());
-        let org_name_found = dump.windows(b"Fake Police".len()).any(|w| w == b"Fake Police");
-        assert!(org_name_found, "the dump must be able to see clear text at all (organisation names are not secret)");
+        assert!(
+            dump.len() > 1000,
+            "{}: the dump is suspiciously small",
+            app.backend_name()
+        );
+        let org_name_found = dump
+            .windows(b"Fake Police".len())
+            .any(|w| w == b"Fake Police");
+        assert!(
+            org_name_found,
+            "the dump must be able to see clear text at all (organisation names are not secret)"
+        );
         for c in canaries {
             let found = dump.windows(c.len()).any(|w| w == c.as_bytes());
-            assert!(!found, "{}: canary {c} found in clear in the database", app.backend_name());
+            assert!(
+                !found,
+                "{}: canary {c} found in clear in the database",
+                app.backend_name()
+            );
         }
         app.finish().await;
     }
@@ -53,12 +78,22 @@ async fn openapi_document_is_served_and_covers_exactly_the_routes() {
             documented.insert((method.to_uppercase(), path.clone()));
         }
     }
-    let routes: BTreeSet<(String, String)> = harbour_web::ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let routes: BTreeSet<(String, String)> = harbour_web::ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
     assert_eq!(documented, routes, "OpenAPI document and router disagree");
     // Every documented route answers (not the 404 fallback) at its method.
     for (m, p) in &routes {
         let path = p.replace("{id}", &uuid::Uuid::new_v4().to_string());
-        let (status, body, _) = app.send(m.parse().unwrap(), &path, None, (m == "POST").then(|| json!({}))).await;
+        let (status, body, _) = app
+            .send(
+                m.parse().unwrap(),
+                &path,
+                None,
+                (m == "POST").then(|| json!({})),
+            )
+            .await;
         assert!(
             !(status == 404 && body["type"] == "/problems/not-found" && !p.contains("{id}")),
             "{m} {p} is documented but not routed"
@@ -76,23 +111,46 @@ async fn authorisation_on_every_route() {
         let police = app.org("Fake Police", OrgKind::Police).await;
         let other = app.org("Other Fake Police", OrgKind::Police).await;
         let authority = app.org("Fake Authority", OrgKind::CompetentAuthority).await;
-        let cp = app.org("Fake Child Protection", OrgKind::ChildProtection).await;
+        let cp = app
+            .org("Fake Child Protection", OrgKind::ChildProtection)
+            .await;
         let office = app.org("Fake Office", OrgKind::Other).await;
-        let coord = app.org("Fake Coordinator", OrgKind::NationalCoordinator).await;
-        let (referrer, _) = app.user("ref@test.invalid", &police, Role::FirstResponder).await;
-        let (stranger, _) = app.user("str@test.invalid", &other, Role::FirstResponder).await;
-        let (decider, _) = app.user("dec@test.invalid", &authority, Role::DecisionMaker).await;
-        let (cpo, _) = app.user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer).await;
+        let coord = app
+            .org("Fake Coordinator", OrgKind::NationalCoordinator)
+            .await;
+        let (referrer, _) = app
+            .user("ref@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let (stranger, _) = app
+            .user("str@test.invalid", &other, Role::FirstResponder)
+            .await;
+        let (decider, _) = app
+            .user("dec@test.invalid", &authority, Role::DecisionMaker)
+            .await;
+        let (cpo, _) = app
+            .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
+            .await;
         let (admin, _) = app.user("adm@test.invalid", &office, Role::Admin).await;
         let (auditor, _) = app.user("aud@test.invalid", &office, Role::Auditor).await;
-        let (coordinator, _) = app.user("coo@test.invalid", &coord, Role::Coordinator).await;
-        let (_, adult) = app.post("/api/v1/referrals", Some(&referrer), adult_referral("Petro", true)).await;
-        let (_, child) = app.post("/api/v1/referrals", Some(&referrer), child_referral()).await;
+        let (coordinator, _) = app
+            .user("coo@test.invalid", &coord, Role::Coordinator)
+            .await;
+        let (_, adult) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&referrer),
+                adult_referral("Petro", true),
+            )
+            .await;
+        let (_, child) = app
+            .post("/api/v1/referrals", Some(&referrer), child_referral())
+            .await;
         let a = adult["id"].as_str().unwrap().to_string();
         let c = child["id"].as_str().unwrap().to_string();
 
         let rg = json!({"kind":"reasonable_grounds","outcome":"positive","reasons":"r"});
-        let age = json!({"kind":"age_assessment","outcome":"child","method":"documents","reasons":"r"});
+        let age =
+            json!({"kind":"age_assessment","outcome":"child","method":"documents","reasons":"r"});
         let close = json!({"reason":"duplicate"});
         let reasons = json!({"reasons":"r"});
         let guardian = json!({"guardian": uuid::Uuid::new_v4()});
@@ -101,25 +159,55 @@ async fn authorisation_on_every_route() {
         let table: Vec<Row> = vec![
             ("GET", "/healthz", None, vec![(None, 200)]),
             ("GET", "/api/v1/openapi.json", None, vec![(None, 200)]),
-            ("POST", "/api/v1/auth/login", Some(json!({"email":"ref@test.invalid","password":"wrong password!"})), vec![(None, 401)]),
-            ("GET", "/api/v1/me", None, vec![(None, 401), (Some(&admin), 200), (Some(&referrer), 200)]),
+            (
+                "POST",
+                "/api/v1/auth/login",
+                Some(json!({"email":"ref@test.invalid","password":"wrong password!"})),
+                vec![(None, 401)],
+            ),
+            (
+                "GET",
+                "/api/v1/me",
+                None,
+                vec![(None, 401), (Some(&admin), 200), (Some(&referrer), 200)],
+            ),
             (
                 "POST",
                 "/api/v1/referrals",
                 Some(adult_referral("Olek", true)),
-                vec![(None, 401), (Some(&admin), 403), (Some(&coordinator), 403), (Some(&auditor), 403), (Some(&decider), 403), (Some(&stranger), 201)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&auditor), 403),
+                    (Some(&decider), 403),
+                    (Some(&stranger), 201),
+                ],
             ),
             (
                 "POST",
                 "/api/v1/anonymous-notifications",
                 Some(json!({"age_group":"adult"})),
-                vec![(None, 401), (Some(&admin), 403), (Some(&coordinator), 403), (Some(&auditor), 403), (Some(&referrer), 201)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 201),
+                ],
             ),
             (
                 "GET",
                 "/api/v1/cases",
                 None,
-                vec![(None, 401), (Some(&admin), 403), (Some(&coordinator), 403), (Some(&auditor), 403), (Some(&stranger), 200), (Some(&referrer), 200)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&auditor), 403),
+                    (Some(&stranger), 200),
+                    (Some(&referrer), 200),
+                ],
             ),
             (
                 "GET",
@@ -136,62 +224,153 @@ async fn authorisation_on_every_route() {
                     (Some(&decider), 200),
                 ],
             ),
-            ("GET", "/api/v1/cases/{child}", None, vec![(Some(&cpo), 200), (Some(&stranger), 404), (Some(&admin), 404)]),
-            ("GET", "/api/v1/cases/{adult}/events", None, vec![(None, 401), (Some(&admin), 404), (Some(&stranger), 404), (Some(&referrer), 200)]),
+            (
+                "GET",
+                "/api/v1/cases/{child}",
+                None,
+                vec![
+                    (Some(&cpo), 200),
+                    (Some(&stranger), 404),
+                    (Some(&admin), 404),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{adult}/events",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 200),
+                ],
+            ),
             (
                 "POST",
                 "/api/v1/cases/{adult}/decisions",
                 Some(rg.clone()),
-                vec![(None, 401), (Some(&admin), 404), (Some(&stranger), 404), (Some(&referrer), 403), (Some(&decider), 200)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 200),
+                ],
             ),
-            ("POST", "/api/v1/cases/{child}/decisions", Some(age.clone()), vec![(Some(&referrer), 403), (Some(&stranger), 404), (Some(&cpo), 200)]),
+            (
+                "POST",
+                "/api/v1/cases/{child}/decisions",
+                Some(age.clone()),
+                vec![
+                    (Some(&referrer), 403),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 200),
+                ],
+            ),
             (
                 "POST",
                 "/api/v1/cases/{child}/guardian",
                 Some(guardian.clone()),
-                vec![(None, 401), (Some(&admin), 404), (Some(&stranger), 404), (Some(&referrer), 403), (Some(&cpo), 422)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 422),
+                ],
             ),
             (
                 "POST",
                 "/api/v1/cases/{adult}/early-conclusive-decision",
                 Some(reasons.clone()),
-                vec![(None, 401), (Some(&admin), 404), (Some(&stranger), 404), (Some(&referrer), 200)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 200),
+                ],
             ),
             (
                 "POST",
                 "/api/v1/cases/{adult}/reconsideration",
                 Some(reasons.clone()),
-                vec![(None, 401), (Some(&admin), 404), (Some(&stranger), 404), (Some(&referrer), 409)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 409),
+                ],
             ),
             (
                 "POST",
                 "/api/v1/cases/{child}/closure",
                 Some(close.clone()),
-                vec![(None, 401), (Some(&admin), 404), (Some(&stranger), 404), (Some(&referrer), 403), (Some(&cpo), 200)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 200),
+                ],
             ),
             (
                 "GET",
                 "/api/v1/cases/{adult}/access-log",
                 None,
-                vec![(None, 401), (Some(&admin), 403), (Some(&referrer), 403), (Some(&decider), 403), (Some(&auditor), 200)],
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 403),
+                    (Some(&auditor), 200),
+                ],
             ),
-            ("POST", "/api/v1/auth/logout", Some(json!({})), vec![(None, 401), (Some(&coordinator), 204)]),
+            (
+                "POST",
+                "/api/v1/auth/logout",
+                Some(json!({})),
+                vec![(None, 401), (Some(&coordinator), 204)],
+            ),
         ];
         let covered: BTreeSet<(String, String)> = table
             .iter()
-            .map(|(m, p, _, _)| (m.to_string(), p.replace("{adult}", "{id}").replace("{child}", "{id}")))
+            .map(|(m, p, _, _)| {
+                (
+                    m.to_string(),
+                    p.replace("{adult}", "{id}").replace("{child}", "{id}"),
+                )
+            })
             .collect();
         for (m, p) in harbour_web::ROUTES {
-            assert!(covered.contains(&(m.to_string(), p.to_string())), "route {m} {p} has no authorisation rows");
+            assert!(
+                covered.contains(&(m.to_string(), p.to_string())),
+                "route {m} {p} has no authorisation rows"
+            );
         }
-        let not_found = app.get(&format!("/api/v1/cases/{}", uuid::Uuid::new_v4()), Some(&referrer)).await.1;
+        let not_found = app
+            .get(
+                &format!("/api/v1/cases/{}", uuid::Uuid::new_v4()),
+                Some(&referrer),
+            )
+            .await
+            .1;
         for (method, template, body, rows) in &table {
             let path = template.replace("{adult}", &a).replace("{child}", &c);
             for (who, expected) in rows {
-                let (status, response, _) = app.send(method.parse().unwrap(), &path, *who, body.clone()).await;
-                assert_eq!(status, *expected, "{}: {method} {template} as {who:?}: {response}", app.backend_name());
+                let (status, response, _) = app
+                    .send(method.parse().unwrap(), &path, *who, body.clone())
+                    .await;
+                assert_eq!(
+                    status,
+                    *expected,
+                    "{}: {method} {template} as {who:?}: {response}",
+                    app.backend_name()
+                );
                 if status == 404 {
-                    assert_eq!(response, not_found, "a denial reveals nothing: same body as a case that does not exist");
+                    assert_eq!(
+                        response, not_found,
+                        "a denial reveals nothing: same body as a case that does not exist"
+                    );
                 }
             }
         }

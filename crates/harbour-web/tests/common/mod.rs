@@ -22,7 +22,9 @@ pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
     match std::env::var("HARBOUR_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => v.push(Backend::Postgres(url)),
-        _ => eprintln!("HARBOUR_TEST_POSTGRES_URL is not set: the PostgreSQL half of this test was skipped"),
+        _ => eprintln!(
+            "HARBOUR_TEST_POSTGRES_URL is not set: the PostgreSQL half of this test was skipped"
+        ),
     }
     v
 }
@@ -38,8 +40,15 @@ pub struct TestApp {
 }
 
 pub enum DbHandle {
-    Sqlite { _dir: tempfile::TempDir, path: std::path::PathBuf },
-    Postgres { admin: String, name: String, url: String },
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: std::path::PathBuf,
+    },
+    Postgres {
+        admin: String,
+        name: String,
+        url: String,
+    },
 }
 
 impl TestApp {
@@ -48,27 +57,57 @@ impl TestApp {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("test.db");
-                let store = harbour_store_sqlite::SqliteStore::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+                let store = harbour_store_sqlite::SqliteStore::connect(&format!(
+                    "sqlite://{}",
+                    path.display()
+                ))
+                .await
+                .unwrap();
                 (Arc::new(store), DbHandle::Sqlite { _dir: dir, path })
             }
             Backend::Postgres(admin) => {
                 let name = format!("harbour_test_{}", uuid::Uuid::new_v4().simple());
-                harbour_store_postgres::create_database(admin, &name).await.unwrap();
+                harbour_store_postgres::create_database(admin, &name)
+                    .await
+                    .unwrap();
                 let url = harbour_store_postgres::database_url(admin, &name).unwrap();
-                let store = harbour_store_postgres::PostgresStore::connect(&url).await.unwrap();
-                (Arc::new(store), DbHandle::Postgres { admin: admin.clone(), name, url })
+                let store = harbour_store_postgres::PostgresStore::connect(&url)
+                    .await
+                    .unwrap();
+                (
+                    Arc::new(store),
+                    DbHandle::Postgres {
+                        admin: admin.clone(),
+                        name,
+                        url,
+                    },
+                )
             }
         };
         store.migrate().await.unwrap();
         let clock = Arc::new(ManualClock::new(datetime!(2026-11-23 09:00 UTC)));
-        let harbour = Harbour::new(store.clone(), Arc::new(MasterKey::generate()), Policy::shipped_default(), clock.clone()).unwrap();
+        let harbour = Harbour::new(
+            store.clone(),
+            Arc::new(MasterKey::generate()),
+            Policy::shipped_default(),
+            clock.clone(),
+        )
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = harbour_web::router(harbour.clone());
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        TestApp { base, client: reqwest::Client::new(), harbour, store, clock, db, server }
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            harbour,
+            store,
+            clock,
+            db,
+            server,
+        }
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -80,20 +119,49 @@ impl TestApp {
     }
 
     /// Create a user and log in through the API; returns (token, actor).
-    pub async fn user(&self, email: &str, org: &harbour_store::Organisation, role: Role) -> (String, Actor) {
-        let user = self.harbour.create_user(email, org.id, role, PASSWORD).await.unwrap();
+    pub async fn user(
+        &self,
+        email: &str,
+        org: &harbour_store::Organisation,
+        role: Role,
+    ) -> (String, Actor) {
+        let user = self
+            .harbour
+            .create_user(email, org.id, role, PASSWORD)
+            .await
+            .unwrap();
         let token = self.login(email, PASSWORD).await;
-        (token, Actor { user, org: org.clone() })
+        (
+            token,
+            Actor {
+                user,
+                org: org.clone(),
+            },
+        )
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let r = self.post("/api/v1/auth/login", None, json!({"email": email, "password": password})).await;
+        let r = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email, "password": password}),
+            )
+            .await;
         assert_eq!(r.0, 200, "login failed: {}", r.1);
         r.1["token"].as_str().unwrap().to_string()
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value, reqwest::header::HeaderMap) {
-        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -104,7 +172,11 @@ impl TestApp {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let text = res.text().await.unwrap();
-        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, value, headers)
     }
 
@@ -114,12 +186,20 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-        let (s, v, _) = self.send(reqwest::Method::POST, path, token, Some(body)).await;
+        let (s, v, _) = self
+            .send(reqwest::Method::POST, path, token, Some(body))
+            .await;
         (s, v)
     }
 
     /// Post a raw body with a content type (for malformed input tests).
-    pub async fn post_raw(&self, path: &str, token: &str, content_type: &str, body: &str) -> (u16, Value) {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &str,
+    ) -> (u16, Value) {
         let res = self
             .client
             .post(format!("{}{}", self.base, path))
@@ -131,7 +211,10 @@ impl TestApp {
             .unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Every byte the database holds, as one blob to search (SQLite: the files; PostgreSQL:
@@ -151,21 +234,31 @@ impl TestApp {
             DbHandle::Postgres { url, .. } => {
                 use sqlx::Row;
                 let pool = sqlx::PgPool::connect(url).await.unwrap();
-                let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap();
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
                 let mut all = Vec::new();
                 for t in tables {
-                    let rows = sqlx::query(&format!("SELECT t::text AS row FROM \"{t}\" t")).fetch_all(&pool).await.unwrap();
+                    let rows = sqlx::query(&format!("SELECT t::text AS row FROM \"{t}\" t"))
+                        .fetch_all(&pool)
+                        .await
+                        .unwrap();
                     for r in rows {
                         let text: String = r.get("row");
                         all.extend(text.as_bytes());
                         all.push(b'\n');
                         // bytea renders as \x hex in text: decode every hex run so sealed bytes are searched raw too.
                         for chunk in text.split("\\\\x").chain(text.split("\\x")).skip(1) {
-                            let hexpart: String = chunk.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
-                            if let Ok(bytes) = hex::decode(&hexpart[..hexpart.len() - hexpart.len() % 2]) {
+                            let hexpart: String = chunk
+                                .chars()
+                                .take_while(|c| c.is_ascii_hexdigit())
+                                .collect();
+                            if let Ok(bytes) =
+                                hex::decode(&hexpart[..hexpart.len() - hexpart.len() % 2])
+                            {
                                 all.extend(bytes);
                             }
                         }
@@ -180,7 +273,9 @@ impl TestApp {
     pub async fn finish(self) {
         self.server.abort();
         if let DbHandle::Postgres { admin, name, .. } = &self.db {
-            harbour_store_postgres::drop_database(admin, name).await.unwrap();
+            harbour_store_postgres::drop_database(admin, name)
+                .await
+                .unwrap();
         }
     }
 }
