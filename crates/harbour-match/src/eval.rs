@@ -43,6 +43,11 @@ pub struct UaTraceReport {
     /// Calibration: (bin lower bound, predicted mean, observed match rate, count)
     /// over the top-10 lists.
     pub calibration: Vec<(f64, f64, f64, usize)>,
+    /// The trained model (m, u, prior), for the record.
+    pub model: Model,
+    /// Explanations of the top two candidates of the first requests, to
+    /// show what a caseworker would read.
+    pub examples: Vec<String>,
 }
 
 fn finish(mut ranks: Vec<Option<usize>>, cands: f64, shown: f64, mut lat: Vec<f64>) -> RankMetrics {
@@ -118,6 +123,7 @@ pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
     let mut found = 0usize;
     let mut calib: Vec<(f64, f64, usize)> = vec![(0.0, 0.0, 0); 10];
     let mut buf = Vec::new();
+    let mut examples = Vec::new();
     for (q, &truth) in reqs.iter().zip(&data.truth) {
         let t = Instant::now();
         let (hits, n) = index.query(&model, q, 20);
@@ -134,6 +140,22 @@ pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
             calib[b].0 += h.probability;
             calib[b].1 += f64::from(u8::from(h.index as usize == truth));
             calib[b].2 += 1;
+        }
+        if examples.len() < 6 {
+            for h in hits.iter().take(2) {
+                let ex = model.explain(q, &index.records[h.index as usize], Some(&index.tf));
+                examples.push(format!(
+                    "{} -> {} (true match: {}): p={:.3}: {}",
+                    data.requests
+                        .get(examples.len() / 2)
+                        .map(|r| r.id.as_str())
+                        .unwrap_or(""),
+                    h.id,
+                    h.index as usize == truth,
+                    h.probability,
+                    ex.text()
+                ));
+            }
         }
         index.candidates(q, &mut buf);
         found += usize::from(buf.binary_search(&(truth as u32)).is_ok());
@@ -168,6 +190,8 @@ pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
             .filter(|(_, c)| c.2 > 0)
             .map(|(i, c)| (i as f64 / 10.0, c.0 / c.2 as f64, c.1 / c.2 as f64, c.2))
             .collect(),
+        model,
+        examples,
     }
 }
 

@@ -438,21 +438,23 @@ impl Model {
     }
 
     /// Train: u from `random` pairs; m by EM in sessions, as Splink does.
-    /// Each session holds pairs that agree on one field (surname, given
-    /// name, date of birth, postcode or soc_sec_id), drawn from the whole
-    /// data and not from the prediction blocking, and runs EM on the other
-    /// fields with u fixed, so the field that selected the pairs cannot pass
-    /// for evidence. A field's m is the mean over the sessions it was free
-    /// in. (One EM over the union of blocked candidates instead settles on
-    /// "born the same year with a popular name" as the latent class when
-    /// duplicates are rare.) The prior comes from the share of matches among
-    /// the prediction candidates, scaled to the full comparison space.
+    /// Each session holds pairs that agree exactly on some fields (the full
+    /// date of birth; given name and surname together; postcode;
+    /// soc_sec_id), drawn from the whole data and not from the prediction
+    /// blocking, and runs EM on the other fields with u fixed, so the fields
+    /// that selected the pairs cannot pass for evidence. A field's m is the
+    /// mean over the sessions it was free in. (Sessions on one name alone,
+    /// or one EM over all blocked candidates, let coincidences such as
+    /// namesakes outnumber the true matches and become the latent class.)
+    /// The prior comes from the share of matches among the prediction
+    /// candidates, at most `max_matches`, scaled to `total_pairs`.
     pub fn train(
         comps: &[Comp],
         random: &[Gamma],
-        sessions: &[(Comp, Vec<Gamma>)],
+        sessions: &[(Vec<Comp>, Vec<Gamma>)],
         candidates: &[Gamma],
         total_pairs: f64,
+        max_matches: f64,
         iterations: usize,
     ) -> Model {
         let u = Self::estimate_u(comps, random);
@@ -461,9 +463,7 @@ impl Model {
         let mut iters = 0;
         let mut em_pairs = 0;
         for (fixed, gammas) in sessions {
-            let Some(fi) = comps.iter().position(|c| c == fixed) else {
-                continue;
-            };
+            let skip: Vec<bool> = comps.iter().map(|c| fixed.contains(c)).collect();
             let mut patterns: BTreeMap<Gamma, f64> = BTreeMap::new();
             for g in gammas {
                 *patterns.entry(*g).or_insert(0.0) += 1.0;
@@ -472,10 +472,10 @@ impl Model {
                 continue;
             }
             em_pairs += gammas.len();
-            let (m, it) = em_session(comps, &u, &patterns, fi, iterations);
+            let (m, it) = em_session(comps, &u, &patterns, &skip, iterations);
             iters += it;
             for (i, mi) in m.iter().enumerate() {
-                if i != fi {
+                if !skip[i] {
                     sums[i].iter_mut().zip(mi).for_each(|(s, x)| *s += x);
                     runs[i] += 1;
                 }
@@ -516,7 +516,8 @@ impl Model {
                 break;
             }
         }
-        let matches = lam * candidates.len() as f64;
+        // Each record of the smaller list matches at most once in a link.
+        let matches = (lam * candidates.len() as f64).min(max_matches.max(1.0));
         let lambda = (matches / total_pairs.max(1.0)).clamp(1e-12, 0.5);
         Model {
             comps: comps.to_vec(),
@@ -606,12 +607,12 @@ impl Model {
     }
 }
 
-/// One EM session: u fixed, comparison `skip` left out of the likelihood.
+/// One EM session: u fixed, the `skip` comparisons left out of the likelihood.
 fn em_session(
     comps: &[Comp],
     u: &[Vec<f64>],
     patterns: &BTreeMap<Gamma, f64>,
-    skip: usize,
+    skip: &[bool],
     iterations: usize,
 ) -> (Vec<Vec<f64>>, usize) {
     let mut m: Vec<Vec<f64>> = comps.iter().map(|c| initial_m(*c)).collect();
@@ -624,7 +625,7 @@ fn em_session(
         for (g, &cnt) in patterns {
             let (mut lm, mut lu) = (lam.ln(), (1.0 - lam).ln());
             for (i, &l) in g.iter().enumerate().take(comps.len()) {
-                if i != skip && l != NULL {
+                if !skip[i] && l != NULL {
                     lm += m[i][l as usize].ln();
                     lu += u[i][l as usize].ln();
                 }
