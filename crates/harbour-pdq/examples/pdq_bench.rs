@@ -69,7 +69,10 @@ fn prepare_images(out: &Path, images: &[String]) -> R<()> {
     Ok(())
 }
 
-fn load_rgb(dir: &Path) -> R<Vec<(usize, usize, Vec<u8>, PathBuf)>> {
+/// (width, height, RGB bytes, source path).
+type Rgb = (usize, usize, Vec<u8>, PathBuf);
+
+fn load_rgb(dir: &Path) -> R<Vec<Rgb>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "rgb"))
@@ -85,7 +88,7 @@ fn load_rgb(dir: &Path) -> R<Vec<(usize, usize, Vec<u8>, PathBuf)>> {
     Ok(out)
 }
 
-fn view(im: &(usize, usize, Vec<u8>, PathBuf)) -> PixelsRef<'_> {
+fn view(im: &Rgb) -> PixelsRef<'_> {
     PixelsRef {
         width: im.0,
         height: im.1,
@@ -260,7 +263,15 @@ fn match_bench(dir: &Path, max: u32) -> R<()> {
     // Independent brute force for ground truth: plain per-pair distance.
     let t0 = Instant::now();
     let mut truth: Pairs = Vec::new();
-    let truth_queries = nq.min(if db.len() > 2_000_000 { 100 } else { nq });
+    // Profiling aid: QUICK=1 skips most of the (slow) brute force.
+    let quick = std::env::var_os("QUICK").is_some();
+    let truth_queries = nq.min(if quick {
+        10
+    } else if db.len() > 2_000_000 {
+        100
+    } else {
+        nq
+    });
     for q in 0..truth_queries {
         let vars = &qs[q * 8..q * 8 + 8];
         for (id, h) in db.iter().enumerate() {
@@ -305,6 +316,19 @@ fn match_bench(dir: &Path, max: u32) -> R<()> {
     got.sort_unstable();
     let (r, exact) = recall(&got);
     report.insert("linear".into(), serde_json::json!({"build_s": build, "queries_per_s": nq as f64 / dt, "pairs": got.len(), "recall": r, "identical_to_truth": exact, "index_bytes": lin.memory_bytes(), "rss_delta_kib": rss_kib().saturating_sub(rss0)}));
+    // Same index, queries in batches of 16 (one pass over memory per batch).
+    let t0 = Instant::now();
+    let sets: Vec<&[Hash256]> = (0..nq).map(|q| &qs[q * 8..q * 8 + 8]).collect();
+    let mut got: Pairs = Vec::new();
+    for (q, hits) in lin.search_batch(&sets, max).into_iter().enumerate() {
+        for hit in hits {
+            got.push((q as u32, hit.id, hit.distance));
+        }
+    }
+    let dt = t0.elapsed().as_secs_f64();
+    got.sort_unstable();
+    let (r, exact) = recall(&got);
+    report.insert("linear_batch16".into(), serde_json::json!({"build_s": build, "queries_per_s": nq as f64 / dt, "pairs": got.len(), "recall": r, "identical_to_truth": exact, "index_bytes": lin.memory_bytes(), "rss_delta_kib": rss_kib().saturating_sub(rss0)}));
     drop(lin);
 
     let rss0 = rss_kib();
