@@ -12,5 +12,6 @@ pub mod lexicon;
 pub mod model;
 pub mod normalize;
 pub mod record;
+pub mod sim;
 pub mod synth;
 pub mod translit;

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::sim::{jaro_winkler, jaro_winkler_bound, osa_capped};
 use serde::{Deserialize, Serialize};
-use strsim::{jaro_winkler, osa_distance};
 
 use crate::lexicon::{lexicon, Relation};
 use crate::record::{Field, NameFeat, Prepared};
@@ -165,7 +165,17 @@ fn given_level(a: &NameFeat, b: &NameFeat) -> u8 {
     } else if shared_group(a, b).is_some() {
         1
     } else {
-        jw_level(jaro_winkler(&a.skel, &b.skel), 2)
+        jw_level(jw_above(&a.skel, &b.skel, 0.70), 2)
+    }
+}
+
+/// Jaro–Winkler, or 0 when the lengths alone rule out reaching `t` (only
+/// the level matters below the lowest threshold; this runs on every pair).
+fn jw_above(a: &str, b: &str, t: f64) -> f64 {
+    if a.is_ascii() && b.is_ascii() && jaro_winkler_bound(a, b) < t {
+        0.0
+    } else {
+        jaro_winkler(a, b)
     }
 }
 
@@ -175,7 +185,7 @@ fn surname_level(a: &NameFeat, b: &NameFeat) -> u8 {
     } else if a.stem == b.stem {
         1
     } else {
-        jw_level(jaro_winkler(&a.skel, &b.skel), 2)
+        jw_level(jw_above(&a.skel, &b.skel, 0.70), 2)
     }
 }
 
@@ -195,7 +205,7 @@ fn dob_level(a: &Prepared, b: &Prepared) -> u8 {
         }
         if full {
             let swapped = x.year == y.year && x.month == y.day && x.day == y.month;
-            if swapped || osa_distance(dx, dy) <= 1 {
+            if swapped || osa_capped(dx, dy, 1) <= 1 {
                 return 1;
             }
         }
@@ -233,7 +243,7 @@ fn generic_level(c: Comp, a: &str, b: &str) -> u8 {
             } else {
                 // Optimal string alignment: Damerau-Levenshtein where no
                 // substring is edited twice, which is all a typo needs.
-                match osa_distance(a, b) {
+                match osa_capped(a, b, 2) {
                     1 => 1,
                     2 => 2,
                     _ => 3,
@@ -244,7 +254,7 @@ fn generic_level(c: Comp, a: &str, b: &str) -> u8 {
         _ => {
             if a == b {
                 0
-            } else if jaro_winkler(a, b) >= 0.9 {
+            } else if jw_above(a, b, 0.9) >= 0.9 {
                 1
             } else {
                 2
@@ -298,8 +308,16 @@ pub fn compare(comps: &[Comp], a: &Prepared, b: &Prepared) -> (Gamma, bool) {
     if has_s {
         sl = opt_level(&a.surname, &b.surname, surname_level);
     }
-    if has_g && has_s && gl >= 2 && sl >= 2 {
-        // Crosswise: a's surname field holds the given name and vice versa.
+    // Crosswise (a's surname field holds the given name and vice versa) only
+    // when one crosswise name agrees outright: a swap supported by fuzzy
+    // similarity alone is no evidence, and this runs on every pair.
+    let cross_agrees = || match (&a.given, &a.surname, &b.given, &b.surname) {
+        (Some(ag), Some(asn), Some(bg), Some(bs)) => {
+            asn.skel == bg.skel || ag.stem == bs.stem || shared_group(asn, bg).is_some()
+        }
+        _ => false,
+    };
+    if has_g && has_s && gl >= 2 && sl >= 2 && cross_agrees() {
         let gx = opt_level(&a.surname, &b.given, given_level);
         let sx = opt_level(&a.given, &b.surname, surname_level);
         let cost = |x: u8| if x == NULL { 6 } else { x as u32 };
