@@ -414,6 +414,7 @@ pub struct Model {
 }
 
 const CLAMP: f64 = 1e-6;
+const M_FLOOR: f64 = 1e-3;
 
 /// Starting m values: most matches agree; EM moves them.
 fn initial_m(c: Comp) -> Vec<f64> {
@@ -506,10 +507,14 @@ impl Model {
                 if runs[i] == 0 {
                     initial_m(*c)
                 } else {
-                    sums[i]
+                    // No level is impossible for a true match (clerks err in
+                    // ways a training set may not show), so m is floored.
+                    let v: Vec<f64> = sums[i]
                         .iter()
-                        .map(|x| (x / runs[i] as f64).max(CLAMP))
-                        .collect()
+                        .map(|x| (x / runs[i] as f64).max(M_FLOOR))
+                        .collect();
+                    let t: f64 = v.iter().sum();
+                    v.iter().map(|x| x / t).collect()
                 }
             })
             .collect();

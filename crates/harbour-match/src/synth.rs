@@ -227,10 +227,19 @@ fn date_text(
 ) -> String {
     let x: f64 = rng.gen();
     if x < full {
+        let (mut month, mut day) = (p.month, p.day);
+        // Clerical errors: day and month swapped, or one digit of the day wrong.
+        if rng.gen_bool(0.04) {
+            if day <= 12 && day != month {
+                std::mem::swap(&mut month, &mut day);
+            } else {
+                day = if day % 10 == 9 { day - 1 } else { day + 1 };
+            }
+        }
         match rng.gen_range(0..3) {
-            0 => format!("{:04}-{:02}-{:02}", p.year, p.month, p.day),
-            1 => format!("{:02}.{:02}.{:04}", p.day, p.month, p.year),
-            _ => format!("{:04}{:02}{:02}", p.year, p.month, p.day),
+            0 => format!("{:04}-{:02}-{:02}", p.year, month, day),
+            1 => format!("{:02}.{:02}.{:04}", day, month, p.year),
+            _ => format!("{:04}{:02}{:02}", p.year, month, day),
         }
     } else if x < full + year_only {
         format!("{}", p.year)
