@@ -446,6 +446,14 @@ mod tests {
     }
 
     #[test]
+    fn surname_pool_has_a_long_tail() {
+        let pool = surname_pool();
+        eprintln!("surname pool: {}", pool.len());
+        assert!(pool.len() > 1000, "{}", pool.len());
+        assert_eq!(pool[0], lexicon().surnames[0]);
+    }
+
+    #[test]
     fn feminine_forms() {
         assert_eq!(feminine("Ковальський"), "Ковальська");
         assert_eq!(feminine("Петров"), "Петрова");
