@@ -183,6 +183,12 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
 }
 
 fn run_pairs(a: &Table, b: Option<&Table>, c: &Common) -> Result<LinkOutput, CliError> {
+    if !(0.0..=1.0).contains(&c.threshold) {
+        return Err(CliError::Usage(format!(
+            "--threshold {} is not a probability between 0 and 1",
+            c.threshold
+        )));
+    }
     let mut fields = a.fields.clone();
     if let Some(b) = b {
         fields.retain(|f| b.fields.contains(f));

@@ -113,6 +113,13 @@ pub fn read_csv(
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty { file });
     }
+    if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        return Err(InputError::Encoding {
+            file,
+            row: 1,
+            column: "#1".into(),
+        });
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
@@ -319,6 +326,13 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("'first'") && e.contains("given_name"), "{e}");
+
+        let p = tmp("utf16.csv", b"\xFF\xFEi\0d\0");
+        let e = read_csv(&p, "id", &[], 2024)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("UTF-8") && e.contains("row 1"), "{e}");
 
         let p = tmp("ragged.csv", b"id,surname\n1,a\n2,b,c\n");
         let e = read_csv(&p, "id", &[], 2024)

@@ -305,6 +305,12 @@ pub fn prepare(r: &Record, default_year: i32) -> Result<Prepared, FieldError> {
         .collect();
     if let Some(p) = NameFeat::new(r.get(Field::Patronymic)) {
         if let Some(father) = patronymic_to_father(&p.skel) {
+            // The stem comes back lower-case; capitalise it for explanations.
+            let mut chars = father.chars();
+            let father: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
             if let Some(f) = NameFeat::new(&father) {
                 parents.push(f);
             }
