@@ -11,6 +11,8 @@ OUT="${OUT:-/tmp/harbour-match-bench}"
 VENV="${VENV:-/tmp/harbour-match-venv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-match}"
 mkdir -p "$OUT"
+# GNU time gives wall time and peak memory of each whole process.
+[ -x /usr/bin/time ] || { echo "run.sh needs GNU time: apt-get install -y time" >&2; exit 1; }
 
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"

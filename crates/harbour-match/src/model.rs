@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::sim::{jaro_winkler, jaro_winkler_bound, osa_capped};
+use crate::sim::{jaro_winkler, jaro_winkler_ascii, jaro_winkler_bound, osa_capped};
 use serde::{Deserialize, Serialize};
 
 use crate::lexicon::{lexicon, Relation};
@@ -165,17 +165,26 @@ fn given_level(a: &NameFeat, b: &NameFeat) -> u8 {
     } else if shared_group(a, b).is_some() {
         1
     } else {
-        jw_level(jw_above(&a.skel, &b.skel, 0.70), 2)
+        jw_level(jw_skel(&a.skel, &b.skel, 0.70), 2)
     }
 }
 
 /// Jaro–Winkler, or 0 when the lengths alone rule out reaching `t` (only
 /// the level matters below the lowest threshold; this runs on every pair).
 fn jw_above(a: &str, b: &str, t: f64) -> f64 {
-    if a.is_ascii() && b.is_ascii() && jaro_winkler_bound(a, b) < t {
+    if jaro_winkler_bound(a, b) < t {
         0.0
     } else {
         jaro_winkler(a, b)
+    }
+}
+
+/// `jw_above` for skeletons, which are ASCII by construction.
+fn jw_skel(a: &str, b: &str, t: f64) -> f64 {
+    if jaro_winkler_bound(a, b) < t {
+        0.0
+    } else {
+        jaro_winkler_ascii(a.as_bytes(), b.as_bytes())
     }
 }
 
@@ -185,7 +194,7 @@ fn surname_level(a: &NameFeat, b: &NameFeat) -> u8 {
     } else if a.stem == b.stem {
         1
     } else {
-        jw_level(jw_above(&a.skel, &b.skel, 0.70), 2)
+        jw_level(jw_skel(&a.skel, &b.skel, 0.70), 2)
     }
 }
 

@@ -7,9 +7,20 @@ const MAX: usize = 64;
 
 /// Jaro–Winkler similarity (prefix scale 0.1, prefix up to 4, boost above 0.7).
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    if !a.is_ascii() || !b.is_ascii() || x.len() > MAX || y.len() > MAX {
+    if !a.is_ascii() || !b.is_ascii() || a.len() > MAX || b.len() > MAX {
         return strsim::jaro_winkler(a, b);
+    }
+    jaro_winkler_ascii(a.as_bytes(), b.as_bytes())
+}
+
+/// Jaro–Winkler of two ASCII strings of at most 64 bytes (the caller
+/// knows: skeletons are ASCII by construction).
+pub fn jaro_winkler_ascii(x: &[u8], y: &[u8]) -> f64 {
+    if x.len() > MAX || y.len() > MAX {
+        return match (std::str::from_utf8(x), std::str::from_utf8(y)) {
+            (Ok(a), Ok(b)) => strsim::jaro_winkler(a, b),
+            _ => 0.0,
+        };
     }
     let j = jaro_bytes(x, y);
     // The Winkler boost applies only above 0.7, as in the original and strsim.
