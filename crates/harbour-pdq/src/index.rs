@@ -284,60 +284,104 @@ impl LinearIndex {
     }
 }
 
-const WORDS: usize = 16;
-const KEYS: usize = 1 << 16;
-
-/// Multi-index hashing over the sixteen 16-bit words.
+/// One substring table of the multi-index: bits `start..start + width`.
 #[derive(Debug, Clone, Default)]
-pub struct MihIndex {
-    hashes: Vec<[u64; 4]>,
-    /// Per word table: CSR offsets (`KEYS + 1` each) into `ids`.
+struct Table {
+    start: u32,
+    width: u32,
+    /// CSR offsets (`2^width + 1`) into `ids`.
     offsets: Vec<u32>,
-    /// Per word table: stored positions grouped by that word's value, ascending.
+    /// Stored positions grouped by substring value, ascending within a group.
     ids: Vec<u32>,
 }
 
-#[inline(always)]
-fn word(h: &[u64; 4], w: usize) -> usize {
-    ((h[w >> 2] >> ((w & 3) * 16)) & 0xffff) as usize
+/// Multi-index hashing over `m` contiguous substrings (11 <= m <= 16, so each
+/// is at most 24 bits and its offset table at most 64 MiB).
+#[derive(Debug, Clone, Default)]
+pub struct MihIndex {
+    hashes: Vec<[u64; 4]>,
+    tables: Vec<Table>,
 }
 
-/// All 16-bit masks with at most `r` bits set, fewest bits first.
-fn masks_within(r: u32) -> Vec<u16> {
-    let mut m: Vec<u16> = (0..=u16::MAX).filter(|x| x.count_ones() <= r).collect();
-    m.sort_by_key(|x| x.count_ones());
-    m
+/// Bits `start..start + width` (width <= 32) of the 256-bit hash.
+#[inline(always)]
+fn substring(h: &[u64; 4], start: u32, width: u32) -> usize {
+    let (limb, off) = ((start / 64) as usize, start % 64);
+    let mut v = h[limb] >> off;
+    if off + width > 64 {
+        v |= h[limb + 1] << (64 - off);
+    }
+    (v & ((1u64 << width) - 1)) as usize
+}
+
+/// All `width`-bit masks with at most `r` bits set, fewest bits first.
+fn masks_within(width: u32, r: u32) -> Vec<u32> {
+    fn rec(width: u32, from: u32, left: u32, acc: u32, out: &mut Vec<u32>) {
+        if left == 0 {
+            return;
+        }
+        for b in from..width {
+            let m = acc | (1 << b);
+            out.push(m);
+            rec(width, b + 1, left - 1, m, out);
+        }
+    }
+    let mut out = vec![0u32];
+    rec(width, 0, r.min(width), 0, &mut out);
+    out.sort_by_key(|x| x.count_ones());
+    out
+}
+
+fn probes(width: u32, r: u32) -> f64 {
+    (0..=r.min(width)).map(|k| binom(width, k)).sum()
 }
 
 impl MihIndex {
-    /// Builds the index. Positions are `u32`, so at most 2^32 - 1 hashes.
+    /// Builds the index with a substring count suited to the size: sixteen
+    /// 16-bit words up to 4M hashes (4 MiB of offsets); above that eleven
+    /// 23-24-bit substrings, so buckets stay near one entry while a distance
+    /// of 31 still probes radius 2 only (31 / 11 = 2). Exact either way.
     pub fn new(hashes: &[Hash256]) -> MihIndex {
+        let m = if hashes.len() < (1 << 22) { 16 } else { 11 };
+        MihIndex::with_substrings(hashes, m)
+    }
+
+    /// Builds with `m` substrings (clamped to 11..=16). Positions are `u32`,
+    /// so at most 2^32 - 1 hashes.
+    pub fn with_substrings(hashes: &[Hash256], m: u32) -> MihIndex {
+        let m = m.clamp(11, 16);
         let hashes = to_limbs(hashes);
         let n = hashes.len();
-        let mut offsets = vec![0u32; WORDS * (KEYS + 1)];
-        let mut ids = vec![0u32; WORDS * n];
-        for w in 0..WORDS {
-            let off = &mut offsets[w * (KEYS + 1)..(w + 1) * (KEYS + 1)];
+        let (base, extra) = (256 / m, 256 % m);
+        let mut tables = Vec::with_capacity(m as usize);
+        let mut start = 0;
+        for t in 0..m {
+            let width = base + u32::from(t < extra);
+            let keys = 1usize << width;
+            let mut offsets = vec![0u32; keys + 1];
             for h in &hashes {
-                off[word(h, w) + 1] += 1;
+                offsets[substring(h, start, width) + 1] += 1;
             }
-            for k in 0..KEYS {
-                off[k + 1] += off[k];
+            for k in 0..keys {
+                offsets[k + 1] += offsets[k];
             }
             // Counting sort: fill in ascending id order, so buckets stay sorted.
-            let mut next: Vec<u32> = off[..KEYS].to_vec();
-            let table = &mut ids[w * n..(w + 1) * n];
+            let mut next: Vec<u32> = offsets[..keys].to_vec();
+            let mut ids = vec![0u32; n];
             for (id, h) in hashes.iter().enumerate() {
-                let k = word(h, w);
-                table[next[k] as usize] = id as u32;
+                let k = substring(h, start, width);
+                ids[next[k] as usize] = id as u32;
                 next[k] += 1;
             }
+            tables.push(Table {
+                start,
+                width,
+                offsets,
+                ids,
+            });
+            start += width;
         }
-        MihIndex {
-            hashes,
-            offsets,
-            ids,
-        }
+        MihIndex { hashes, tables }
     }
 
     pub fn len(&self) -> usize {
@@ -348,29 +392,50 @@ impl MihIndex {
         self.hashes.is_empty()
     }
 
-    /// Bytes of heap memory held.
-    pub fn memory_bytes(&self) -> usize {
-        self.hashes.capacity() * 32 + self.offsets.capacity() * 4 + self.ids.capacity() * 4
+    /// Number of substring tables.
+    pub fn substrings(&self) -> usize {
+        self.tables.len()
     }
 
-    /// Estimated candidate visits for one query hash at radius `max`; used to
-    /// decide when probing costs more than scanning.
+    /// Bytes of heap memory held.
+    pub fn memory_bytes(&self) -> usize {
+        self.hashes.capacity() * 32
+            + self
+                .tables
+                .iter()
+                .map(|t| t.offsets.capacity() * 4 + t.ids.capacity() * 4)
+                .sum::<usize>()
+    }
+
+    fn radius(&self, max: u32) -> u32 {
+        max / self.tables.len().max(1) as u32
+    }
+
+    /// Estimated probes plus candidate visits for one query hash at `max`;
+    /// used to decide when probing costs more than scanning.
     pub fn probe_cost(&self, max: u32) -> f64 {
-        let r = max / WORDS as u32;
-        let probes: f64 = (0..=r.min(16)).map(|k| binom(16, k)).sum();
-        WORDS as f64 * probes * (1.0 + self.len() as f64 / KEYS as f64)
+        let r = self.radius(max);
+        self.tables
+            .iter()
+            .map(|t| probes(t.width, r) * (1.0 + self.len() as f64 / (1u64 << t.width) as f64))
+            .sum()
     }
 
     /// Every stored hash within `max` of any of `queries`, sorted by (distance, id).
+    ///
+    /// Exact: if a stored hash is within `max`, then (pigeonhole over the `m`
+    /// substrings) one substring differs in at most `max / m` bits, and every
+    /// key within that radius is probed in every table.
     pub fn search(&self, queries: &[Hash256], max: u32, scratch: &mut Scratch) -> Vec<Hit> {
         let q = to_limbs(queries);
         let mut out = Vec::new();
         if q.is_empty() || self.hashes.is_empty() {
             return out;
         }
-        let r = max / WORDS as u32;
-        if r >= 16 {
-            // Every key would be probed; the scan is the same answer, cheaper.
+        let r = self.radius(max);
+        if self.tables.iter().any(|t| r >= t.width) {
+            // Every key of a table would be probed: a scan is the same answer.
+            // (Choosing the cheaper strategy in general is `Index`'s job.)
             for (id, h) in self.hashes.iter().enumerate() {
                 let (d, qi) = best_of(h, &q);
                 if d <= max {
@@ -383,20 +448,19 @@ impl MihIndex {
             }
             return finish(out);
         }
-        let n = self.hashes.len();
-        scratch.prepare(n, r);
+        scratch.prepare(self.hashes.len());
         // Mark candidates in a bitset: it removes duplicates across tables and
         // query variants, and walking it afterwards visits hashes in memory order.
-        for qh in &q {
-            for w in 0..WORDS {
-                let key = word(qh, w);
-                let off = &self.offsets[w * (KEYS + 1)..(w + 1) * (KEYS + 1)];
-                let table = &self.ids[w * n..(w + 1) * n];
-                for &m in &scratch.masks {
+        for t in &self.tables {
+            let mi = scratch.mask_index(t.width, r);
+            let (masks, seen) = (&scratch.masks[mi].1, &mut scratch.seen);
+            for qh in &q {
+                let key = substring(qh, t.start, t.width);
+                for &m in masks {
                     let k = key ^ m as usize;
-                    let (a, b) = (off[k] as usize, off[k + 1] as usize);
-                    for &id in &table[a..b] {
-                        scratch.seen[(id >> 6) as usize] |= 1u64 << (id & 63);
+                    let (a, b) = (t.offsets[k] as usize, t.offsets[k + 1] as usize);
+                    for &id in &t.ids[a..b] {
+                        seen[(id >> 6) as usize] |= 1u64 << (id & 63);
                     }
                 }
             }
@@ -496,8 +560,8 @@ fn binom(n: u32, k: u32) -> f64 {
 pub struct Scratch {
     seen: Vec<u64>,
     cands: Vec<u32>,
-    masks: Vec<u16>,
-    radius: Option<u32>,
+    /// Probe masks per (width, radius), computed once.
+    masks: Vec<((u32, u32), Vec<u32>)>,
 }
 
 impl Scratch {
@@ -505,14 +569,20 @@ impl Scratch {
         Scratch::default()
     }
 
-    fn prepare(&mut self, n: usize, r: u32) {
+    fn prepare(&mut self, n: usize) {
         let words = n.div_ceil(64);
         if self.seen.len() != words {
             self.seen = vec![0; words];
         }
-        if self.radius != Some(r) {
-            self.masks = masks_within(r);
-            self.radius = Some(r);
+    }
+
+    fn mask_index(&mut self, width: u32, r: u32) -> usize {
+        match self.masks.iter().position(|(k, _)| *k == (width, r)) {
+            Some(p) => p,
+            None => {
+                self.masks.push(((width, r), masks_within(width, r)));
+                self.masks.len() - 1
+            }
         }
     }
 }
@@ -699,6 +769,39 @@ mod tests {
                     assert_eq!(got, want);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn wide_substrings_equal_brute_force() {
+        // The layout used above 4M hashes (23/24-bit substrings) and one between,
+        // on small data.
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed
+        };
+        let queries: Vec<Hash256> = (0..8)
+            .map(|_| Hash256([next(), next(), next(), next()]))
+            .collect();
+        let mut hashes: Vec<Hash256> = (0..500)
+            .map(|_| Hash256([next(), next(), next(), next()]))
+            .collect();
+        for i in 0..400usize {
+            let bits: Vec<usize> = (0..i % 50).map(|_| (next() % 256) as usize).collect();
+            hashes.push(flip(queries[i % 8], &bits));
+        }
+        let mih = MihIndex::with_substrings(&hashes, 11);
+        assert_eq!(mih.substrings(), 11);
+        let mut s = Scratch::new();
+        for max in [0, 22, 31, 33, 47] {
+            assert_eq!(
+                mih.search(&queries, max, &mut s),
+                brute(&hashes, &queries, max),
+                "max {max}"
+            );
         }
     }
 
