@@ -201,7 +201,7 @@ impl Index {
             .filter_map(|&i| {
                 let r = self.records.get(i as usize)?;
                 let (g, _) = compare(&model.comps, p, r);
-                Some((model.weight(&g, p, Some(&self.tf)), i))
+                Some((model.weight(&g, p, r, Some(&self.tf)), i))
             })
             .collect();
         let n = scored.len();
@@ -480,7 +480,7 @@ pub fn run(
         .iter()
         .zip(&gammas)
         .filter_map(|(&(i, j), (g, _))| {
-            let w = model.weight(g, &a[i as usize], Some(&index.tf));
+            let w = model.weight(g, &a[i as usize], &bl[j as usize], Some(&index.tf));
             let p = probability(w);
             (p >= opts.threshold).then_some(ScoredPair {
                 a: i as usize,

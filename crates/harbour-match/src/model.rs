@@ -392,6 +392,22 @@ impl TermFreq {
                 *self.totals.entry(c).or_insert(0) += 1;
             }
         }
+        // Frequencies of lexicon groups and sex-neutral surname stems, for
+        // the "same name in the lexicon" and "same up to the sex form" levels.
+        if let Some(g) = &p.given {
+            for (id, _) in &g.groups {
+                *self
+                    .counts
+                    .entry((Comp::GivenName, format!("#g{id}")))
+                    .or_insert(0) += 1;
+            }
+        }
+        if let Some(sn) = &p.surname {
+            *self
+                .counts
+                .entry((Comp::Surname, format!("#s{}", sn.stem)))
+                .or_insert(0) += 1;
+        }
     }
 
     /// Relative frequency of a value (at least one occurrence).
@@ -576,23 +592,41 @@ impl Model {
         }
     }
 
-    /// Term-frequency adjustment for an exact agreement: rarer values are
-    /// stronger evidence. Clamped to ±5 bits so one rare spelling cannot
-    /// outweigh every other field.
-    pub fn tf_adjust(&self, i: usize, level: u8, a: &Prepared, tf: &TermFreq) -> f64 {
+    /// Term-frequency adjustment: rarer values are stronger evidence. For an
+    /// exact agreement it is log2(u_exact / tf(value)) as in Splink; for
+    /// "same name in the lexicon" and "same surname up to the sex form" the
+    /// frequency of the name group or stem replaces the value's, against the
+    /// u of agreeing at either level. Clamped to ±5 bits so one rare
+    /// spelling cannot outweigh every other field.
+    pub fn tf_adjust(&self, i: usize, level: u8, a: &Prepared, b: &Prepared, tf: &TermFreq) -> f64 {
         let Some(&c) = self.comps.get(i) else {
             return 0.0;
         };
-        if level != 0 || !c.has_tf() {
+        if !c.has_tf() {
             return 0.0;
         }
-        let (Some(v), Some(u)) = (TermFreq::value(c, a), self.u.get(i).and_then(|x| x.first()))
-        else {
-            return 0.0;
+        let u = |k: usize| self.u.get(i).and_then(|x| x.get(k)).copied().unwrap_or(0.0);
+        let adj = |u: f64, f: Option<f64>| match f {
+            Some(f) if u > 0.0 => (u / f).log2().clamp(-5.0, 5.0),
+            _ => 0.0,
         };
-        match tf.freq(c, v) {
-            Some(f) => (u / f).log2().clamp(-5.0, 5.0),
-            None => 0.0,
+        match (level, c) {
+            (0, _) => match TermFreq::value(c, a) {
+                Some(v) => adj(u(0), tf.freq(c, v)),
+                None => 0.0,
+            },
+            (1, Comp::GivenName) => match (&a.given, &b.given) {
+                (Some(x), Some(y)) => match shared_group(x, y) {
+                    Some((id, _, _)) => adj(u(0) + u(1), tf.freq(c, &format!("#g{id}"))),
+                    None => 0.0,
+                },
+                _ => 0.0,
+            },
+            (1, Comp::Surname) => match &a.surname {
+                Some(x) => adj(u(0) + u(1), tf.freq(c, &format!("#s{}", x.stem))),
+                None => 0.0,
+            },
+            _ => 0.0,
         }
     }
 
@@ -601,12 +635,12 @@ impl Model {
     }
 
     /// Total match weight of a pair (prior included).
-    pub fn weight(&self, g: &Gamma, a: &Prepared, tf: Option<&TermFreq>) -> f64 {
+    pub fn weight(&self, g: &Gamma, a: &Prepared, b: &Prepared, tf: Option<&TermFreq>) -> f64 {
         let mut w = self.prior_weight();
         for (i, &level) in g.iter().enumerate().take(self.comps.len()) {
             w += self.level_weight(i, level);
             if let Some(tf) = tf {
-                w += self.tf_adjust(i, level, a, tf);
+                w += self.tf_adjust(i, level, a, b, tf);
             }
         }
         w
@@ -621,7 +655,7 @@ impl Model {
                 continue;
             }
             let w = self.level_weight(i, g[i])
-                + tf.map(|t| self.tf_adjust(i, g[i], a, t)).unwrap_or(0.0);
+                + tf.map(|t| self.tf_adjust(i, g[i], a, b, t)).unwrap_or(0.0);
             fields.push(FieldReason {
                 field: c.label(),
                 level: c.levels().get(g[i] as usize).copied().unwrap_or("?"),
