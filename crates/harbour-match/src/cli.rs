@@ -44,6 +44,9 @@ struct Common {
     /// Save the trained model (JSON).
     #[arg(long)]
     save_model: Option<PathBuf>,
+    /// Random pairs sampled to estimate u.
+    #[arg(long, default_value_t = Options::default().u_samples)]
+    u_samples: usize,
     /// Write JSON instead of CSV.
     #[arg(long)]
     json: bool,
@@ -205,6 +208,7 @@ fn run_pairs(a: &Table, b: Option<&Table>, c: &Common) -> Result<LinkOutput, Cli
     }
     let opts = Options {
         threshold: c.threshold,
+        u_samples: c.u_samples,
         ..Options::default()
     };
     let pb = progress_bar();
@@ -227,8 +231,16 @@ fn run_pairs(a: &Table, b: Option<&Table>, c: &Common) -> Result<LinkOutput, Cli
     }
     let t = &out.timings;
     eprintln!(
-        "harbour-match: blocking {:.3}s, training {:.3}s (EM {} iterations on {} pairs, u from {} random pairs), scoring {:.3}s",
-        t.blocking_s, t.training_s, out.model.em_iterations, out.model.em_pairs, out.model.u_pairs, t.scoring_s
+        "harbour-match: blocking {:.3}s, training {:.3}s (u from {} random pairs {:.3}s; EM {} iterations on {} session pairs {:.3}s + {:.3}s), scoring {:.3}s",
+        t.blocking_s,
+        t.training_s,
+        out.model.u_pairs,
+        t.u_sampling_s,
+        out.model.em_iterations,
+        out.model.em_pairs,
+        t.em_pairs_s,
+        t.em_s,
+        t.scoring_s
     );
     save_model(c, &out.model)?;
     Ok(out)

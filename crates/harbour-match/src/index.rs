@@ -34,7 +34,7 @@ impl Default for Options {
             threshold: 0.5,
             max_bucket: 50_000,
             em_iterations: 40,
-            u_samples: 100_000,
+            u_samples: 50_000,
             em_pairs_per_session: 100_000,
             seed: 42,
         }
@@ -235,6 +235,10 @@ pub struct Timings {
     pub prepare_s: f64,
     pub blocking_s: f64,
     pub training_s: f64,
+    /// Parts of training: u sampling, EM-session pairs, EM itself.
+    pub u_sampling_s: f64,
+    pub em_pairs_s: f64,
+    pub em_s: f64,
     pub scoring_s: f64,
 }
 
@@ -450,7 +454,10 @@ pub fn run(
             Some(bl) => a.len() as f64 * bl.len() as f64,
             None => a.len() as f64 * (a.len() as f64 - 1.0) / 2.0,
         };
+        let t0 = std::time::Instant::now();
         let random = random_gammas(comps, a, b, opts.u_samples.min(total as usize), opts.seed);
+        timings.u_sampling_s = t0.elapsed().as_secs_f64();
+        let t0 = std::time::Instant::now();
         let sessions: Vec<(Vec<Comp>, Vec<Gamma>)> = sessions()
             .into_iter()
             .filter(|cs| cs.iter().all(|c| comps.contains(c)))
@@ -459,12 +466,14 @@ pub fn run(
                 (cs, g)
             })
             .collect();
+        timings.em_pairs_s = t0.elapsed().as_secs_f64();
+        let t0 = std::time::Instant::now();
         let g: Vec<Gamma> = gammas.iter().map(|x| x.0).collect();
         let max_matches = match b {
             Some(bl) => a.len().min(bl.len()) as f64,
             None => a.len() as f64 - 1.0,
         };
-        Model::train(
+        let m = Model::train(
             comps,
             &random,
             &sessions,
@@ -472,7 +481,9 @@ pub fn run(
             total,
             max_matches,
             opts.em_iterations,
-        )
+        );
+        timings.em_s = t0.elapsed().as_secs_f64();
+        m
     });
     timings.training_s = t.elapsed().as_secs_f64();
     let t = std::time::Instant::now();
