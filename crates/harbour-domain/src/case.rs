@@ -125,9 +125,78 @@ pub struct Referral {
     /// Recruitment or exploitation happened online (cyberspace dimension).
     #[serde(default)]
     pub online: bool,
+    /// Kinds of online platform involved in recruitment or exploitation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platform_types: Vec<PlatformType>,
+    /// Sectors of forced labour, when labour exploitation is involved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labour_sectors: Vec<LabourSector>,
+    /// A child made to carry drugs or money between places ("county lines").
+    #[serde(default)]
+    pub county_lines: bool,
     /// ISO 3166-1 alpha-2 codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_origin: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries_of_transit: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries_of_exploitation: Vec<String>,
+    /// Indicator screenings done with the referral. They become `ScreeningRecorded` events of
+    /// the case, never part of the stored referral, so they are not (de)serialised here.
+    #[serde(skip)]
+    pub screenings: Vec<Screening>,
+}
+
+string_enum!(
+    /// Platform types for the cyberspace dimension of recruitment or exploitation.
+    PlatformType {
+        SocialMedia => "social_media",
+        Messaging => "messaging",
+        Dating => "dating",
+        Classifieds => "classifieds",
+        JobBoard => "job_board",
+        Gaming => "gaming",
+        LiveStreaming => "live_streaming",
+        AdultSite => "adult_site",
+        Other => "other",
+    }
+);
+
+string_enum!(
+    /// Sectors of forced labour (nrm.md §6).
+    LabourSector {
+        Agriculture => "agriculture",
+        Construction => "construction",
+        DomesticWork => "domestic_work",
+        Hospitality => "hospitality",
+        Manufacturing => "manufacturing",
+        Fishing => "fishing",
+        Mining => "mining",
+        Transport => "transport",
+        Other => "other",
+    }
+);
+
+/// One dimension of a screening result: positive or not, and by which indicators.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreeningDimension {
+    pub dimension: String,
+    pub positive: bool,
+    pub observed: Vec<String>,
+}
+
+/// An indicator screening as recorded in the journal: the list and version used, what was
+/// observed and what the rule said. It is an indication for referral, never a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Screening {
+    pub list: String,
+    pub list_version: String,
+    pub indicated: bool,
+    pub dimensions: Vec<ScreeningDimension>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 fn check_free_text(errors: &mut Vec<FieldError>, pointer: &str, text: &Option<String>) {
@@ -139,6 +208,17 @@ fn check_free_text(errors: &mut Vec<FieldError>, pointer: &str, text: &Option<St
             ));
         }
     }
+}
+
+fn normalise_country(errors: &mut Vec<FieldError>, pointer: &str, code: &mut String) {
+    let upper = code.to_ascii_uppercase();
+    if upper.len() != 2 || !upper.chars().all(|ch| ch.is_ascii_alphabetic()) {
+        errors.push(FieldError::new(
+            pointer,
+            format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
+        ));
+    }
+    *code = upper;
 }
 
 fn required_reasons(reasons: &str) -> Result<String, DomainError> {
@@ -159,6 +239,25 @@ fn required_reasons(reasons: &str) -> Result<String, DomainError> {
 }
 
 impl Referral {
+    /// A referral of `person` with nothing else known yet.
+    pub fn new(person: Person) -> Referral {
+        Referral {
+            person,
+            exploitation_forms: Vec::new(),
+            consent: None,
+            child_views: None,
+            summary: None,
+            online: false,
+            platform_types: Vec::new(),
+            labour_sectors: Vec::new(),
+            county_lines: false,
+            country_of_origin: None,
+            countries_of_transit: Vec::new(),
+            countries_of_exploitation: Vec::new(),
+            screenings: Vec::new(),
+        }
+    }
+
     /// Validate a referral as received on `today`; returns the referral with normalised fields.
     pub fn validate(mut self, today: Date) -> Result<Referral, DomainError> {
         let mut errors = Vec::new();
@@ -169,16 +268,33 @@ impl Referral {
         }
         check_free_text(&mut errors, "/child_views", &self.child_views);
         check_free_text(&mut errors, "/summary", &self.summary);
-        for (i, c) in self.countries_of_exploitation.iter_mut().enumerate() {
-            let upper = c.to_ascii_uppercase();
-            if upper.len() != 2 || !upper.chars().all(|ch| ch.is_ascii_alphabetic()) {
-                errors.push(FieldError::new(
-                    format!("/countries_of_exploitation/{i}"),
-                    format!("`{c}` is not an ISO 3166-1 alpha-2 country code"),
-                ));
+        for (field, list) in [
+            (
+                "countries_of_exploitation",
+                &mut self.countries_of_exploitation,
+            ),
+            ("countries_of_transit", &mut self.countries_of_transit),
+        ] {
+            for (i, c) in list.iter_mut().enumerate() {
+                normalise_country(&mut errors, &format!("/{field}/{i}"), c);
             }
-            *c = upper;
         }
+        if let Some(c) = self.country_of_origin.as_mut() {
+            normalise_country(&mut errors, "/country_of_origin", c);
+        }
+        if !self.platform_types.is_empty() && !self.online {
+            errors.push(FieldError::new(
+                "/platform_types",
+                "platform types describe online recruitment or exploitation: set `online` to true",
+            ));
+        }
+        for (i, s) in self.screenings.iter().enumerate() {
+            check_free_text(&mut errors, &format!("/screenings/{i}/notes"), &s.notes);
+        }
+        self.platform_types.sort_by_key(|p| p.as_str());
+        self.platform_types.dedup();
+        self.labour_sectors.sort_by_key(|p| p.as_str());
+        self.labour_sectors.dedup();
         if self.exploitation_forms.is_empty() {
             self.exploitation_forms.push(ExploitationForm::Unknown);
         }
@@ -237,6 +353,15 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         notes: Option<String>,
     },
+    ScreeningRecorded {
+        screening: Screening,
+    },
+    /// Another organisation referred the same person; its referral joins this case instead of
+    /// opening a duplicate, so the person is not asked again.
+    ReferralAttached {
+        referral: Box<Referral>,
+        referring_org: OrgId,
+    },
 }
 
 impl Event {
@@ -252,6 +377,8 @@ impl Event {
             Event::EarlyConclusiveDecisionRequested { .. } => "early_conclusive_decision_requested",
             Event::GuardianAppointed { .. } => "guardian_appointed",
             Event::CaseClosed { .. } => "case_closed",
+            Event::ScreeningRecorded { .. } => "screening_recorded",
+            Event::ReferralAttached { .. } => "referral_attached",
         }
     }
 }
@@ -311,6 +438,13 @@ pub enum Command {
         reason: ClosureReason,
         notes: Option<String>,
     },
+    RecordScreening {
+        screening: Screening,
+    },
+    AttachReferral {
+        referral: Box<Referral>,
+        referring_org: OrgId,
+    },
 }
 
 /// A case as its journal has made it.
@@ -338,6 +472,10 @@ pub struct CaseState {
     pub guardian_org: Option<OrgId>,
     pub disqualification: Option<DisqualificationGround>,
     pub closure: Option<ClosureReason>,
+    /// Indicator screenings recorded on the case, oldest first.
+    pub screenings: Vec<Screening>,
+    /// Organisations whose referrals of the same person were attached to this case.
+    pub attached_orgs: Vec<OrgId>,
     /// Events applied so far; the next event gets `seq + 1`.
     pub seq: u64,
 }
@@ -363,6 +501,8 @@ impl CaseState {
             guardian_org: None,
             disqualification: None,
             closure: None,
+            screenings: Vec::new(),
+            attached_orgs: Vec::new(),
             seq: 0,
         }
     }
@@ -399,9 +539,10 @@ impl CaseState {
     /// recovery period: the period's end, or the day the person asked for an early decision.
     pub fn awaiting_conclusive_from(&self) -> Option<Date> {
         match (self.phase, self.recovery_period) {
-            (Status::RecoveryPeriod | Status::AwaitingConclusiveGrounds, Some(rp)) => {
-                Some(self.early_conclusive_requested_on.map_or(rp.end, |d| d.min(rp.end)))
-            }
+            (Status::RecoveryPeriod | Status::AwaitingConclusiveGrounds, Some(rp)) => Some(
+                self.early_conclusive_requested_on
+                    .map_or(rp.end, |d| d.min(rp.end)),
+            ),
             _ => None,
         }
     }
@@ -452,10 +593,18 @@ pub fn decide(
                     return Err(DomainError::ConsentRequired);
                 }
             }
-            Ok(vec![Event::ReferralReceived {
+            let mut referral = referral;
+            let screenings = std::mem::take(&mut referral.screenings);
+            let mut events = vec![Event::ReferralReceived {
                 referral,
                 referring_org,
-            }])
+            }];
+            events.extend(
+                screenings
+                    .into_iter()
+                    .map(|screening| Event::ScreeningRecorded { screening }),
+            );
+            Ok(events)
         }
         Command::DecideReasonableGrounds { outcome, reasons } => {
             let reasons = required_reasons(&reasons)?;
@@ -570,6 +719,31 @@ pub fn decide(
                 organisation,
             }])
         }
+        Command::RecordScreening { screening } => {
+            let mut errors = Vec::new();
+            check_free_text(&mut errors, "/notes", &screening.notes);
+            if !errors.is_empty() {
+                return Err(DomainError::Invalid(errors));
+            }
+            Ok(vec![Event::ScreeningRecorded { screening }])
+        }
+        Command::AttachReferral {
+            referral,
+            referring_org,
+        } => {
+            let mut referral = Box::new(referral.validate(today)?);
+            let screenings = std::mem::take(&mut referral.screenings);
+            let mut events = vec![Event::ReferralAttached {
+                referral,
+                referring_org,
+            }];
+            events.extend(
+                screenings
+                    .into_iter()
+                    .map(|screening| Event::ScreeningRecorded { screening }),
+            );
+            Ok(events)
+        }
         Command::Close { reason, notes } => {
             let mut errors = Vec::new();
             check_free_text(&mut errors, "/notes", &notes);
@@ -666,6 +840,33 @@ pub fn apply(mut state: CaseState, recorded: &RecordedEvent) -> CaseState {
         Event::CaseClosed { reason, .. } => {
             state.phase = Status::Closed;
             state.closure = Some(*reason);
+        }
+        Event::ScreeningRecorded { screening } => {
+            state.screenings.push(screening.clone());
+        }
+        Event::ReferralAttached {
+            referral,
+            referring_org,
+        } => {
+            // Facts reported again are kept as reported; forms of exploitation accumulate.
+            if let Some(r) = state.referral.as_mut() {
+                for f in &referral.exploitation_forms {
+                    if !r.exploitation_forms.contains(f) && *f != ExploitationForm::Unknown {
+                        r.exploitation_forms.push(*f);
+                    }
+                }
+                if r.exploitation_forms
+                    .iter()
+                    .any(|f| *f != ExploitationForm::Unknown)
+                {
+                    r.exploitation_forms
+                        .retain(|f| *f != ExploitationForm::Unknown);
+                }
+                r.exploitation_forms.sort_by_key(|f| f.as_str());
+            }
+            if !state.attached_orgs.contains(referring_org) {
+                state.attached_orgs.push(*referring_org);
+            }
         }
     }
     state

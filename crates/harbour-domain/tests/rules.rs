@@ -34,7 +34,6 @@ fn person(birth: Birth) -> Person {
 
 fn referral(birth: Birth, consent: bool) -> Referral {
     Referral {
-        person: person(birth),
         exploitation_forms: vec![ExploitationForm::ForcedLabour],
         consent: Some(Consent {
             nrm_referral: consent,
@@ -44,7 +43,7 @@ fn referral(birth: Birth, consent: bool) -> Referral {
         child_views: None,
         summary: None,
         online: false,
-        countries_of_exploitation: vec![],
+        ..Referral::new(person(birth))
     }
 }
 

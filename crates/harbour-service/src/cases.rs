@@ -1,7 +1,7 @@
 //! Case use cases: refer, read, list, decide, appoint a guardian, reconsider, close; and
 //! anonymous notifications for adults who do not consent.
 
-use crate::views::{CaseList, CaseSummary, CaseView, EventView};
+use crate::views::{CaseList, CaseSummary, CaseView, DuplicateCandidate, EventView};
 use crate::{Actor, Harbour, ServiceError, ServiceResult};
 use harbour_crypto::{DataKey, WrappedKey};
 use harbour_domain::deadlines::guardian_due;
@@ -57,6 +57,17 @@ pub struct AnonymousNotificationInput {
 
 fn unknown_sex() -> Sex {
     Sex::Unknown
+}
+
+/// How a referral relates to cases that may already exist for the same person.
+#[derive(Clone, Debug, Default)]
+pub struct ReferralOptions {
+    /// Screenings done with the referral, recorded in the case.
+    pub screenings: Vec<crate::screening::ScreeningInput>,
+    /// Add this referral to an existing case (one the user may see) instead of opening one.
+    pub attach_to: Option<CaseId>,
+    /// The user looked at the possible duplicates and this is someone else.
+    pub confirm_new_person: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -262,12 +273,27 @@ impl Harbour {
             age_assessed: state
                 .assessed_child
                 .map(|c| if c { "child".into() } else { "adult".into() }),
+            screenings: state.screenings.clone(),
+            platform_types: referral.platform_types.clone(),
+            labour_sectors: referral.labour_sectors.clone(),
+            country_of_origin: referral.country_of_origin.clone(),
+            countries_of_transit: referral.countries_of_transit.clone(),
+            countries_of_exploitation: referral.countries_of_exploitation.clone(),
+            attached_referrals_from: state.attached_orgs.clone(),
             version: state.seq,
         })
     }
 
-    /// Refer a person into the NRM. A child needs no consent; an adult does.
-    pub async fn refer(&self, actor: &Actor, referral: Referral) -> ServiceResult<CaseView> {
+    /// Refer a person into the NRM. A child needs no consent; an adult does. Screenings done at
+    /// intake are evaluated and recorded in the new case. If a case the user may see already
+    /// holds the same person (same normalised name, compatible birth), the referral is refused
+    /// with the candidates unless `options` attaches it to one or confirms a new case.
+    pub async fn refer(
+        &self,
+        actor: &Actor,
+        mut referral: Referral,
+        options: ReferralOptions,
+    ) -> ServiceResult<CaseView> {
         if !actor.user.role.may_refer() {
             return Err(ServiceError::Forbidden(format!(
                 "a {} cannot refer a person into the NRM",
@@ -275,6 +301,43 @@ impl Harbour {
             )));
         }
         let now = self.now();
+        // Validate first, so the minority used to pick indicator lists is the real one.
+        referral = referral.validate(now.date())?;
+        let minority = harbour_domain::minority_at(&referral.person.birth, None, now.date());
+        referral.screenings = options
+            .screenings
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let r = self.evaluate_screening(input, minority, &format!("/screenings/{i}"))?;
+                Ok(crate::screening::to_domain(&r, input.notes.clone()))
+            })
+            .collect::<ServiceResult<Vec<_>>>()?;
+        let keys = self.person_keys(&referral.person);
+        if let Some(target) = options.attach_to {
+            let role_org = actor.org.id;
+            return self
+                .change_full(actor, target, "attach_referral", |_| {
+                    Ok((
+                        Command::AttachReferral {
+                            referral: Box::new(referral),
+                            referring_org: role_org,
+                        },
+                        vec![CaseParty {
+                            org_id: role_org,
+                            relation: PartyRelation::Referrer,
+                        }],
+                        keys,
+                    ))
+                })
+                .await;
+        }
+        if !options.confirm_new_person {
+            let candidates = self.duplicate_candidates(actor, &referral, &keys).await?;
+            if !candidates.is_empty() {
+                return Err(ServiceError::PossibleDuplicate(candidates));
+            }
+        }
         let id = CaseId(Uuid::new_v4());
         let empty = CaseState::empty(id);
         let events = decide(
@@ -292,6 +355,7 @@ impl Harbour {
         self.store
             .create_case(&NewCase {
                 projection,
+                person_keys: keys,
                 wrapped_key: self.master.wrap(&key, &case_context(id)).to_bytes(),
                 parties: vec![
                     CaseParty {
@@ -308,6 +372,77 @@ impl Harbour {
             })
             .await?;
         self.view(&state, now)
+    }
+
+    /// Keyed hashes of every (given, family) pair the person is recorded under, in each script
+    /// and transliteration given. Names never leave this function in clear.
+    fn person_keys(&self, person: &harbour_domain::Person) -> Vec<Vec<u8>> {
+        let norm = |s: &Option<String>| {
+            s.as_deref()
+                .map(harbour_crypto::normalise_index_value)
+                .unwrap_or_default()
+        };
+        let mut pairs = Vec::new();
+        for n in &person.names {
+            pairs.push((norm(&n.given), norm(&n.family)));
+            for t in &n.transliterations {
+                pairs.push((norm(&t.given), norm(&t.family)));
+            }
+        }
+        let mut keys: Vec<Vec<u8>> = pairs
+            .into_iter()
+            .filter(|(g, f)| !g.is_empty() || !f.is_empty())
+            .flat_map(|(g, f)| {
+                // Both orders: given name and surname are often swapped on foreign forms.
+                [format!("{g}\u{1f}{f}"), format!("{f}\u{1f}{g}")]
+            })
+            .map(|v| self.index_key.hash("person-name-v1", &v).to_vec())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Visible cases with the same person key whose recorded birth is compatible with this one.
+    async fn duplicate_candidates(
+        &self,
+        actor: &Actor,
+        referral: &Referral,
+        keys: &[Vec<u8>],
+    ) -> ServiceResult<Vec<DuplicateCandidate>> {
+        let today = self.now().date();
+        let (lo, hi) = referral.person.birth.age_bounds(today);
+        let mut out = Vec::new();
+        for header in self.store.cases_with_person_keys(keys).await? {
+            if !may_see(actor, &header) {
+                continue;
+            }
+            let case = self.open_case(actor, header.projection.id).await?;
+            let Some(existing) = case.state.referral.as_ref() else {
+                continue;
+            };
+            let (elo, ehi) = existing.person.birth.age_bounds(today);
+            // One year of slack either way: partial dates and estimates are rarely exact.
+            if elo > hi + 1 || lo > ehi + 1 {
+                continue;
+            }
+            self.store
+                .record_access(&self.access(
+                    actor,
+                    Some(header.projection.id),
+                    "duplicate_check",
+                    None,
+                ))
+                .await?;
+            out.push(DuplicateCandidate {
+                id: header.projection.id,
+                status: case.state.status(today),
+                minority: case.state.minority(today),
+                referred_at: header.projection.referred_at,
+                name: existing.person.display_name(),
+            });
+        }
+        Ok(out)
     }
 
     /// Read a case; the read is recorded with its purpose.
@@ -394,15 +529,29 @@ impl Harbour {
     }
 
     /// Run a command against a case the actor may see, and persist what it decides.
-    async fn change(
+    pub(crate) async fn change(
         &self,
         actor: &Actor,
         id: CaseId,
         action: &str,
         make: impl FnOnce(&CaseState) -> ServiceResult<Command>,
     ) -> ServiceResult<CaseView> {
+        self.change_full(actor, id, action, |state| {
+            Ok((make(state)?, vec![], vec![]))
+        })
+        .await
+    }
+
+    /// As [`Harbour::change`], also adding parties and person keys in the same transaction.
+    async fn change_full(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        action: &str,
+        make: impl FnOnce(&CaseState) -> ServiceResult<(Command, Vec<CaseParty>, Vec<Vec<u8>>)>,
+    ) -> ServiceResult<CaseView> {
         let case = self.open_case(actor, id).await?;
-        let command = make(&case.state)?;
+        let (command, new_parties, new_person_keys) = make(&case.state)?;
         let now = self.now();
         let events = decide(&case.state, command, now, &self.policy)?;
         let (stored, state) =
@@ -413,7 +562,8 @@ impl Harbour {
                 projection,
                 expected_seq: case.state.seq,
                 events: stored,
-                new_parties: vec![],
+                new_parties,
+                new_person_keys,
                 access: self.access(actor, Some(id), action, None),
             })
             .await?;

@@ -130,7 +130,6 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
     h.refer(
         responder,
         Referral {
-            person: child,
             exploitation_forms: vec![ExploitationForm::Sexual],
             consent: None,
             child_views: Some("DEMO: wants to stay with her cousin".into()),
@@ -140,7 +139,9 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             ),
             online: true,
             countries_of_exploitation: vec![],
+            ..Referral::new(child)
         },
+        Default::default(),
     )
     .await?;
 
@@ -154,7 +155,6 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
     h.refer(
         caseworker,
         Referral {
-            person: adult,
             exploitation_forms: vec![ExploitationForm::ForcedLabour],
             consent: Some(Consent {
                 nrm_referral: true,
@@ -165,7 +165,9 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             summary: Some("DEMO: construction site, documents held by the employer".into()),
             online: false,
             countries_of_exploitation: vec!["PL".into()],
+            ..Referral::new(adult)
         },
+        Default::default(),
     )
     .await?;
 
@@ -180,7 +182,6 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
         .refer(
             caseworker,
             Referral {
-                person: adult2,
                 exploitation_forms: vec![ExploitationForm::DomesticServitude],
                 consent: Some(Consent {
                     nrm_referral: true,
@@ -191,7 +192,9 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
                 summary: Some("DEMO: domestic work, not allowed to leave the house".into()),
                 online: false,
                 countries_of_exploitation: vec![],
+                ..Referral::new(adult2)
             },
+            Default::default(),
         )
         .await?;
     h.decide(

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod screening;
 pub mod views;
 
 use harbour_crypto::MasterKey;
@@ -96,6 +97,9 @@ pub enum ServiceError {
     Conflict,
     #[error("{0} already exists")]
     Duplicate(String),
+    /// The person may already have a case the user can see: attach to it, or confirm a new one.
+    #[error("this person may already have a case: attach the referral to it, or confirm that this is someone else")]
+    PossibleDuplicate(Vec<views::DuplicateCandidate>),
     /// Something inside Harbour failed; details are logged, never shown.
     #[error("internal error")]
     Internal(String),
@@ -135,6 +139,9 @@ pub struct Harbour {
     /// A real Argon2id hash of a random password, checked for unknown accounts so that a login
     /// for a missing user takes as long as one for a real user.
     pub(crate) dummy_hash: Arc<String>,
+    pub(crate) index_key: Arc<harbour_crypto::IndexKey>,
+    pub(crate) catalogue: Arc<harbour_indicators::Catalogue>,
+    pub(crate) quick_screen: Arc<harbour_indicators::QuickScreen>,
 }
 
 impl Harbour {
@@ -146,13 +153,28 @@ impl Harbour {
     ) -> ServiceResult<Harbour> {
         let dummy = harbour_crypto::random_token();
         let dummy_hash = auth::hash_password(&dummy)?;
+        let catalogue = harbour_indicators::Catalogue::builtin()
+            .map_err(|e| ServiceError::Internal(format!("indicator lists: {e}")))?;
+        let quick_screen = harbour_indicators::QuickScreen::builtin()
+            .map_err(|e| ServiceError::Internal(format!("quick screen: {e}")))?;
         Ok(Harbour {
+            index_key: Arc::new(master.index_key()),
             store,
             master,
             policy: Arc::new(policy),
             clock,
             dummy_hash: Arc::new(dummy_hash),
+            catalogue: Arc::new(catalogue),
+            quick_screen: Arc::new(quick_screen),
         })
+    }
+
+    /// Use national indicator lists from a directory (added to, or replacing, the shipped ones).
+    pub fn with_indicator_dir(mut self, dir: &std::path::Path) -> ServiceResult<Harbour> {
+        let catalogue = harbour_indicators::Catalogue::load_dir(dir)
+            .map_err(|e| ServiceError::Internal(format!("indicator lists: {e}")))?;
+        self.catalogue = Arc::new(catalogue);
+        Ok(self)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

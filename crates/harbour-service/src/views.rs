@@ -42,6 +42,14 @@ pub struct CaseView {
     pub deadlines: Deadlines,
     pub recovery_period: Option<RecoveryPeriodView>,
     pub age_assessed: Option<String>,
+    pub screenings: Vec<harbour_domain::case::Screening>,
+    pub platform_types: Vec<harbour_domain::case::PlatformType>,
+    pub labour_sectors: Vec<harbour_domain::case::LabourSector>,
+    pub country_of_origin: Option<String>,
+    pub countries_of_transit: Vec<String>,
+    pub countries_of_exploitation: Vec<String>,
+    /// Organisations whose referrals of this person were attached to this case.
+    pub attached_referrals_from: Vec<OrgId>,
     /// Number of events in the journal.
     pub version: u64,
 }
@@ -75,4 +83,16 @@ pub struct EventView {
     pub actor: UserId,
     pub actor_org: OrgId,
     pub event: harbour_domain::Event,
+}
+
+/// A case that may be about the same person as a new referral (one the user may see).
+#[derive(Clone, Debug, Serialize)]
+pub struct DuplicateCandidate {
+    pub id: CaseId,
+    pub status: Status,
+    pub minority: Minority,
+    #[serde(with = "time::serde::rfc3339")]
+    pub referred_at: OffsetDateTime,
+    /// The name as first recorded on that case, so the user can recognise the person.
+    pub name: String,
 }

@@ -288,6 +288,24 @@ async fn insert_events(tx: &mut PgConnection, events: &[StoredEvent]) -> StoreRe
     Ok(())
 }
 
+async fn insert_person_keys(
+    tx: &mut PgConnection,
+    case: CaseId,
+    keys: &[Vec<u8>],
+) -> StoreResult<()> {
+    for k in keys {
+        sqlx::query(
+            "INSERT INTO case_person_keys (key, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(k)
+        .bind(case.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 async fn insert_parties(
     tx: &mut PgConnection,
     case: CaseId,
@@ -521,6 +539,7 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         insert_parties(&mut tx, p.id, &case.parties).await?;
+        insert_person_keys(&mut tx, p.id, &case.person_keys).await?;
         insert_events(&mut tx, &case.events).await?;
         insert_access(&mut tx, &case.access).await?;
         tx.commit().await.map_err(backend)
@@ -554,6 +573,7 @@ impl Store for PostgresStore {
             return Err(StoreError::Conflict);
         }
         insert_parties(&mut tx, p.id, &change.new_parties).await?;
+        insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
         insert_events(&mut tx, &change.events).await?;
         insert_access(&mut tx, &change.access).await?;
         tx.commit().await.map_err(backend)
@@ -683,6 +703,27 @@ impl Store for PostgresStore {
                 }
             })
             .collect())
+    }
+
+    async fn cases_with_person_keys(&self, keys: &[Vec<u8>]) -> StoreResult<Vec<CaseHeader>> {
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT DISTINCT case_id FROM case_person_keys WHERE key = ANY($1) ORDER BY case_id",
+        )
+        .bind(keys)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
+        let mut headers = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(h) = header_of(&mut conn, CaseId(id)).await? {
+                headers.push(h);
+            }
+        }
+        Ok(headers)
     }
 
     async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {

@@ -134,6 +134,7 @@ async fn racing_appends_conflict_cleanly() {
         let e1 = event(1, GENESIS, b"first");
         store
             .create_case(&NewCase {
+                person_keys: vec![],
                 projection: projection.clone(),
                 wrapped_key: vec![1],
                 parties: vec![CaseParty {
@@ -150,6 +151,7 @@ async fn racing_appends_conflict_cleanly() {
         for i in 0..8u8 {
             let store = store.clone();
             let change = CaseChange {
+                new_person_keys: vec![],
                 projection: CaseProjection {
                     seq: 2,
                     ..projection.clone()
@@ -186,6 +188,7 @@ async fn racing_appends_conflict_cleanly() {
         // An event whose seq is taken is a conflict even when the projection check passes.
         let r = store
             .append(&CaseChange {
+                new_person_keys: vec![],
                 projection: CaseProjection {
                     seq: 3,
                     ..projection.clone()
@@ -206,6 +209,7 @@ async fn racing_appends_conflict_cleanly() {
         // A duplicate case id is a duplicate, and leaves nothing behind.
         let r = store
             .create_case(&NewCase {
+                person_keys: vec![],
                 projection: projection.clone(),
                 wrapped_key: vec![2],
                 parties: vec![],

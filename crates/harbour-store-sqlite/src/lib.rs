@@ -228,6 +228,22 @@ async fn insert_events(tx: &mut sqlx::SqliteConnection, events: &[StoredEvent]) 
     Ok(())
 }
 
+async fn insert_person_keys(
+    tx: &mut sqlx::SqliteConnection,
+    case: CaseId,
+    keys: &[Vec<u8>],
+) -> StoreResult<()> {
+    for k in keys {
+        sqlx::query("INSERT OR IGNORE INTO case_person_keys (key, case_id) VALUES (?, ?)")
+            .bind(k)
+            .bind(case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
 async fn insert_parties(
     tx: &mut sqlx::SqliteConnection,
     case: CaseId,
@@ -450,6 +466,7 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         insert_parties(&mut tx, p.id, &case.parties).await?;
+        insert_person_keys(&mut tx, p.id, &case.person_keys).await?;
         insert_events(&mut tx, &case.events).await?;
         insert_access(&mut tx, &case.access).await?;
         tx.commit().await.map_err(backend)
@@ -482,6 +499,7 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict);
         }
         insert_parties(&mut tx, p.id, &change.new_parties).await?;
+        insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
         insert_events(&mut tx, &change.events).await?;
         insert_access(&mut tx, &change.access).await?;
         tx.commit().await.map_err(backend)
@@ -638,6 +656,35 @@ impl Store for SqliteStore {
                 }
             })
             .collect())
+    }
+
+    async fn cases_with_person_keys(&self, keys: &[Vec<u8>]) -> StoreResult<Vec<CaseHeader>> {
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT DISTINCT case_id FROM case_person_keys WHERE key IN (",
+        );
+        let mut sep = q.separated(", ");
+        for k in keys {
+            sep.push_bind(k.clone());
+        }
+        q.push(") ORDER BY case_id");
+        let ids: Vec<String> = q
+            .build_query_scalar()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        let mut headers = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id = Uuid::parse_str(&id)
+                .map(CaseId)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if let Some(h) = self.case_header(id).await? {
+                headers.push(h);
+            }
+        }
+        Ok(headers)
     }
 
     async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {

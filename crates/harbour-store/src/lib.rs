@@ -80,6 +80,9 @@ pub trait Store: Send + Sync + 'static {
     async fn case_header(&self, id: CaseId) -> StoreResult<Option<CaseHeader>>;
     /// Cases visible to the viewer, newest referral first, keyset-paged.
     async fn list_cases(&self, filter: &CaseFilter) -> StoreResult<Vec<CaseHeader>>;
+    /// Cases holding any of these person keys (keyed hashes), whoever may see them: the caller
+    /// filters by visibility.
+    async fn cases_with_person_keys(&self, keys: &[Vec<u8>]) -> StoreResult<Vec<CaseHeader>>;
     /// Every case id, in creation order, a page at a time (for `audit verify`).
     async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
 

@@ -218,6 +218,7 @@ pub async fn run(store: &dyn Store) {
     store
         .create_case(&NewCase {
             projection: projection(adult, t0, &police, Minority::Adult),
+            person_keys: vec![vec![0xAA; 32], vec![0xAB; 32]],
             wrapped_key: vec![1, 2, 3],
             parties: vec![
                 CaseParty {
@@ -250,6 +251,7 @@ pub async fn run(store: &dyn Store) {
     store
         .create_case(&NewCase {
             projection: projection(child, t1, &ngo, Minority::PresumedChild),
+            person_keys: vec![vec![0xAB; 32]],
             wrapped_key: vec![4, 5, 6],
             parties: vec![CaseParty {
                 org_id: ngo.id,
@@ -303,6 +305,7 @@ pub async fn run(store: &dyn Store) {
                 org_id: ngo.id,
                 relation: PartyRelation::Owner,
             }],
+            new_person_keys: vec![vec![0xAC; 32]],
             access: access(&decider, adult, "decide", t2),
         })
         .await
@@ -314,6 +317,7 @@ pub async fn run(store: &dyn Store) {
             expected_seq: 1,
             events: vec![stale],
             new_parties: vec![],
+            new_person_keys: vec![vec![0xEE; 32]],
             access: access(&officer, adult, "close", t2),
         })
         .await;
@@ -325,6 +329,37 @@ pub async fn run(store: &dyn Store) {
     assert_eq!(rec.events, vec![e1.clone(), e2.clone()]);
     assert_eq!(rec.header.projection, p2);
     verify_chain(&rec.events).unwrap();
+
+    // Person keys find cases by keyed hash; a failed append added none.
+    let ids_for = |keys: Vec<Vec<u8>>| async move {
+        let mut ids: Vec<CaseId> = store
+            .cases_with_person_keys(&keys)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.projection.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![adult, child];
+    both.sort();
+    assert_eq!(ids_for(vec![vec![0xAA; 32]]).await, vec![adult]);
+    assert_eq!(
+        ids_for(vec![vec![0xAB; 32], vec![0xAA; 32]]).await,
+        both,
+        "each case once"
+    );
+    assert_eq!(
+        ids_for(vec![vec![0xAC; 32]]).await,
+        vec![adult],
+        "keys added by an append"
+    );
+    assert!(
+        ids_for(vec![vec![0xEE; 32]]).await.is_empty(),
+        "the conflicting append left no key"
+    );
+    assert!(ids_for(vec![]).await.is_empty());
 
     // Visibility in lists: each organisation sees only what it is entitled to.
     let seen = |v: Viewer| {
@@ -471,6 +506,7 @@ pub async fn run(store: &dyn Store) {
             expected_seq: 1,
             events: vec![c2],
             new_parties: vec![],
+            new_person_keys: vec![],
             access: access(&cpo, child, "guardian", t2),
         })
         .await

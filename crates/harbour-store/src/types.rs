@@ -118,6 +118,8 @@ pub struct CaseRecord {
 #[derive(Clone, Debug)]
 pub struct NewCase {
     pub projection: CaseProjection,
+    /// Keyed hashes of the person's normalised names, for duplicate detection without clear text.
+    pub person_keys: Vec<Vec<u8>>,
     pub wrapped_key: Vec<u8>,
     pub parties: Vec<CaseParty>,
     pub events: Vec<StoredEvent>,
@@ -131,6 +133,8 @@ pub struct CaseChange {
     pub expected_seq: u64,
     pub events: Vec<StoredEvent>,
     pub new_parties: Vec<CaseParty>,
+    /// Keyed hashes to add (e.g. names from an attached referral).
+    pub new_person_keys: Vec<Vec<u8>>,
     pub access: AccessRecord,
 }
 

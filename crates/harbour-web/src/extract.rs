@@ -61,6 +61,29 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     })
 }
 
+/// Deserialize a JSON value that sat at `base` in the request body; errors point into the body.
+pub fn parse_value_at<T: DeserializeOwned>(
+    value: serde_json::Value,
+    base: &str,
+) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let pointer = format!("{base}{}", pointer_of(err.path()));
+        let pointer = if pointer.is_empty() {
+            "/".to_string()
+        } else {
+            pointer
+        };
+        let msg = err.into_inner().to_string();
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-input",
+            "Invalid input",
+            format!("{pointer}: {msg}"),
+        )
+        .with_errors(vec![FieldError::new(pointer, msg)])
+    })
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = Problem;
 

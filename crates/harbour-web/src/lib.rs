@@ -45,6 +45,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/cases/{id}/early-conclusive-decision"),
     ("POST", "/api/v1/cases/{id}/closure"),
     ("GET", "/api/v1/cases/{id}/access-log"),
+    ("GET", "/api/v1/indicator-lists"),
+    ("POST", "/api/v1/screenings"),
+    ("POST", "/api/v1/cases/{id}/screenings"),
+    ("GET", "/api/v1/quick-screen"),
+    ("POST", "/api/v1/quick-screen"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -66,6 +71,13 @@ pub fn router(harbour: Harbour) -> Router {
         )
         .route("/cases/{id}/closure", post(closure))
         .route("/cases/{id}/access-log", get(access_log))
+        .route("/cases/{id}/screenings", post(record_screening))
+        .route("/indicator-lists", get(indicator_lists))
+        .route("/screenings", post(screen_without_case))
+        .route(
+            "/quick-screen",
+            get(quick_screen_checklist).post(quick_screen),
+        )
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
@@ -182,19 +194,89 @@ async fn me(Authenticated(actor): Authenticated) -> Json<serde_json::Value> {
     }))
 }
 
+/// A referral body: the referral itself, plus `screenings` done at intake and what to do about a
+/// possible duplicate (`attach_to` a case, or `confirm_new_person`).
 async fn refer(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
-    JsonBody(referral): JsonBody<Referral>,
+    JsonBody(mut value): JsonBody<serde_json::Value>,
 ) -> Result<Response, Problem> {
-    let view = s.harbour.refer(&actor, referral).await?;
+    let obj = value.as_object_mut().ok_or_else(|| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-input",
+            "Invalid input",
+            "The referral must be a JSON object.",
+        )
+        .with_errors(vec![harbour_domain::FieldError::new(
+            "/",
+            "expected a JSON object",
+        )])
+    })?;
+    let mut options = harbour_service::cases::ReferralOptions::default();
+    if let Some(v) = obj.remove("screenings") {
+        options.screenings = extract::parse_value_at(v, "/screenings")?;
+    }
+    if let Some(v) = obj.remove("attach_to") {
+        options.attach_to = Some(extract::parse_value_at(v, "/attach_to")?);
+    }
+    if let Some(v) = obj.remove("confirm_new_person") {
+        options.confirm_new_person = extract::parse_value_at(v, "/confirm_new_person")?;
+    }
+    let referral: Referral = extract::parse_value_at(value, "")?;
+    let attaching = options.attach_to.is_some();
+    let view = s.harbour.refer(&actor, referral, options).await?;
     let location = format!("/api/v1/cases/{}", view.id);
+    let status = if attaching {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, [(header::LOCATION, location)], Json(view)).into_response())
+}
+
+async fn indicator_lists(
+    State(s): State<AppState>,
+    Authenticated(_actor): Authenticated,
+) -> Response {
+    Json(s.harbour.indicator_lists()).into_response()
+}
+
+async fn screen_without_case(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    JsonBody(input): JsonBody<harbour_service::screening::ScreeningInput>,
+) -> Result<Response, Problem> {
+    Ok(Json(s.harbour.screen_without_case(&actor, &input)?).into_response())
+}
+
+async fn record_screening(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<harbour_service::screening::ScreeningInput>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
     Ok((
         StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(view),
+        Json(s.harbour.record_screening(&actor, id, input).await?),
     )
         .into_response())
+}
+
+async fn quick_screen_checklist(
+    State(s): State<AppState>,
+    Authenticated(_actor): Authenticated,
+) -> Response {
+    Json(s.harbour.quick_screen_checklist()).into_response()
+}
+
+async fn quick_screen(
+    State(s): State<AppState>,
+    Authenticated(_actor): Authenticated,
+    JsonBody(input): JsonBody<harbour_service::screening::QuickScreenInput>,
+) -> Result<Response, Problem> {
+    Ok(Json(s.harbour.quick_screen(&input)?).into_response())
 }
 
 async fn anonymous_notification(

@@ -16,6 +16,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension member: cases that may be about the same person (possible-duplicate problems).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Box<serde_json::Value>>,
 }
 
 impl Problem {
@@ -26,6 +29,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: vec![],
+            candidates: None,
         }
     }
 
@@ -100,6 +104,17 @@ impl From<ServiceError> for Problem {
                 format!("{what} already exists"),
             ),
             ServiceError::Domain(d) => d.into(),
+            ServiceError::PossibleDuplicate(candidates) => {
+                let mut p = Problem::new(
+                    StatusCode::CONFLICT,
+                    "possible-duplicate",
+                    "This person may already have a case",
+                    "A case you can see holds the same name and a compatible date of birth. Send the referral again with \
+                     `\"attach_to\": \"<case id>\"` to add it to that case, or with `\"confirm_new_person\": true` if this is someone else.",
+                );
+                p.candidates = serde_json::to_value(candidates).ok().map(Box::new);
+                p
+            }
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Problem::new(

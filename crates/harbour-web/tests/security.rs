@@ -326,6 +326,48 @@ async fn authorisation_on_every_route() {
                 ],
             ),
             (
+                "GET",
+                "/api/v1/indicator-lists",
+                None,
+                vec![(None, 401), (Some(&admin), 200), (Some(&referrer), 200)],
+            ),
+            (
+                "GET",
+                "/api/v1/quick-screen",
+                None,
+                vec![(None, 401), (Some(&referrer), 200)],
+            ),
+            (
+                "POST",
+                "/api/v1/quick-screen",
+                Some(json!({"flagged": ["debt_to_recruiter"]})),
+                vec![(None, 401), (Some(&referrer), 200)],
+            ),
+            (
+                "POST",
+                "/api/v1/screenings",
+                Some(json!({"list": "adult_labour", "observed": []})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&referrer), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/screenings",
+                Some(json!({"list": "adult_labour", "observed": []})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&decider), 403),
+                    (Some(&referrer), 201),
+                ],
+            ),
+            (
                 "POST",
                 "/api/v1/auth/logout",
                 Some(json!({})),

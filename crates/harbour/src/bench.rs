@@ -26,34 +26,32 @@ pub struct BenchArgs {
 }
 
 fn referral(i: usize) -> Referral {
+    let person = Person {
+        names: vec![PersonName {
+            given: Some(format!("Benchname{i}")),
+            family: Some("Fakeperson".into()),
+            patronymic: None,
+            script: Some("Latn".into()),
+            transliterations: vec![],
+        }],
+        sex: Sex::Female,
+        birth: Birth::Year(1990 + (i % 20) as i32),
+        nationalities: vec!["UA".into()],
+        stateless: false,
+        languages: vec!["uk".into()],
+        vulnerabilities: vec![],
+        unaccompanied: false,
+        separated: false,
+    };
     Referral {
-        person: Person {
-            names: vec![PersonName {
-                given: Some(format!("Benchname{i}")),
-                family: Some("Fakeperson".into()),
-                patronymic: None,
-                script: Some("Latn".into()),
-                transliterations: vec![],
-            }],
-            sex: Sex::Female,
-            birth: Birth::Year(1990 + (i % 20) as i32),
-            nationalities: vec!["UA".into()],
-            stateless: false,
-            languages: vec!["uk".into()],
-            vulnerabilities: vec![],
-            unaccompanied: false,
-            separated: false,
-        },
         exploitation_forms: vec![ExploitationForm::ForcedLabour],
         consent: Some(Consent {
             nrm_referral: true,
             scope: None,
             informed_in: None,
         }),
-        child_views: None,
         summary: Some("synthetic benchmark referral".into()),
-        online: false,
-        countries_of_exploitation: vec![],
+        ..Referral::new(person)
     }
 }
 
@@ -93,7 +91,7 @@ async fn measure(store: Arc<dyn Store>, n: usize) -> Result<Measured, Failure> {
     // Warm-up, so neither side pays for first connections.
     for i in 0..20 {
         store.probe_insert(&body).await?;
-        h.refer(&actor, referral(i)).await?;
+        h.refer(&actor, referral(i), Default::default()).await?;
     }
 
     let t = Instant::now();
@@ -106,7 +104,7 @@ async fn measure(store: Arc<dyn Store>, n: usize) -> Result<Measured, Failure> {
     let t = Instant::now();
     let mut cases: Vec<CaseId> = Vec::with_capacity(n);
     for i in 0..n {
-        cases.push(h.refer(&actor, referral(i)).await?.id);
+        cases.push(h.refer(&actor, referral(i), Default::default()).await?.id);
     }
     let referral_per_s = rate(n, t);
 
