@@ -122,9 +122,14 @@ pub struct Referral {
     pub child_views: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// Recruitment or exploitation happened online (cyberspace dimension).
+    /// Recruitment or exploitation happened online (cyberspace dimension); set by itself when
+    /// either of the two flags below is.
     #[serde(default)]
     pub online: bool,
+    #[serde(default)]
+    pub online_recruitment: bool,
+    #[serde(default)]
+    pub online_exploitation: bool,
     /// Kinds of online platform involved in recruitment or exploitation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platform_types: Vec<PlatformType>,
@@ -248,6 +253,8 @@ impl Referral {
             child_views: None,
             summary: None,
             online: false,
+            online_recruitment: false,
+            online_exploitation: false,
             platform_types: Vec::new(),
             labour_sectors: Vec::new(),
             county_lines: false,
@@ -282,6 +289,7 @@ impl Referral {
         if let Some(c) = self.country_of_origin.as_mut() {
             normalise_country(&mut errors, "/country_of_origin", c);
         }
+        self.online |= self.online_recruitment || self.online_exploitation;
         if !self.platform_types.is_empty() && !self.online {
             errors.push(FieldError::new(
                 "/platform_types",

@@ -262,6 +262,8 @@ impl Harbour {
             child_views: referral.child_views.clone(),
             summary: referral.summary.clone(),
             online: referral.online,
+            online_recruitment: referral.online_recruitment,
+            online_exploitation: referral.online_exploitation,
             referred_at: state.referred_at.unwrap_or(now),
             referring_org: state
                 .referring_org

@@ -34,6 +34,8 @@ pub struct CaseView {
     pub child_views: Option<String>,
     pub summary: Option<String>,
     pub online: bool,
+    pub online_recruitment: bool,
+    pub online_exploitation: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub referred_at: OffsetDateTime,
     pub referring_org: OrgId,

@@ -218,7 +218,7 @@ async fn indicator_lists_screenings_and_quick_screen() {
         // Screenings in a referral: recorded in the new case as journal events.
         let mut body = child_referral();
         body["screenings"] = json!([{"list":"child_sexual","observed":[],"notes":"first interview"}, {"list":"child_labour","observed":[]}]);
-        body["online"] = json!(true);
+        body["online_recruitment"] = json!(true);
         body["platform_types"] = json!(["social_media", "messaging"]);
         body["country_of_origin"] = json!("ua");
         body["countries_of_transit"] = json!(["PL"]);
@@ -227,6 +227,9 @@ async fn indicator_lists_screenings_and_quick_screen() {
         assert_eq!(case["screenings"].as_array().unwrap().len(), 2);
         assert_eq!(case["screenings"][0]["notes"], "first interview");
         assert_eq!(case["country_of_origin"], "UA");
+        assert_eq!((case["online"].as_bool(), case["online_recruitment"].as_bool()), (Some(true), Some(true)));
+        assert_eq!(case["platform_types"], json!(["messaging", "social_media"]));
+        assert_eq!(case["countries_of_transit"], json!(["PL"]));
         let id = case["id"].as_str().unwrap();
         let (_, events) = app
             .get(&format!("/api/v1/cases/{id}/events"), Some(&t))
