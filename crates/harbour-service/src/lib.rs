@@ -6,6 +6,7 @@
 //! authenticates (turns a token into an [`Actor`]) and maps errors; it never decides who may
 //! see or do what.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;

@@ -2,6 +2,7 @@
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
 pub mod extract;
+pub mod pages;
 pub mod problem;
 
 use axum::extract::{Path, Query, State};
@@ -85,6 +86,7 @@ pub fn router(harbour: Harbour) -> Router {
         .route("/", get(index))
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)
+        .merge(pages::routes())
         .fallback(api_not_found)
         .layer(middleware::from_fn(security_headers))
         .with_state(AppState { harbour })

@@ -1,0 +1,1 @@
+//! Administration use cases (organisations and users) for the pages and the API.
