@@ -136,6 +136,9 @@ pub struct Index {
     blocks: HashMap<u64, Vec<u32>>,
     pub tf: TermFreq,
     pub max_bucket: usize,
+    /// Records withdrawn from search (consent withdrawn, record closed):
+    /// skipped by queries until the index is next rebuilt.
+    removed: Vec<bool>,
 }
 
 /// One ranked candidate.
@@ -155,6 +158,7 @@ impl Index {
             blocks: HashMap::new(),
             tf: TermFreq::default(),
             max_bucket,
+            removed: Vec::new(),
         }
     }
 
@@ -174,7 +178,20 @@ impl Index {
         self.tf.add(&p);
         self.records.push(p);
         self.ids.push(id);
+        self.removed.push(false);
         ix
+    }
+
+    /// Withdraw a record from search without rebuilding: it stays in the
+    /// buckets but no query returns it. Returns false for an unknown index.
+    pub fn remove(&mut self, ix: u32) -> bool {
+        match self.removed.get_mut(ix as usize) {
+            Some(r) => {
+                *r = true;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Indexes of records sharing a blocking key with `p`, sorted, unique.
@@ -189,6 +206,7 @@ impl Index {
         }
         out.sort_unstable();
         out.dedup();
+        out.retain(|&i| !self.removed.get(i as usize).copied().unwrap_or(true));
     }
 
     /// Top-k candidates for one record, best first, with the number of

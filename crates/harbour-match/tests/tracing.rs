@@ -101,6 +101,10 @@ fn adding_a_record_needs_no_retraining() {
     assert_eq!(hits[0].id, "late");
     assert!(hits[0].probability > 0.5, "{hits:?}");
     assert_eq!(before, serde_json::to_string(&m).expect("model serialises"));
+    // Withdrawing consent takes the record out of every later search.
+    assert!(idx.remove(hits[0].index));
+    assert!(idx.query(&m, &q, 5).0.is_empty());
+    assert!(!idx.remove(99));
 }
 
 #[test]
