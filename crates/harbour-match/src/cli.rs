@@ -56,18 +56,23 @@ struct Common {
 enum Cmd {
     /// Link two lists: pairs of (A, B) records that are the same person.
     Link {
+        /// First list (CSV with a header row).
         a: PathBuf,
+        /// Second list, linked against the first.
         b: PathBuf,
         #[command(flatten)]
         common: Common,
+        /// Pairs file to write (id_a,id_b,probability,match_weight,explanation).
         #[arg(long)]
         out: PathBuf,
     },
     /// Find duplicates within one list.
     Dedupe {
+        /// The list (CSV with a header row).
         a: PathBuf,
         #[command(flatten)]
         common: Common,
+        /// Pairs file to write (id_a,id_b,probability,match_weight,explanation).
         #[arg(long)]
         out: PathBuf,
         /// Also write id,cluster for every record.
@@ -76,17 +81,22 @@ enum Cmd {
     },
     /// Rank the records of a list against one record given with --set.
     Query {
+        /// The records to search (CSV with a header row).
         a: PathBuf,
         #[command(flatten)]
         common: Common,
         /// A field of the query record: --set given_name=Сашко (repeatable).
         #[arg(long = "set", value_name = "FIELD=VALUE")]
         set: Vec<String>,
+        /// How many candidates to list.
         #[arg(long, default_value_t = 10)]
         top: usize,
     },
     /// Show the normalised forms of a name.
-    Normalize { name: String },
+    Normalize {
+        /// A name in any script.
+        name: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
