@@ -66,12 +66,12 @@ linker.training.estimate_probability_two_random_records_match(
 linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
 linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
 linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-pred = linker.inference.predict().as_pandas_dataframe()
+pred = linker.inference.predict().as_pandas_dataframe()[["id_l", "id_r", "match_probability"]]
 t1 = time.perf_counter()
 # Orient every pair as (request, child).
-req_ids = set(reqs["id"])
-pred["req"] = pred.apply(lambda r: r["id_l"] if r["id_l"] in req_ids else r["id_r"], axis=1)
-pred["kid"] = pred.apply(lambda r: r["id_r"] if r["id_l"] in req_ids else r["id_l"], axis=1)
+left_is_req = pred["id_l"].isin(set(reqs["id"]))
+pred["req"] = pred["id_l"].where(left_is_req, pred["id_r"])
+pred["kid"] = pred["id_r"].where(left_is_req, pred["id_l"])
 pred = pred.sort_values(["req", "match_probability"], ascending=[True, False])
 ranked = pred.groupby("req")["kid"].apply(list).to_dict()
 shown = pred[pred["match_probability"] >= 0.5].groupby("req").size().to_dict()
