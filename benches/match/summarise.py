@@ -70,6 +70,19 @@ if m:
         f"recall@10 {hm.get('recall_at_10', 0):.3f}, MRR {hm.get('mrr', 0):.3f}, {hm.get('candidates_scored', 0):.0f} candidates scored per request; "
         f"peak RSS {res['uatrace1m']['process'].get('peak_rss_kb', 0) / 1048576:.1f} GiB"
     )
+ms = j("uatrace1m-splink.json")
+if ms:
+    res["uatrace1m"]["splink"] = {**ms, **j("uatrace1m-splink.time")}
+    hm = m.get("harbour", {})
+    lines.append("")
+    lines.append("| UA-trace 1M | recall@1 | recall@5 | recall@10 | recall@20 | MRR | pairs completeness | candidates scored / request | process wall s | peak MB |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    for name, r, t, pc in [("harbour", hm, res["uatrace1m"]["process"], m.get("pairs_completeness")), ("splink", ms, res["uatrace1m"]["splink"], ms.get("pairs_completeness"))]:
+        lines.append(
+            f"| {name} | {r.get('recall_at_1', 0):.3f} | {r.get('recall_at_5', 0):.3f} | {r.get('recall_at_10', 0):.3f} | {r.get('recall_at_20', 0):.3f} | "
+            f"{r.get('mrr', 0):.3f} | {pc if pc is None else round(pc, 3)} | {r.get('candidates_scored', 0):.0f} | {t.get('wall_s', 0):.1f} | {t.get('peak_rss_kb', 0) / 1024:.0f} |"
+        )
+    lines.append(f"recall@10 ratio at 1M: Harbour / Splink = {hm.get('recall_at_10', 0) / max(ms.get('recall_at_10', 1e-9), 1e-9):.2f}x")
 with open(os.path.join(out, "results.json"), "w") as f:
     json.dump(res, f, indent=1)
 print("\n".join(lines))
