@@ -718,3 +718,77 @@ fn shipped_policy_parses() {
     assert_eq!(p.identification.move_on_period_days, 45);
     let _: Date = p.add_working_days(date!(2026 - 01 - 01), 0);
 }
+
+#[test]
+fn screenings_at_referral_become_events_and_attached_referrals_merge_forms() {
+    use harbour_domain::case::{Screening, ScreeningDimension};
+    let screening = Screening {
+        list: "child_labour".into(),
+        list_version: "1.0.0".into(),
+        indicated: false,
+        dimensions: vec![ScreeningDimension {
+            dimension: "exploitation".into(),
+            positive: false,
+            observed: vec![],
+        }],
+        notes: Some("first interview".into()),
+    };
+    let mut r = referral(
+        Birth::Estimated {
+            min: 12,
+            max: 14,
+            on: None,
+        },
+        false,
+    );
+    r.screenings = vec![screening.clone()];
+    let events = decide(
+        &CaseState::empty(CaseId(Uuid::from_u128(4))),
+        Command::Refer {
+            referral: Box::new(r),
+            referring_org: ORG,
+        },
+        MONDAY,
+        &policy(),
+    )
+    .unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(
+        matches!(&events[0], Event::ReferralReceived { referral, .. } if referral.screenings.is_empty())
+    );
+    assert_eq!(
+        events[1],
+        Event::ScreeningRecorded {
+            screening: screening.clone()
+        }
+    );
+
+    let s = referred(Birth::Exact(date!(1990 - 05 - 05)), MONDAY);
+    let other_org = OrgId(Uuid::from_u128(77));
+    let mut again = referral(Birth::Year(1990), true);
+    again.exploitation_forms = vec![ExploitationForm::Sexual, ExploitationForm::Unknown];
+    let s = run(
+        s,
+        Command::AttachReferral {
+            referral: Box::new(again),
+            referring_org: other_org,
+        },
+        MONDAY,
+    )
+    .unwrap();
+    let forms = &s.referral.as_ref().unwrap().exploitation_forms;
+    assert_eq!(
+        forms,
+        &vec![ExploitationForm::ForcedLabour, ExploitationForm::Sexual]
+    );
+    assert_eq!(s.attached_orgs, vec![other_org]);
+    let s = run(s, Command::RecordScreening { screening }, MONDAY).unwrap();
+    assert_eq!(s.screenings.len(), 1);
+    // Platform types without the online flag make no sense and are refused by name.
+    let mut r = referral(Birth::Exact(date!(1990 - 05 - 05)), true);
+    r.platform_types = vec![harbour_domain::case::PlatformType::Dating];
+    let e = r.clone().validate(MONDAY.date()).unwrap_err();
+    assert!(matches!(e, DomainError::Invalid(f) if f[0].pointer == "/platform_types"));
+    r.online_recruitment = true;
+    assert!(r.validate(MONDAY.date()).unwrap().online);
+}
