@@ -149,7 +149,7 @@ def report(out_dir):
             ("faiss IndexBinaryMultiHash (16x16, nflip=%d)" % (rm["distance"] // 16), pm["faiss_multihash"], "%.0f MiB RSS" % (pm["faiss_multihash"]["rss_delta_kib"] / 1024)),
             ("harbour-pdq linear scan", rm["linear"], "%.0f MiB (%.0f MiB RSS)" % (rm["linear"]["index_bytes"] / 2**20, rm["linear"]["rss_delta_kib"] / 1024)),
             ("harbour-pdq linear scan, 16 queries per pass", rm["linear_batch16"], "same as above"),
-            ("harbour-pdq MIH (16x16)", rm["mih"], "%.0f MiB (%.0f MiB RSS)" % (rm["mih"]["index_bytes"] / 2**20, rm["mih"]["rss_delta_kib"] / 1024)),
+            ("harbour-pdq MIH (%d substrings)" % rm["mih"]["substrings"], rm["mih"], "%.0f MiB (%.0f MiB RSS)" % (rm["mih"]["index_bytes"] / 2**20, rm["mih"]["rss_delta_kib"] / 1024)),
         ]:
             lines.append("| %s | %.1f | %.2f | %.2f | %.2f | %s | %.4f | %s |" % (name, row["queries_per_s"], row["queries_per_s"] / base, row["queries_per_s"] / mh, row["build_s"], mem, row["recall"], row["identical_to_truth"]))
         lines.append("")

@@ -346,7 +346,7 @@ fn match_bench(dir: &Path, max: u32) -> R<()> {
     let dt = t0.elapsed().as_secs_f64();
     got.sort_unstable();
     let (r, exact) = recall(&got);
-    report.insert("mih".into(), serde_json::json!({"build_s": build, "queries_per_s": nq as f64 / dt, "pairs": got.len(), "recall": r, "identical_to_truth": exact, "index_bytes": mih.memory_bytes(), "rss_delta_kib": rss_kib().saturating_sub(rss0)}));
+    report.insert("mih".into(), serde_json::json!({"substrings": mih.substrings(), "build_s": build, "queries_per_s": nq as f64 / dt, "pairs": got.len(), "recall": r, "identical_to_truth": exact, "index_bytes": mih.memory_bytes(), "rss_delta_kib": rss_kib().saturating_sub(rss0)}));
 
     // Pairs for the Python side's cross-check of faiss results.
     let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("truth_pairs.bin"))?);

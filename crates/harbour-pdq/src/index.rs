@@ -217,8 +217,16 @@ fn to_blocks(hashes: &[[u64; 4]]) -> Vec<Block> {
         .collect()
 }
 
-fn to_limbs(q: &[Hash256]) -> Vec<[u64; 4]> {
-    q.iter().map(|h| h.0).collect()
+/// Query hashes per search are capped at 256 so `Hit::query` fits a `u8`
+/// (a search is a hash and its 8 dihedral variants); hashes beyond are ignored.
+pub const MAX_QUERY_HASHES: usize = 256;
+
+fn query_limbs(q: &[Hash256]) -> Vec<[u64; 4]> {
+    q.iter().take(MAX_QUERY_HASHES).map(|h| h.0).collect()
+}
+
+fn to_limbs(hashes: &[Hash256]) -> Vec<[u64; 4]> {
+    hashes.iter().map(|h| h.0).collect()
 }
 
 fn finish(mut hits: Vec<Hit>) -> Vec<Hit> {
@@ -255,7 +263,7 @@ impl LinearIndex {
         if queries.is_empty() {
             return out;
         }
-        let q = to_limbs(queries);
+        let q = query_limbs(queries);
         let mut outs = [out];
         scan(&self.blocks, self.len, &[&q], max, &mut outs);
         let [out] = outs;
@@ -269,7 +277,7 @@ impl LinearIndex {
         // each block's load over 16 x 8 query hashes.
         let mut results = Vec::with_capacity(sets.len());
         for chunk in sets.chunks(16) {
-            let limbs: Vec<Vec<[u64; 4]>> = chunk.iter().map(|s| to_limbs(s)).collect();
+            let limbs: Vec<Vec<[u64; 4]>> = chunk.iter().map(|s| query_limbs(s)).collect();
             let refs: Vec<&[[u64; 4]]> = limbs.iter().map(|v| v.as_slice()).collect();
             let mut outs: Vec<Vec<Hit>> = vec![Vec::new(); chunk.len()];
             scan(&self.blocks, self.len, &refs, max, &mut outs);
@@ -427,7 +435,7 @@ impl MihIndex {
     /// substrings) one substring differs in at most `max / m` bits, and every
     /// key within that radius is probed in every table.
     pub fn search(&self, queries: &[Hash256], max: u32, scratch: &mut Scratch) -> Vec<Hit> {
-        let q = to_limbs(queries);
+        let q = query_limbs(queries);
         let mut out = Vec::new();
         if q.is_empty() || self.hashes.is_empty() {
             return out;
