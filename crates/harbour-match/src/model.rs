@@ -317,23 +317,23 @@ pub fn compare(comps: &[Comp], a: &Prepared, b: &Prepared) -> (Gamma, bool) {
     if has_s {
         sl = opt_level(&a.surname, &b.surname, surname_level);
     }
-    // Crosswise (a's surname field holds the given name and vice versa) only
-    // when one crosswise name agrees outright: a swap supported by fuzzy
-    // similarity alone is no evidence, and this runs on every pair.
-    let cross_agrees = || match (&a.given, &a.surname, &b.given, &b.surname) {
-        (Some(ag), Some(asn), Some(bg), Some(bs)) => {
-            asn.skel == bg.skel || ag.stem == bs.stem || shared_group(asn, bg).is_some()
-        }
-        _ => false,
-    };
-    if has_g && has_s && gl >= 2 && sl >= 2 && cross_agrees() {
-        let gx = opt_level(&a.surname, &b.given, given_level);
-        let sx = opt_level(&a.given, &b.surname, surname_level);
-        let cost = |x: u8| if x == NULL { 6 } else { x as u32 };
-        if gx != NULL && sx != NULL && cost(gx) + cost(sx) + 2 <= cost(gl) + cost(sl) {
-            swapped = true;
-            gl = gx;
-            sl = sx;
+    // Crosswise comparison only when one crosswise name agrees outright: a
+    // swap supported by fuzzy similarity alone is no evidence, and this runs
+    // on every pair.
+    if has_g && has_s && gl >= 2 && sl >= 2 {
+        if let Some(((ga, gb), (sa, sb))) = crosswise(a, b) {
+            let agrees = ga.skel == gb.skel
+                || sa.skel == sb.skel
+                || sa.stem == sb.stem
+                || shared_group(ga, gb).is_some();
+            if agrees {
+                let (gx, sx) = (given_level(ga, gb), surname_level(sa, sb));
+                if gx + sx + 2 <= gl.min(6) + sl.min(6) {
+                    swapped = true;
+                    gl = gx;
+                    sl = sx;
+                }
+            }
         }
     }
     for (i, c) in comps.iter().enumerate() {
@@ -759,17 +759,40 @@ impl Explanation {
     }
 }
 
+/// The crosswise name pairs ((given, given), (surname, surname)) when one
+/// record has its given name and surname swapped. Which record is swapped is
+/// decided by the lexicon: a given-name field holding no known given name
+/// while the surname field holds one.
+type NamePairs<'a> = ((&'a NameFeat, &'a NameFeat), (&'a NameFeat, &'a NameFeat));
+
+fn crosswise<'a>(a: &'a Prepared, b: &'a Prepared) -> Option<NamePairs<'a>> {
+    let (ag, asn, bg, bs) = (
+        a.given.as_ref()?,
+        a.surname.as_ref()?,
+        b.given.as_ref()?,
+        b.surname.as_ref()?,
+    );
+    let a_swapped = ag.groups.is_empty() && !asn.groups.is_empty();
+    if a_swapped {
+        Some(((asn, bg), (ag, bs)))
+    } else {
+        Some(((ag, bs), (asn, bg)))
+    }
+}
+
 fn name_pair<'a>(
     a: &'a Prepared,
     b: &'a Prepared,
     c: Comp,
     swapped: bool,
 ) -> Option<(&'a NameFeat, &'a NameFeat)> {
-    let (x, y) = match (c, swapped) {
-        (Comp::GivenName, false) => (&a.given, &b.given),
-        (Comp::Surname, false) => (&a.surname, &b.surname),
-        (Comp::GivenName, true) => (&a.surname, &b.given),
-        _ => (&a.given, &b.surname),
+    if swapped {
+        let (g, s) = crosswise(a, b)?;
+        return Some(if c == Comp::GivenName { g } else { s });
+    }
+    let (x, y) = match c {
+        Comp::GivenName => (&a.given, &b.given),
+        _ => (&a.surname, &b.surname),
     };
     Some((x.as_ref()?, y.as_ref()?))
 }
@@ -780,7 +803,10 @@ fn describe(c: Comp, level: u8, a: &Prepared, b: &Prepared, swapped: bool) -> St
             let Some((x, y)) = name_pair(a, b, c, swapped) else {
                 return String::new();
             };
-            match level {
+            // Which record had the fields swapped is a guess (from the
+            // lexicon), so the text shows the names compared, in a's order.
+            let cross = if swapped { "crosswise, " } else { "" };
+            let text = match level {
                 0 if x.display == y.display => format!("same ({})", x.display),
                 0 => format!(
                     "same name in another spelling ({} / {})",
@@ -801,7 +827,8 @@ fn describe(c: Comp, level: u8, a: &Prepared, b: &Prepared, swapped: bool) -> St
                     jaro_winkler(&x.skel, &y.skel)
                 ),
                 _ => format!("different ({} / {})", x.display, y.display),
-            }
+            };
+            format!("{cross}{text}")
         }
         Comp::DateOfBirth => {
             let show = |p: &Prepared| match (p.dob, p.years) {
