@@ -91,7 +91,7 @@ async fn measure(store: Arc<dyn Store>, n: usize) -> Result<Measured, Failure> {
     // Warm-up, so neither side pays for first connections.
     for i in 0..20 {
         store.probe_insert(&body).await?;
-        h.refer(&actor, referral(i), Default::default()).await?;
+        h.refer(&actor, referral(n + i), Default::default()).await?;
     }
 
     let t = Instant::now();
