@@ -8,9 +8,11 @@
 //! * [`cli`]: the command-line interface as a library function.
 
 pub mod bank;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod core;
 mod dct_table;
+#[cfg(feature = "decode")]
 pub mod decode;
 pub mod hash;
 pub mod index;
@@ -24,12 +26,14 @@ pub const MIN_MATCH_QUALITY: u8 = 50;
 pub const DEFAULT_DISTANCE: u32 = 31;
 
 /// Decode a file and hash it (reference pipeline).
+#[cfg(feature = "decode")]
 pub fn hash_file(path: &std::path::Path, opts: decode::DecodeOptions) -> Result<PdqHash, Error> {
     let px = decode::decode_file(path, opts)?;
     Ok(core::hash(px.as_ref())?)
 }
 
 /// Decode a file and compute its eight dihedral hashes.
+#[cfg(feature = "decode")]
 pub fn hash_file_dihedral(
     path: &std::path::Path,
     opts: decode::DecodeOptions,
@@ -41,6 +45,7 @@ pub fn hash_file_dihedral(
 /// Any error from decoding plus hashing.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[cfg(feature = "decode")]
     #[error(transparent)]
     Decode(#[from] decode::DecodeError),
     #[error(transparent)]
