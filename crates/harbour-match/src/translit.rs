@@ -92,8 +92,17 @@ fn drive(
         };
         let next = chars.get(i + 1).and_then(|n| n.to_lowercase().next());
         if is_cyr(l) {
+            // In an all-caps word a digraph is all caps too (КРАВЧУК -> KRAVCHUK).
+            let neighbour_upper = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j))
+                    .is_some_and(|c| c.is_uppercase())
+            };
+            let all_caps =
+                upper && (neighbour_upper(i.checked_sub(1)) || neighbour_upper(Some(i + 1)));
             if let Some(rep) = map(l, word_start, prev, next) {
-                if upper && !rep.is_empty() {
+                if all_caps {
+                    out.push_str(&rep.to_uppercase());
+                } else if upper && !rep.is_empty() {
                     let mut it = rep.chars();
                     if let Some(f) = it.next() {
                         out.extend(f.to_uppercase());
@@ -458,6 +467,7 @@ mod tests {
         assert_eq!(uk_national("Щербухи"), "Shcherbukhy");
         assert_eq!(uk_national("Олександр Коваленко"), "Oleksandr Kovalenko");
         assert_eq!(uk_national("Харків"), "Kharkiv");
+        assert_eq!(uk_national("КРАВЧУК Щука"), "KRAVCHUK Shchuka");
     }
 
     #[test]
