@@ -223,7 +223,6 @@ impl Hasher {
 
     /// Fills `buf1` with luma; returns (rows, cols) after the optional squash.
     fn load_luma(&mut self, img: PixelsRef<'_>, preshrink: bool) -> (usize, usize) {
-        let ch = img.layout.channels();
         let (w, h, data): (usize, usize, &[u8]) =
             if preshrink && (img.width > PRESHRINK || img.height > PRESHRINK) {
                 nearest_squash(img, &mut self.shrunk);
@@ -233,17 +232,19 @@ impl Hasher {
             };
         self.buf1.clear();
         self.buf1.reserve(w * h);
+        // One arm per layout so each loop has a constant pixel size (lets the
+        // compiler unroll and vectorise it).
+        let rgb = |p: &[u8]| {
+            // Same order as the reference: (R + G) + B, each a product in f32.
+            LUMA_R * f32::from(p[0]) + LUMA_G * f32::from(p[1]) + LUMA_B * f32::from(p[2])
+        };
         match img.layout {
-            Layout::Gray | Layout::GrayAlpha => {
-                self.buf1
-                    .extend(data.chunks_exact(ch).map(|p| f32::from(p[0])));
-            }
-            Layout::Rgb | Layout::Rgba => {
-                self.buf1.extend(data.chunks_exact(ch).map(|p| {
-                    // Same order as the reference: (R + G) + B, each a product in f32.
-                    LUMA_R * f32::from(p[0]) + LUMA_G * f32::from(p[1]) + LUMA_B * f32::from(p[2])
-                }));
-            }
+            Layout::Gray => self.buf1.extend(data.iter().map(|&g| f32::from(g))),
+            Layout::GrayAlpha => self
+                .buf1
+                .extend(data.chunks_exact(2).map(|p| f32::from(p[0]))),
+            Layout::Rgb => self.buf1.extend(data.chunks_exact(3).map(rgb)),
+            Layout::Rgba => self.buf1.extend(data.chunks_exact(4).map(rgb)),
         }
         (h, w)
     }
@@ -254,13 +255,7 @@ impl Hasher {
         self.buf2.clear();
         self.buf2.resize(rows * cols, 0.0);
         for _ in 0..2 {
-            for r in 0..rows {
-                box_1d(
-                    &self.buf1[r * cols..(r + 1) * cols],
-                    &mut self.buf2[r * cols..(r + 1) * cols],
-                    win_along_rows,
-                );
-            }
+            box_rows(&self.buf1, &mut self.buf2, rows, cols, win_along_rows);
             box_cols(
                 &self.buf2,
                 &mut self.buf1,
@@ -287,14 +282,24 @@ impl Hasher {
 fn nearest_squash(img: PixelsRef<'_>, out: &mut Vec<u8>) {
     let ch = img.layout.channels();
     out.clear();
-    out.reserve(PRESHRINK * PRESHRINK * ch);
-    for y in 0..PRESHRINK {
+    out.resize(PRESHRINK * PRESHRINK * ch, 0);
+    let src_x: Vec<usize> = (0..PRESHRINK).map(|x| x * img.width / PRESHRINK).collect();
+    for (y, orow) in out.chunks_exact_mut(PRESHRINK * ch).enumerate() {
         let sy = y * img.height / PRESHRINK;
         let row = &img.data[sy * img.width * ch..(sy + 1) * img.width * ch];
-        for x in 0..PRESHRINK {
-            let sx = x * img.width / PRESHRINK;
-            out.extend_from_slice(&row[sx * ch..sx * ch + ch]);
+        match img.layout {
+            Layout::Gray => squash_row::<1>(row, orow, &src_x),
+            Layout::GrayAlpha => squash_row::<2>(row, orow, &src_x),
+            Layout::Rgb => squash_row::<3>(row, orow, &src_x),
+            Layout::Rgba => squash_row::<4>(row, orow, &src_x),
         }
+    }
+}
+
+/// Copies pixels `src_x[i]` of `row` to pixel `i` of `out` (N bytes each).
+fn squash_row<const N: usize>(row: &[u8], out: &mut [u8], src_x: &[usize]) {
+    for (d, &sx) in out.chunks_exact_mut(N).zip(src_x) {
+        d.copy_from_slice(&row[sx * N..sx * N + N]);
     }
 }
 
@@ -338,6 +343,78 @@ fn box_1d(input: &[f32], out: &mut [f32], window: usize) {
         sum -= input[li];
         cur -= 1;
         out[oi] = sum / cur as f32;
+        li += 1;
+        oi += 1;
+    }
+}
+
+/// Rows per group in [`box_rows`].
+const ROW_GROUP: usize = 8;
+
+/// [`box_1d`] along every row. Rows are filtered eight at a time, stepping
+/// through them in lockstep: eight independent running sums keep the CPU
+/// busy where a single row's add-subtract-divide chain would stall it. Each
+/// row still sees exactly the reference's sequence of operations.
+fn box_rows(input: &[f32], out: &mut [f32], rows: usize, cols: usize, window: usize) {
+    let grouped = rows / ROW_GROUP * ROW_GROUP;
+    for r0 in (0..grouped).step_by(ROW_GROUP) {
+        let span = r0 * cols..(r0 + ROW_GROUP) * cols;
+        box_row_group(&input[span.clone()], &mut out[span], cols, window);
+    }
+    for r in grouped..rows {
+        box_1d(
+            &input[r * cols..(r + 1) * cols],
+            &mut out[r * cols..(r + 1) * cols],
+            window,
+        );
+    }
+}
+
+fn box_row_group(input: &[f32], out: &mut [f32], cols: usize, window: usize) {
+    const G: usize = ROW_GROUP;
+    let half = (window + 2) / 2;
+    let p1 = half - 1;
+    let p2 = window - half + 1;
+    let p3 = cols - window;
+    let p4 = half - 1;
+    let (mut li, mut ri, mut oi) = (0usize, 0usize, 0usize);
+    let mut sum = [0f32; G];
+    let mut cur = 0usize;
+    for _ in 0..p1 {
+        for g in 0..G {
+            sum[g] += input[g * cols + ri];
+        }
+        cur += 1;
+        ri += 1;
+    }
+    for _ in 0..p2 {
+        cur += 1;
+        let d = cur as f32;
+        for g in 0..G {
+            sum[g] += input[g * cols + ri];
+            out[g * cols + oi] = sum[g] / d;
+        }
+        ri += 1;
+        oi += 1;
+    }
+    let d = cur as f32;
+    for _ in 0..p3 {
+        for g in 0..G {
+            sum[g] += input[g * cols + ri];
+            sum[g] -= input[g * cols + li];
+            out[g * cols + oi] = sum[g] / d;
+        }
+        li += 1;
+        ri += 1;
+        oi += 1;
+    }
+    for _ in 0..p4 {
+        cur -= 1;
+        let d = cur as f32;
+        for g in 0..G {
+            sum[g] -= input[g * cols + li];
+            out[g * cols + oi] = sum[g] / d;
+        }
         li += 1;
         oi += 1;
     }
@@ -573,6 +650,27 @@ mod tests {
     }
 
     #[test]
+    fn box_rows_equals_box_1d_per_row() {
+        let cols = 23;
+        for rows in [1, 7, 8, 9, 17, 24] {
+            let input: Vec<f32> = (0..rows * cols)
+                .map(|v| ((v * 7919) % 255) as f32 * 0.37)
+                .collect();
+            for w in 1..6 {
+                let mut out = vec![0f32; rows * cols];
+                box_rows(&input, &mut out, rows, cols, w);
+                for r in 0..rows {
+                    let mut exp = vec![0f32; cols];
+                    box_1d(&input[r * cols..(r + 1) * cols], &mut exp, w);
+                    for c in 0..cols {
+                        assert_eq!(out[r * cols + c].to_bits(), exp[c].to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn tiny_images_give_zero_hash() {
         let data = vec![200u8; 4 * 4 * 3];
         let img = PixelsRef {
@@ -596,6 +694,38 @@ mod tests {
             data: &data,
         };
         assert!(matches!(hash(img), Err(CoreError::BufferSize { .. })));
+    }
+
+    #[test]
+    fn reused_hasher_equals_fresh_hasher() {
+        // Buffers are reused across images of different sizes and layouts.
+        let sizes = [
+            (700, 300, Layout::Rgb),
+            (64, 64, Layout::Gray),
+            (513, 9, Layout::Rgba),
+            (37, 41, Layout::GrayAlpha),
+        ];
+        let mut reused = Hasher::new();
+        for (k, (w, h, layout)) in sizes.into_iter().enumerate() {
+            let data: Vec<u8> = (0..w * h * layout.channels())
+                .map(|i| ((i * 31 + k * 7 + (i / 97) * 13) % 251) as u8)
+                .collect();
+            let img = PixelsRef {
+                width: w,
+                height: h,
+                layout,
+                data: &data,
+            };
+            assert_eq!(reused.hash(img).unwrap(), Hasher::new().hash(img).unwrap());
+            assert_eq!(
+                reused.hash_dihedral(img).unwrap(),
+                Hasher::new().hash_dihedral(img).unwrap()
+            );
+            assert_eq!(
+                reused.hash_full(img).unwrap(),
+                Hasher::new().hash_full(img).unwrap()
+            );
+        }
     }
 
     #[test]
