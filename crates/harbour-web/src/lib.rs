@@ -8,7 +8,7 @@ pub mod problem;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use extract::{bearer, purpose, Authenticated, JsonBody};
@@ -83,7 +83,6 @@ pub fn router(harbour: Harbour) -> Router {
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
-        .route("/", get(index))
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)
         .merge(pages::routes())
@@ -130,10 +129,6 @@ async fn method_not_allowed() -> Problem {
         "Method not allowed",
         "This address does not accept that method.",
     )
-}
-
-async fn index() -> Html<&'static str> {
-    Html(include_str!("../static/index.html"))
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {

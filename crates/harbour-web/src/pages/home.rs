@@ -1,0 +1,139 @@
+//! Home per role: what needs this user now.
+
+use super::cases::{row, Row};
+use super::{render, Ctx, Web};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use harbour_domain::{Role, Status};
+use harbour_service::cases::ListQuery;
+use harbour_service::views::CaseSummary;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Ctx,
+    /// Which block to show: queue, caseload, responder, other.
+    kind: &'static str,
+    heading: String,
+    intro: String,
+    rows: Vec<Row>,
+    more: bool,
+    others: Vec<Row>,
+    error: String,
+}
+
+/// Overdue first, then the oldest referral first.
+fn queue_order(cases: &mut [CaseSummary]) {
+    cases.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(a.referred_at.cmp(&b.referred_at))
+    });
+}
+
+pub async fn home(State(s): State<AppState>, web: Web) -> Response {
+    let lang = web.lang;
+    let role = web.actor.user.role;
+    let h = &s.harbour;
+    let mut error = String::new();
+    let mut rows = vec![];
+    let mut others = vec![];
+    let mut more = false;
+    let (kind, heading, intro) = match role {
+        Role::DecisionMaker => {
+            // The queue: cases awaiting a reasonable- or conclusive-grounds decision.
+            let mut all = vec![];
+            for status in [
+                Status::AwaitingReasonableGrounds,
+                Status::AwaitingConclusiveGrounds,
+            ] {
+                let q = ListQuery {
+                    status: Some(status),
+                    limit: Some(200),
+                    ..Default::default()
+                };
+                match h.list_cases(&web.actor, &q).await {
+                    Ok(list) => {
+                        more |= list.next.is_some();
+                        all.extend(list.cases);
+                    }
+                    Err(e) => error = super::service_message(lang, &e),
+                }
+            }
+            queue_order(&mut all);
+            rows = all.iter().map(|c| row(lang, c)).collect();
+            (
+                "queue",
+                web.t("home-queue-title"),
+                web.t("home-queue-intro"),
+            )
+        }
+        r if r.may_read_cases() => {
+            let q = ListQuery {
+                limit: Some(if r == Role::FirstResponder { 10 } else { 100 }),
+                ..Default::default()
+            };
+            match h.list_cases(&web.actor, &q).await {
+                Ok(list) => {
+                    more = list.next.is_some();
+                    let mut cases = list.cases;
+                    if r == Role::FirstResponder {
+                        rows = cases.iter().map(|c| row(lang, c)).collect();
+                    } else {
+                        queue_order(&mut cases);
+                        let (with, without): (Vec<_>, Vec<_>) =
+                            cases.into_iter().partition(|c| !c.alerts.is_empty());
+                        rows = with.iter().map(|c| row(lang, c)).collect();
+                        others = without.iter().map(|c| row(lang, c)).collect();
+                    }
+                }
+                Err(e) => error = super::service_message(lang, &e),
+            }
+            if r == Role::FirstResponder {
+                (
+                    "responder",
+                    web.t("home-responder-title"),
+                    web.t("home-responder-intro"),
+                )
+            } else {
+                (
+                    "caseload",
+                    web.t("home-caseload-title"),
+                    web.t("home-caseload-intro"),
+                )
+            }
+        }
+        Role::Admin => (
+            "other",
+            web.t("home-admin-title"),
+            web.t("home-admin-intro"),
+        ),
+        Role::Auditor => (
+            "other",
+            web.t("home-auditor-title"),
+            web.t("home-auditor-intro"),
+        ),
+        _ => (
+            "other",
+            web.t("home-other-title"),
+            web.t("home-other-intro"),
+        ),
+    };
+    let c = web.ctx(heading.clone());
+    render(
+        StatusCode::OK,
+        &HomePage {
+            c,
+            kind,
+            heading,
+            intro,
+            rows,
+            more,
+            others,
+            error,
+        },
+    )
+}

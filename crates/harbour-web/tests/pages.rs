@@ -1,0 +1,450 @@
+//! The HTML pages over real HTTP: sessions, cookies, CSRF, visibility, decisions, and the
+//! Fluent files (every key in all three languages, none unused).
+
+mod common;
+
+use common::{backends, TestApp, PASSWORD};
+use harbour_domain::{OrgKind, Role};
+use harbour_web::pages::{dynamic_keys, i18n};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn set_cookies(h: &HeaderMap) -> Vec<String> {
+    h.get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+fn cookie_value(cookies: &[String], name: &str) -> Option<String> {
+    cookies.iter().find_map(|c| {
+        let first = c.split(';').next()?;
+        let (k, v) = first.split_once('=')?;
+        (k == name && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("hidden field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Log in through the login form; returns the session cookie header value and its CSRF token.
+async fn web_login(app: &TestApp, email: &str, https: bool) -> (String, Vec<String>) {
+    let c = client();
+    let mut req = c.get(format!("{}/login?lang=en", app.base));
+    if https {
+        req = req.header("x-forwarded-proto", "https");
+    }
+    let page = req.send().await.unwrap();
+    let cookies = set_cookies(page.headers());
+    let prefix = if https { "__Host-" } else { "" };
+    let login_cookie = cookie_value(&cookies, &format!("{prefix}harbour_login")).unwrap();
+    let html = page.text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+    let mut req = c
+        .post(format!("{}/login", app.base))
+        .header(COOKIE, format!("{prefix}harbour_login={login_cookie}"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={csrf}&email={}&password={}&lang=en",
+            email.replace('@', "%40"),
+            PASSWORD.replace(' ', "+")
+        ));
+    if https {
+        req = req.header("x-forwarded-proto", "https");
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 303, "login should redirect");
+    assert_eq!(res.headers()[LOCATION], "/");
+    let cookies = set_cookies(res.headers());
+    let token = cookie_value(&cookies, &format!("{prefix}harbour_session")).unwrap();
+    (format!("{prefix}harbour_session={token}"), cookies)
+}
+
+async fn get(app: &TestApp, path: &str, cookie: &str) -> (u16, String, HeaderMap) {
+    let res = client()
+        .get(format!("{}{path}", app.base))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, res.text().await.unwrap(), headers)
+}
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    body: &str,
+) -> (u16, String, HeaderMap) {
+    let res = client()
+        .post(format!("{}{path}", app.base))
+        .header(COOKIE, cookie)
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, res.text().await.unwrap(), headers)
+}
+
+async fn child_case(app: &TestApp, responder: &harbour_service::Actor) -> harbour_domain::CaseId {
+    let referral: harbour_domain::Referral = serde_json::from_value(serde_json::json!({
+        "person": {"names": [{"given": "Олена", "family": "Канарейко", "script": "Cyrl"}],
+                   "birth": {"age_estimate": {"min": 15, "max": 19}}, "unaccompanied": true},
+        "exploitation_forms": ["sexual"], "child_views": "CANARY-VIEWS"
+    }))
+    .unwrap();
+    app.harbour
+        .refer(responder, referral, Default::default())
+        .await
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_cookie_and_logout_ends_the_session() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let org = app.org("Border", OrgKind::BorderGuard).await;
+        app.user("r@example.org", &org, Role::FirstResponder).await;
+
+        // Plain HTTP: no Secure, no __Host- (browsers would refuse it).
+        let (cookie, cookies) = web_login(&app, "r@example.org", false).await;
+        let set = cookies
+            .iter()
+            .find(|c| c.starts_with("harbour_session="))
+            .unwrap();
+        for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(set.contains(attr), "{set} lacks {attr}");
+        }
+        let (status, html, headers) = get(&app, "/", &cookie).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<html lang=\"en\">"));
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"));
+        assert!(!html.contains("<script"), "the pages carry no script");
+        assert!(
+            !html.contains("style="),
+            "no inline styles (the CSP forbids them)"
+        );
+
+        // Behind TLS: __Host- prefix and Secure.
+        let (_, cookies) = web_login(&app, "r@example.org", true).await;
+        let set = cookies
+            .iter()
+            .find(|c| c.starts_with("__Host-harbour_session="))
+            .unwrap();
+        assert!(
+            set.contains("; Secure") && set.contains("HttpOnly") && set.contains("SameSite=Strict")
+        );
+
+        // Logout needs the CSRF token; with it the server session is gone.
+        let csrf = hidden(&html, "csrf");
+        let (status, _, _) = post_form(&app, "/logout", &cookie, "csrf=wrong").await;
+        assert_eq!(status, 403);
+        assert_eq!(
+            get(&app, "/", &cookie).await.0,
+            200,
+            "a refused logout changes nothing"
+        );
+        let (status, _, h) = post_form(&app, "/logout", &cookie, &format!("csrf={csrf}")).await;
+        assert_eq!(status, 303);
+        assert!(h[LOCATION].to_str().unwrap().starts_with("/login"));
+        let (status, _, h) = get(&app, "/", &cookie).await;
+        assert_eq!(status, 303, "the old cookie no longer logs in");
+        assert_eq!(h[LOCATION], "/login");
+    }
+}
+
+#[tokio::test]
+async fn login_errors_are_specific_and_the_login_form_needs_its_csrf_cookie() {
+    let app = TestApp::start(&backends()[0]).await;
+    let org = app.org("Border", OrgKind::BorderGuard).await;
+    app.user("r@example.org", &org, Role::FirstResponder).await;
+    // Without the double-submit cookie: refused, no session.
+    let (status, html, h) = post_form(
+        &app,
+        "/login",
+        "",
+        "csrf=x&email=r%40example.org&password=correct+horse+battery+staple&lang=uk",
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(cookie_value(&set_cookies(&h), "harbour_session").is_none());
+    assert!(html.contains("Термін дії форми входу минув"), "{html}");
+    // Empty fields: a message next to each.
+    let (status, html, _) = post_form(&app, "/login", "", "csrf=x&email=&password=&lang=ru").await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("id=\"email-error\"") && html.contains("Введите адрес электронной почты")
+    );
+    assert!(html.contains("id=\"password-error\"") && html.contains("Введите пароль"));
+}
+
+#[tokio::test]
+async fn a_decision_needs_csrf_and_reasons_and_an_uninvolved_organisation_sees_nothing() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let border = app.org("Border", OrgKind::BorderGuard).await;
+        let authority = app.org("Authority", OrgKind::CompetentAuthority).await;
+        let ngo = app.org("NGO", OrgKind::Ngo).await;
+        let (_, responder) = app
+            .user("r@example.org", &border, Role::FirstResponder)
+            .await;
+        app.user("d@example.org", &authority, Role::DecisionMaker)
+            .await;
+        app.user("w@example.org", &ngo, Role::CaseWorker).await;
+        let id = child_case(&app, &responder).await;
+
+        let (cookie, _) = web_login(&app, "d@example.org", false).await;
+        let (status, html, _) = get(&app, "/", &cookie).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(&format!("/cases/{id}")),
+            "the case is in the decision maker's queue"
+        );
+        let started = std::time::Instant::now();
+        let (status, html, _) = get(&app, &format!("/cases/{id}"), &cookie).await;
+        let ms = started.elapsed().as_millis();
+        assert_eq!(status, 200);
+        assert!(
+            html.len() < 60_000 - harbour_web::pages::CSS.len(),
+            "case page {} bytes",
+            html.len()
+        );
+        eprintln!(
+            "case page: {} bytes HTML + {} bytes CSS, served in {ms} ms (debug build)",
+            html.len(),
+            harbour_web::pages::CSS.len()
+        );
+        assert!(html.contains("Олена Канарейко"), "names shown as written");
+        assert!(html.contains("Presumed child") && html.contains("No guardian appointed"));
+        let csrf = hidden(&html, "csrf");
+        let before = app
+            .harbour
+            .store()
+            .load_case(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .events
+            .len();
+
+        let path = format!("/cases/{id}/decisions");
+        let (status, _, _) = post_form(
+            &app,
+            &path,
+            &cookie,
+            "csrf=nope&kind=reasonable_grounds&outcome=positive&reasons=ok",
+        )
+        .await;
+        assert_eq!(status, 403, "a forged form is refused");
+        let (status, html, _) = post_form(
+            &app,
+            &path,
+            &cookie,
+            &format!("csrf={csrf}&kind=reasonable_grounds&outcome=positive&reasons=+"),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("id=\"reasonable_grounds-reasons-error\""));
+        let after = app
+            .harbour
+            .store()
+            .load_case(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .events
+            .len();
+        assert_eq!(before, after, "nothing is written on error");
+
+        let (status, _, h) = post_form(
+            &app,
+            &path,
+            &cookie,
+            &format!(
+                "csrf={csrf}&kind=reasonable_grounds&outcome=positive&reasons=Consistent+account"
+            ),
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html, _) = get(&app, h[LOCATION].to_str().unwrap(), &cookie).await;
+        assert!(html.contains("Recovery period ends") && html.contains("days left"));
+
+        // Not involved: the same 404 as a case that does not exist, with nothing of the person.
+        let (cookie, _) = web_login(&app, "w@example.org", false).await;
+        let (status, html, _) = get(&app, &format!("/cases/{id}"), &cookie).await;
+        assert_eq!(status, 404);
+        assert!(!html.contains("Канарейко") && !html.contains("CANARY"));
+        let (status, _, _) = get(&app, &format!("/cases/{}", uuid::Uuid::new_v4()), &cookie).await;
+        assert_eq!(status, 404);
+        let (_, html, _) = get(&app, "/cases", &cookie).await;
+        assert!(!html.contains(&id.to_string()));
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_is_remembered_for_the_user() {
+    let app = TestApp::start(&backends()[0]).await;
+    let org = app.org("Border", OrgKind::BorderGuard).await;
+    let (_, actor) = app.user("r@example.org", &org, Role::FirstResponder).await;
+    let (cookie, _) = web_login(&app, "r@example.org", false).await;
+    let (_, html, _) = get(&app, "/cases", &cookie).await;
+    let csrf = hidden(&html, "csrf");
+    let (status, _, h) = post_form(
+        &app,
+        "/lang",
+        &cookie,
+        &format!("csrf={csrf}&lang=uk&back=%2Fcases"),
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(h[LOCATION], "/cases", "back to the same page");
+    let user = app.store.get_user(actor.user.id).await.unwrap().unwrap();
+    assert_eq!(user.locale, "uk");
+    let (_, html, _) = get(&app, "/cases", &cookie).await;
+    assert!(html.contains("<html lang=\"uk\">") && html.contains("<h1>Справи</h1>"));
+    // Never sent elsewhere.
+    let (_, _, h) = post_form(
+        &app,
+        "/lang",
+        &cookie,
+        &format!("csrf={csrf}&lang=ru&back=%2F%2Fevil.example"),
+    )
+    .await;
+    assert_eq!(h[LOCATION], "/");
+}
+
+fn ftl_keys(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| {
+            let (k, _) = l.split_once(" =")?;
+            (!k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'))
+            .then(|| k.to_string())
+        })
+        .collect()
+}
+
+/// Every double-quoted string literal in a file.
+fn literals(text: &str) -> Vec<String> {
+    text.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_key_is_in_all_three_locales_and_every_key_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sets = vec![];
+    for (lang, src) in i18n::SOURCES {
+        if let Err((_, errors)) = fluent_bundle::FluentResource::try_new(src.to_string()) {
+            panic!(
+                "locales/{}/main.ftl does not parse: {errors:?}",
+                lang.code()
+            );
+        }
+        sets.push((lang.code(), ftl_keys(src)));
+    }
+    let en = sets.iter().find(|(l, _)| *l == "en").unwrap().1.clone();
+    for (lang, keys) in &sets {
+        let missing: Vec<_> = en.difference(keys).collect();
+        let extra: Vec<_> = keys.difference(&en).collect();
+        assert!(
+            missing.is_empty(),
+            "locales/{lang}/main.ftl lacks {missing:?}"
+        );
+        assert!(
+            extra.is_empty(),
+            "locales/{lang}/main.ftl has keys English lacks: {extra:?}"
+        );
+    }
+    // What the code uses: literal keys in templates and page code, and keys built from enums.
+    let namespaces: BTreeSet<&str> = en.iter().map(|k| k.split('-').next().unwrap()).collect();
+    let mut used = BTreeSet::new();
+    let mut sources = vec![];
+    for dir in ["templates", "src/pages"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            sources.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    for (path, text) in &sources {
+        if path.extension().is_some_and(|e| e == "html") {
+            // Templates translate with c.t("key"), c.ts("key", ..), c.tn("key", ..).
+            for call in [".t(\"", ".ts(\"", ".tn(\""] {
+                for part in text.split(call).skip(1) {
+                    used.insert(part.split('"').next().unwrap().to_string());
+                }
+            }
+        } else {
+            for lit in literals(text) {
+                let looks_like_key = lit.contains('-')
+                    && lit
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && namespaces.contains(lit.split('-').next().unwrap());
+                if looks_like_key || en.contains(&lit) {
+                    used.insert(lit);
+                }
+            }
+        }
+    }
+    let dynamic: BTreeSet<String> = dynamic_keys().into_iter().collect();
+    let missing: Vec<_> = used.union(&dynamic).filter(|k| !en.contains(*k)).collect();
+    assert!(
+        missing.is_empty(),
+        "keys used but not in the locales: {missing:?}"
+    );
+    let unused: Vec<_> = en
+        .iter()
+        .filter(|k| !used.contains(*k) && !dynamic.contains(*k))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "keys in the locales that nothing uses: {unused:?}"
+    );
+}
+
+#[test]
+fn dates_are_written_in_the_users_language() {
+    let d = time::macros::date!(2026 - 11 - 23);
+    assert_eq!(i18n::date(i18n::Lang::En, d), "23 November 2026");
+    assert_eq!(i18n::date(i18n::Lang::Uk, d), "23 листопада 2026");
+    assert_eq!(i18n::date(i18n::Lang::Ru, d), "23 ноября 2026");
+    assert_eq!(
+        i18n::t_num(i18n::Lang::Uk, "days-left", "days", 3),
+        "залишилося 3 дні"
+    );
+    assert_eq!(
+        i18n::t_num(i18n::Lang::Ru, "days-left", "days", 5),
+        "осталось 5 дней"
+    );
+    assert_eq!(
+        i18n::t_num(i18n::Lang::Ru, "days-left", "days", 21),
+        "остался 21 день"
+    );
+    assert_eq!(
+        i18n::t_num(i18n::Lang::En, "days-left", "days", 1),
+        "1 day left"
+    );
+}

@@ -1,0 +1,89 @@
+// Shared helpers: a real `harbour serve --demo` in a temp dir, headless Chromium, axe-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const shots = process.env.HARBOUR_E2E_SCREENSHOTS || join(here, '..', 'screenshots');
+const axeSource = readFileSync(join(here, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+export function harbourBinary() {
+  return process.env.HARBOUR_BIN || join(root, 'target', 'debug', 'harbour');
+}
+
+/** Start a demo server; resolves to { url, logins: {role: {email, password}}, stop }. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'harbour-e2e-'));
+  const child = spawn(harbourBinary(), ['serve', '--demo', '--bind', '127.0.0.1:0'], {
+    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}${err}`)), 60000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (/^Try: /m.test(out)) { clearTimeout(timer); resolve(); }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+  });
+  await ready;
+  const url = out.match(/Harbour is running at (http:\/\/\S+?)\/? /)[1];
+  const logins = {};
+  for (const m of out.matchAll(/^\s+(\S+@\S+)\s+password (\S+)\s+role (\S+)/gm)) {
+    logins[m[3]] = { email: m[1], password: m[2] };
+  }
+  return {
+    url, logins,
+    stop() { child.kill('SIGINT'); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A phone-sized page (360×740) that fails the test on any request leaving the server. */
+export async function phone(browser, base) {
+  // bypassCSP only so that axe-core can be injected; the pages themselves carry no inline script.
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, bypassCSP: true });
+  const page = await context.newPage();
+  page.externalRequests = [];
+  page.consoleErrors = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) page.externalRequests.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+  return page;
+}
+
+/** Run axe-core on the page; returns serious or critical violations (the test asserts none). */
+export async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export async function shot(page, name) {
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+export async function login(page, base, who, lang) {
+  await page.goto(`${base}/login${lang ? `?lang=${lang}` : ''}`);
+  await page.fill('#email', who.email);
+  await page.fill('#password', who.password);
+  if (lang) await page.selectOption('#lang', lang);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit].primary')]);
+}

@@ -1,0 +1,246 @@
+// End-to-end: the pages in headless Chromium at a 360×740 phone viewport, axe-core on every page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, phone, axe, shot, login } from './harness.mjs';
+
+let server;
+let browser;
+let childCase; // URL of the case the responder creates
+const axeReport = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  console.log(`axe-core: ${axeReport.length} page states checked, serious/critical violations: ${axeReport.reduce((n, r) => n + r.violations, 0)}`);
+});
+
+async function check(page, name) {
+  const v = await axe(page);
+  axeReport.push({ name, violations: v.length });
+  await shot(page, name);
+  assert.deepEqual(v, [], `axe-core found serious or critical violations on ${name}: ${JSON.stringify(v, null, 1)}`);
+  assert.deepEqual(page.externalRequests, [], `requests left the server on ${name}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, `${name} scrolls sideways on a 360 px phone`);
+}
+
+test('login page: keyboard only, clear errors, language switch', async () => {
+  const page = await phone(browser, server.url);
+  await page.goto(`${server.url}/login?lang=en`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await check(page, '01-login-en');
+
+  // Keyboard only: Tab to the e-mail field, type, Tab on, submit with Enter.
+  let tabs = 0;
+  while ((await page.evaluate(() => document.activeElement?.id)) !== 'email') {
+    await page.keyboard.press('Tab');
+    tabs += 1;
+    assert.ok(tabs < 15, 'the e-mail field cannot be reached by keyboard');
+  }
+  await page.keyboard.type(server.logins.first_responder.email);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'password');
+  await page.keyboard.type('wrong password, surely');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.error-summary');
+  assert.match(await page.textContent('.error-summary'), /e-mail address or password is not correct/);
+  await check(page, '02-login-error-en');
+
+  // Empty password: the message sits next to the field.
+  await page.fill('#email', server.logins.first_responder.email);
+  await page.click('button.primary');
+  await page.waitForSelector('#password-error');
+  assert.match(await page.textContent('#password-error'), /Enter your password/);
+  assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true');
+
+  // The language switch on the login page.
+  await page.click('button[lang=uk]');
+  await page.waitForFunction(() => document.documentElement.lang === 'uk');
+  assert.equal(await page.textContent('h1'), 'Вхід');
+  await check(page, '03-login-uk');
+  await page.click('button[lang=ru]');
+  await page.waitForFunction(() => document.documentElement.lang === 'ru');
+  assert.equal(await page.textContent('h1'), 'Вход');
+
+  // Log in by keyboard in Ukrainian.
+  await page.click('button[lang=uk]');
+  await page.waitForFunction(() => document.documentElement.lang === 'uk');
+  await page.focus('#email');
+  await page.keyboard.type(server.logins.first_responder.email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(server.logins.first_responder.password);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'lang');
+  await page.keyboard.press('Tab');
+  await Promise.all([page.waitForURL(`${server.url}/`), page.keyboard.press('Enter')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'uk');
+  await page.context().close();
+});
+
+test('a first responder refers an unaccompanied presumed child in Ukrainian on a phone', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.first_responder, 'uk');
+  assert.equal(await page.textContent('h1'), 'Направлення');
+  await check(page, '10-responder-home-uk');
+
+  await page.click('a.button.primary');
+  await page.waitForSelector('#given');
+  await check(page, '11-referral-person-uk');
+  // Nothing entered: a clear message next to the name.
+  await page.click('button[value=next]');
+  await page.waitForSelector('#given-error');
+  assert.match(await page.textContent('#given-error'), /ім'я або прізвище/);
+  await check(page, '12-referral-person-error-uk');
+
+  await page.fill('#given', 'Марія');
+  await page.fill('#family', 'Тестова');
+  await page.check('#sex-female');
+  await page.check('#bk-uncertain');
+  await page.fill('#age_min', '14');
+  await page.fill('#age_max', '18');
+  await page.fill('#nationality', 'UA');
+  await page.fill('#language', 'uk');
+  await page.check('#unaccompanied');
+  await page.click('button[value=next]');
+
+  // Screening: the quick screen for a presumed child, then the full child list.
+  await page.waitForSelector('text=Імовірно дитина');
+  const flags = await page.$$('input[name=flag]');
+  assert.ok(flags.length >= 5, 'the quick-screen checklist is shown');
+  await flags[0].check();
+  await page.click('button[value=quick]');
+  await page.waitForSelector('.result');
+  assert.match(await page.textContent('.result'), /захисту дітей/);
+  await check(page, '13-referral-quick-screen-uk');
+  await page.click('button[value=mode-full]');
+  await page.waitForSelector('input[name=observed]');
+  const observed = await page.$$('input[name=observed]');
+  for (const i of [0, 1, 2, 20, 21, 22, 40, 41]) if (observed[i]) await observed[i].check();
+  await page.click('button[value=full]');
+  await page.waitForSelector('.result');
+  assert.match(await page.textContent('.result'), /не рішення|рішення/);
+  await check(page, '14-referral-full-screen-uk');
+  await page.click('button[value=next]');
+
+  // A child needs no consent: the child's views instead.
+  await page.waitForSelector('#child_views');
+  await page.fill('#child_views', 'ДЕМО: хоче зателефонувати тітці');
+  await page.check('#form-sexual');
+  await page.fill('#summary', 'ДЕМО: зустріли на пункті пропуску');
+  await check(page, '15-referral-consent-uk');
+  await page.click('button[value=next]');
+
+  await page.waitForSelector('button[value=refer]');
+  assert.match(await page.textContent('main'), /Марія Тестова/);
+  await check(page, '16-referral-review-uk');
+  await Promise.all([page.waitForURL(/\/cases\/[0-9a-f-]+\?created=1/), page.click('button[value=refer]')]);
+  childCase = page.url().split('?')[0];
+
+  // The case page: presumed child, the guardian alert, the child-safeguards panel.
+  const main = await page.textContent('main');
+  assert.match(main, /Імовірно дитина/);
+  assert.match(main, /Опікуна не призначено/);
+  assert.match(main, /Гарантії захисту дитини/);
+  assert.match(main, /Записано скринінг/);
+  // Weight: the case page (HTML + CSS, there is no JS) stays under 60 KB.
+  const bytes = await page.evaluate(async (u) => {
+    const html = await (await fetch(u)).arrayBuffer();
+    const css = await (await fetch('/static/harbour.css')).arrayBuffer();
+    return html.byteLength + css.byteLength;
+  }, childCase);
+  console.log(`case page weight (HTML + CSS, uncompressed): ${bytes} bytes`);
+  assert.ok(bytes < 60000, `case page weighs ${bytes} bytes`);
+  await check(page, '17-case-created-uk');
+  await page.context().close();
+});
+
+test('the same person referred again: the possible duplicate is shown before any case is created', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.first_responder, 'en');
+  await page.goto(`${server.url}/referrals/new`);
+  await page.fill('#given', 'Марія');
+  await page.fill('#family', 'Тестова');
+  await page.check('#bk-uncertain');
+  await page.fill('#age_min', '15');
+  await page.fill('#age_max', '17');
+  await page.click('button[value=next]');
+  await page.click('button[value=next]');
+  await page.waitForSelector('#child_views');
+  await page.click('button[value=next]');
+  await page.click('button[value=refer]');
+  await page.waitForSelector('.duplicate');
+  assert.match(await page.textContent('.duplicate'), /may already have a case/);
+  await check(page, '20-referral-duplicate-en');
+  await Promise.all([page.waitForURL(/\?attached=1/), page.click('.duplicate button[value^="attach:"]')]);
+  assert.equal(page.url().split('?')[0], childCase, 'the referral joined the existing case');
+  assert.match(await page.textContent('main'), /Another referral added/);
+  await page.context().close();
+});
+
+test('a decision maker decides reasonable grounds in English and sees the recovery period', async () => {
+  assert.ok(childCase, 'the referral test made a case');
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.decision_maker, 'en');
+  assert.equal(await page.textContent('h1'), 'Decisions awaited');
+  const queue = await page.$$eval('.cards a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(queue.includes(new URL(childCase).pathname), 'the new case is in the queue');
+  await check(page, '30-decider-queue-en');
+
+  await page.goto(childCase);
+  await page.waitForSelector('#form-reasonable_grounds');
+  await check(page, '31-case-decider-en');
+  // Reasons are mandatory: nothing is written without them.
+  await page.check('#reasonable_grounds-positive');
+  await page.click('#form-reasonable_grounds button[type=submit]');
+  await page.waitForSelector('#reasonable_grounds-reasons-error');
+  assert.match(await page.textContent('#reasonable_grounds-reasons-error'), /reasons/);
+  assert.doesNotMatch(await page.textContent('#timeline'), /Reasonable-grounds decision/);
+  await check(page, '32-case-decision-error-en');
+
+  await page.fill('#reasonable_grounds-reasons', 'DEMO: consistent account; indicators of deception and coercion');
+  await Promise.all([page.waitForURL(/decided=1/), page.click('#form-reasonable_grounds button[type=submit]')]);
+  const main = await page.textContent('main');
+  assert.match(main, /The decision has been recorded/);
+  assert.match(main, /Recovery period ends/);
+  assert.match(main, /days left/);
+  assert.match(await page.textContent('.status'), /Recovery period/);
+  await check(page, '33-case-recovery-period-en');
+
+  // Switching language on the case page keeps the user on the page, in Russian.
+  await page.click('button[lang=ru]');
+  await page.waitForFunction(() => document.documentElement.lang === 'ru');
+  assert.equal(page.url().split('?')[0], childCase);
+  assert.match(await page.textContent('main'), /Период восстановления/);
+  await check(page, '34-case-ru');
+
+  // The case list with filters.
+  await page.goto(`${server.url}/cases?minority=presumed_child`);
+  await check(page, '35-cases-filtered-ru');
+  assert.ok((await page.$$('.cards li')).length >= 1);
+  await page.context().close();
+});
+
+test('an organisation that is not involved cannot open the case', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.case_worker, 'en');
+  await check(page, '40-caseworker-home-en');
+  const res = await page.goto(childCase);
+  assert.equal(res.status(), 404);
+  assert.doesNotMatch(await page.textContent('body'), /Марія|Тестова/);
+  await check(page, '41-case-not-found-en');
+  await page.context().close();
+});
+
+test('logging out ends the server session', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.decision_maker, 'en');
+  await Promise.all([page.waitForURL(/\/login/), page.click('header button.link')]);
+  const res = await page.goto(`${server.url}/`);
+  assert.match(res.url(), /\/login/);
+  await page.context().close();
+});

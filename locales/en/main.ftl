@@ -1,0 +1,323 @@
+# Harbour pages — English. Every key here must exist in uk and ru too (tested).
+
+## Frame
+skip-to-content = Skip to content
+nav-label = Main
+nav-home = Home
+nav-cases = Cases
+nav-new-referral = New referral
+lang-switch = Language
+logout = Log out
+footer-text = Harbour — National Referral Mechanism. Everything you open is recorded in the access log.
+yes = Yes
+no = No
+continue = Continue
+back = Back
+overdue = overdue
+
+## Login
+login-title = Log in
+login-intro = Log in with the e-mail address and password your administrator gave you.
+login-email = E-mail address
+login-password = Password
+login-language = Language
+login-submit = Log in
+login-logged-out = You are logged out.
+login-error-email-missing = Enter your e-mail address.
+login-error-password-missing = Enter your password.
+
+## Errors
+form-has-errors = Please correct the following:
+error-bad-credentials = The e-mail address or password is not correct.
+error-login-expired = The login form had expired. Please try again.
+error-csrf = This form had expired or did not come from Harbour. Go back, reload the page and try again.
+error-forbidden = Your role does not allow this.
+error-not-found-title = Not found
+error-not-found = There is no such page, or you are not entitled to see it.
+error-conflict = Someone changed this case at the same time. Reload the page and try again.
+error-illegal-transition = This cannot be done while the case has its current status.
+error-consent-required = An adult can be referred only with their informed consent. Without consent, the person can only be counted anonymously.
+error-recovery-not-over = The conclusive decision cannot be made before the recovery period ends on { $date }, unless the person asks for an early decision.
+error-internal = Something went wrong in Harbour. Nothing was saved. Please try again.
+
+## Home
+home-queue-title = Decisions awaited
+home-queue-intro = Cases waiting for a reasonable-grounds or conclusive-grounds decision: overdue first, then the oldest.
+home-queue-count = { $count ->
+    [0] No case is waiting
+    [one] One case is waiting
+   *[other] { $count } cases are waiting
+}
+home-more = There are more: open the case list.
+home-caseload-title = My cases
+home-caseload-intro = Cases your organisation works on. Those with alerts come first.
+home-needs-attention = Needing attention
+home-other-cases = Other cases
+home-responder-title = Referrals
+home-responder-intro = Refer a person you believe may be a victim of trafficking. A child, or someone who may be a child, is protected as a child.
+home-recent-referrals = Recent referrals
+home-admin-title = Administration
+home-admin-intro = Administrators manage organisations and users and cannot read cases. Use the command line (harbour org, harbour user) until the administration pages are ready.
+home-auditor-title = Audit
+home-auditor-intro = Auditors read the access log of a case through the API (GET /api/v1/cases/ID/access-log); auditors cannot read cases.
+home-other-title = Welcome
+home-other-intro = Your role has no case pages. Statistics are not yet available here.
+
+## Case lists
+cases-title = Cases
+cases-none = No cases.
+cases-next = Next page
+cases-referred-on = referred { $date }
+filter-status = Status
+filter-minority = Child or adult
+filter-overdue = Only overdue
+filter-any = Any
+filter-apply = Show
+
+## Status, minority, alerts
+status-awaiting_reasonable_grounds = Awaiting reasonable-grounds decision
+status-recovery_period = Recovery period
+status-awaiting_conclusive_grounds = Awaiting conclusive-grounds decision
+status-identified = Identified as a victim
+status-not_identified = Not identified
+status-disqualified = Protection withdrawn
+status-closed = Closed
+minority-child = Child
+minority-adult = Adult
+minority-presumed_child = Presumed child
+minority-presumed-note = Age is uncertain: the person is treated as a child until an age assessment.
+minority-child-note = Every child safeguard applies.
+alert-guardian_missing = No guardian appointed
+alert-age_assessment_pending = Age assessment pending
+alert-reasonable_grounds_overdue = Reasonable-grounds decision overdue
+alert-recovery_period_ending = Recovery period ending soon
+alert-conclusive_grounds_due = Conclusive-grounds decision due
+alert-move_on_period_ending = Move-on period ending soon
+
+## Case page
+case-title = Case { $reference }
+person-title = Person
+person-name = Name
+person-sex = Sex
+person-birth = Date of birth or age
+person-nationality = Nationality
+person-stateless = Stateless
+person-languages = Language
+person-unaccompanied = Unaccompanied
+case-exploitation = Forms of exploitation
+case-referred = Referred
+case-consent = Consent to referral
+case-status = Status and deadlines
+case-summary = What happened
+alerts-title = Alerts
+deadlines-title = Deadlines
+due-on = due { $date }
+due-today = due today
+days-left = { $days ->
+    [one] { $days } day left
+   *[other] { $days } days left
+}
+days-overdue = { $days ->
+    [one] overdue by { $days } day
+   *[other] overdue by { $days } days
+}
+hours-left = { $hours ->
+    [one] { $hours } hour left
+   *[other] { $hours } hours left
+}
+hours-overdue = { $hours ->
+    [one] overdue by { $hours } hour
+   *[other] overdue by { $hours } hours
+}
+deadline-rg = Reasonable-grounds decision
+deadline-recovery-end = Recovery period ends
+deadline-move-on-end = Move-on support ends
+deadline-guardian = Guardian to be appointed
+birth-year = born in { $year }
+birth-estimated = estimated age { $min }–{ $max } (on { $on })
+birth-unknown = unknown
+safeguards-title = Child safeguards
+safeguard-guardian = Guardian
+safeguard-guardian-appointed = Appointed
+safeguard-guardian-missing = Not appointed — due by { $due }
+safeguard-age = Age assessment
+safeguard-age-pending = Pending: treat as a child until then
+safeguard-unaccompanied = Unaccompanied
+safeguard-consent = Consent
+safeguard-consent-text = A child needs no consent to be referred and protected.
+safeguard-views = The child's views
+timeline-title = Timeline
+timeline-reasons = Reasons: { $reasons }
+timeline-method = Method: { $method }
+timeline-forms = Forms of exploitation: { $forms }
+timeline-recovery-period = Recovery period from { $start } to { $end }
+screening-indicated = Trafficking indicated (an indication, not a decision)
+screening-not-indicated = Trafficking not indicated by this screening
+
+## Events
+event-referral_received = Referral received
+event-reasonable_grounds_decided = Reasonable-grounds decision
+event-conclusive_grounds_decided = Conclusive-grounds decision
+event-age_assessed = Age assessed
+event-disqualified = Protection withdrawn
+event-reconsideration_requested = Reconsideration requested
+event-early_conclusive_decision_requested = Early conclusive decision requested
+event-guardian_appointed = Guardian appointed
+event-case_closed = Case closed
+event-screening_recorded = Screening recorded
+event-referral_attached = Another referral added
+
+## Decisions
+actions-title = Decisions
+decide-rg-title = Reasonable-grounds decision
+decide-rg-hint = Are there reasonable grounds to believe this person is a victim of trafficking? A positive decision starts the recovery period.
+decide-cg-title = Conclusive-grounds decision
+decide-cg-hint = On the balance of probabilities, is this person a victim of trafficking?
+decide-age-title = Age assessment
+decide-age-hint = Record the result of an age assessment. Until then the person is treated as a child.
+decide-outcome = Decision
+decide-method = How was age assessed?
+decide-reasons = Reasons
+decide-reasons-hint = Required. The reasons are kept in the case file and may be read by the person and their representative.
+decide-submit = Record the decision
+decide-error-outcome = Choose the decision.
+decide-error-reasons = Write the reasons for the decision.
+decide-error-method = Say how age was assessed.
+decision-recorded = The decision has been recorded.
+outcome-positive = Positive
+outcome-negative = Negative
+outcome-child = A child (under 18)
+outcome-adult = An adult
+
+## New referral
+referral-title = New referral
+step-of = Step { $n } of 4
+step-person = The person
+step-screen = Screening
+step-consent = Consent and circumstances
+step-review = Check and refer
+person-names-hint = Write names exactly as the person or their document writes them, in any alphabet.
+person-given = Given name
+person-family = Family name
+person-patronymic = Patronymic (if any)
+person-birth-hint = If you are not sure the person is an adult, choose "age uncertain": Harbour then protects the person as a child until an age assessment.
+person-birth-uncertain = Age uncertain: give an estimate
+person-age-min = Youngest possible age
+person-age-max = Oldest possible age
+person-birth-date = Date of birth known
+person-birth-date-field = Date of birth
+person-birth-year = Only the year of birth known
+person-birth-year-field = Year of birth
+person-birth-unknown = Nothing known about the age
+person-nationality-hint = Two-letter country code, for example UA, MD, PL.
+person-language-hint = Two-letter language code the person understands, for example uk, ru, en.
+person-separated = Separated from parents or usual carers
+person-error-name = Give a given name or a family name.
+person-error-date = Give the date of birth as a real date.
+person-error-year = Give a year of birth between 1900 and this year.
+person-error-age = Give the youngest and oldest possible age as numbers from 0 to 120, the youngest first.
+person-error-birth = Check the date of birth or age: it cannot be in the future.
+person-error-nationality = Use a two-letter country code such as UA.
+person-error-language = Use a two- or three-letter language code such as uk.
+screen-as = Screening as: { $minority }
+screen-quick-title = Quick screen
+screen-quick-hint = Tick every red flag you noticed. Then check the result, or go on without screening.
+screen-quick-check = Check the red flags
+screen-use-full = Use the full indicator screening instead
+screen-use-quick = Use the quick screen instead
+screen-list = Indicator list
+screen-show-list = Show this list
+screen-evaluate = Evaluate the indicators
+screen-result = Result
+screen-recorded = This screening will be recorded in the case.
+screen-error = The screening could not be evaluated: choose the list again.
+consent-child-note = A child, or a person who may be a child, needs no consent to be referred. Record the child's own views.
+consent-child-views = The child's views
+consent-child-views-hint = What the child says they want, in their words.
+consent-given = The person was informed and consents to this referral
+consent-hint = Without consent an adult cannot be referred.
+consent-informed-in = Language in which the person was informed (code, for example uk)
+consent-error-text = This text is too long.
+review-minority = Treated as
+referral-submit = Refer
+referral-created = The referral has been made and the case opened.
+referral-attached = The referral has been added to the existing case.
+duplicate-title = This person may already have a case
+duplicate-intro = A case you can see has the same name and a compatible age. If it is the same person, add this referral to that case, so they are not asked everything again.
+duplicate-attach = Add to this case
+duplicate-confirm = It is someone else: open a new case
+
+## Roles
+role-first_responder = First responder
+role-decision_maker = Decision maker
+role-case_worker = Case worker
+role-child_protection_officer = Child protection officer
+role-guardian = Guardian
+role-service_provider = Service provider
+role-law_enforcement = Law enforcement
+role-coordinator = National coordinator
+role-auditor = Auditor
+role-admin = Administrator
+
+## Organisation kinds
+org-kind-police = Police
+org-kind-border_guard = Border guard
+org-kind-labour_inspectorate = Labour inspectorate
+org-kind-ngo = NGO
+org-kind-shelter = Shelter
+org-kind-child_protection = Child protection
+org-kind-competent_authority = Competent authority
+org-kind-guardianship_authority = Guardianship authority
+org-kind-health = Health
+org-kind-legal_aid = Legal aid
+org-kind-prosecutor = Prosecutor
+org-kind-reception_centre = Reception centre
+org-kind-national_coordinator = National coordinator
+org-kind-other = Other
+
+## Forms of exploitation
+form-sexual = Sexual exploitation
+form-forced_labour = Forced labour
+form-domestic_servitude = Domestic servitude
+form-forced_begging = Forced begging
+form-forced_criminality = Forced criminality
+form-organ_removal = Organ removal
+form-forced_marriage = Forced marriage
+form-illegal_adoption = Illegal adoption
+form-surrogacy_exploitation = Exploitation of surrogacy
+form-armed_recruitment = Recruitment into armed groups
+form-online_sexual_exploitation = Online sexual exploitation
+form-other = Other
+form-unknown = Not yet known
+
+## Sex
+sex-female = Female
+sex-male = Male
+sex-other = Other
+sex-unknown = Not known
+
+## Months (day month year)
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+month-nom-1 = January
+month-nom-2 = February
+month-nom-3 = March
+month-nom-4 = April
+month-nom-5 = May
+month-nom-6 = June
+month-nom-7 = July
+month-nom-8 = August
+month-nom-9 = September
+month-nom-10 = October
+month-nom-11 = November
+month-nom-12 = December

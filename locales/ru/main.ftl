@@ -1,0 +1,328 @@
+# Страницы Harbour — русский. Каждый ключ должен быть также в en и uk (это проверяет тест).
+
+## Каркас
+skip-to-content = Перейти к содержанию
+nav-label = Главное меню
+nav-home = Главная
+nav-cases = Дела
+nav-new-referral = Новое направление
+lang-switch = Язык
+logout = Выйти
+footer-text = Harbour — Национальный механизм перенаправления. Каждое открытие дела записывается в журнал доступа.
+yes = Да
+no = Нет
+continue = Далее
+back = Назад
+overdue = просрочено
+
+## Вход
+login-title = Вход
+login-intro = Войдите с адресом электронной почты и паролем, которые вам выдал администратор.
+login-email = Адрес электронной почты
+login-password = Пароль
+login-language = Язык
+login-submit = Войти
+login-logged-out = Вы вышли из системы.
+login-error-email-missing = Введите адрес электронной почты.
+login-error-password-missing = Введите пароль.
+
+## Ошибки
+form-has-errors = Пожалуйста, исправьте следующее:
+error-bad-credentials = Неверный адрес электронной почты или пароль.
+error-login-expired = Срок действия формы входа истёк. Попробуйте ещё раз.
+error-csrf = Срок действия этой формы истёк, или она отправлена не из Harbour. Вернитесь, обновите страницу и попробуйте ещё раз.
+error-forbidden = Ваша роль этого не позволяет.
+error-not-found-title = Не найдено
+error-not-found = Такой страницы нет, или у вас нет права её видеть.
+error-conflict = Кто-то изменил это дело одновременно с вами. Обновите страницу и попробуйте ещё раз.
+error-illegal-transition = Это действие невозможно при текущем статусе дела.
+error-consent-required = Совершеннолетнего человека можно направить только с его информированного согласия. Без согласия его можно только анонимно учесть.
+error-recovery-not-over = Окончательное решение нельзя принять до окончания периода восстановления { $date }, если человек не просит о досрочном решении.
+error-internal = В Harbour произошла ошибка. Ничего не сохранено. Попробуйте ещё раз.
+
+## Главная
+home-queue-title = Ожидают решения
+home-queue-intro = Дела, ожидающие решения о наличии обоснованных оснований или окончательного решения: сначала просроченные, затем самые давние.
+home-queue-count = { $count ->
+    [0] Ни одно дело не ожидает
+    [one] Ожидает { $count } дело
+    [few] Ожидают { $count } дела
+   *[other] Ожидают { $count } дел
+}
+home-more = Есть ещё дела: откройте список дел.
+home-caseload-title = Мои дела
+home-caseload-intro = Дела, с которыми работает ваша организация. Дела с оповещениями показаны первыми.
+home-needs-attention = Требуют внимания
+home-other-cases = Другие дела
+home-responder-title = Направления
+home-responder-intro = Направьте человека, который, по вашему мнению, может быть пострадавшим от торговли людьми. Ребёнок или человек, который может быть ребёнком, защищён как ребёнок.
+home-recent-referrals = Последние направления
+home-admin-title = Администрирование
+home-admin-intro = Администраторы управляют организациями и пользователями и не могут читать дела. Пока страницы администрирования не готовы, пользуйтесь командной строкой (harbour org, harbour user).
+home-auditor-title = Аудит
+home-auditor-intro = Аудиторы читают журнал доступа к делу через API (GET /api/v1/cases/ID/access-log); аудиторы не могут читать дела.
+home-other-title = Добро пожаловать
+home-other-intro = Для вашей роли нет страниц дел. Статистика здесь пока недоступна.
+
+## Списки дел
+cases-title = Дела
+cases-none = Дел нет.
+cases-next = Следующая страница
+cases-referred-on = направлено { $date }
+filter-status = Статус
+filter-minority = Ребёнок или взрослый
+filter-overdue = Только просроченные
+filter-any = Любой
+filter-apply = Показать
+
+## Статус, несовершеннолетие, оповещения
+status-awaiting_reasonable_grounds = Ожидает решения об обоснованных основаниях
+status-recovery_period = Период восстановления
+status-awaiting_conclusive_grounds = Ожидает окончательного решения
+status-identified = Признан(а) пострадавшим(ей)
+status-not_identified = Не признан(а) пострадавшим(ей)
+status-disqualified = Защита прекращена
+status-closed = Закрыто
+minority-child = Ребёнок
+minority-adult = Взрослый
+minority-presumed_child = Предположительно ребёнок
+minority-presumed-note = Возраст не установлен: до оценки возраста человек считается ребёнком.
+minority-child-note = Действуют все гарантии защиты детей.
+alert-guardian_missing = Опекун не назначен
+alert-age_assessment_pending = Ожидается оценка возраста
+alert-reasonable_grounds_overdue = Решение об обоснованных основаниях просрочено
+alert-recovery_period_ending = Период восстановления скоро закончится
+alert-conclusive_grounds_due = Наступил срок окончательного решения
+alert-move_on_period_ending = Период поддержки после признания скоро закончится
+
+## Страница дела
+case-title = Дело { $reference }
+person-title = Человек
+person-name = Имя
+person-sex = Пол
+person-birth = Дата рождения или возраст
+person-nationality = Гражданство
+person-stateless = Лицо без гражданства
+person-languages = Язык
+person-unaccompanied = Без сопровождения
+case-exploitation = Формы эксплуатации
+case-referred = Направлено
+case-consent = Согласие на направление
+case-status = Статус и сроки
+case-summary = Что произошло
+alerts-title = Оповещения
+deadlines-title = Сроки
+due-on = срок { $date }
+due-today = срок сегодня
+days-left = { $days ->
+    [one] остался { $days } день
+    [few] осталось { $days } дня
+   *[other] осталось { $days } дней
+}
+days-overdue = { $days ->
+    [one] просрочено на { $days } день
+    [few] просрочено на { $days } дня
+   *[other] просрочено на { $days } дней
+}
+hours-left = { $hours ->
+    [one] остался { $hours } час
+    [few] осталось { $hours } часа
+   *[other] осталось { $hours } часов
+}
+hours-overdue = { $hours ->
+    [one] просрочено на { $hours } час
+    [few] просрочено на { $hours } часа
+   *[other] просрочено на { $hours } часов
+}
+deadline-rg = Решение об обоснованных основаниях
+deadline-recovery-end = Период восстановления заканчивается
+deadline-move-on-end = Поддержка после признания заканчивается
+deadline-guardian = Назначение опекуна
+birth-year = { $year } года рождения
+birth-estimated = предполагаемый возраст { $min }–{ $max } (на { $on })
+birth-unknown = неизвестно
+safeguards-title = Гарантии защиты ребёнка
+safeguard-guardian = Опекун
+safeguard-guardian-appointed = Назначен
+safeguard-guardian-missing = Не назначен — срок до { $due }
+safeguard-age = Оценка возраста
+safeguard-age-pending = Ожидается: до тех пор считать ребёнком
+safeguard-unaccompanied = Без сопровождения
+safeguard-consent = Согласие
+safeguard-consent-text = Для направления и защиты ребёнка согласие не требуется.
+safeguard-views = Мнение ребёнка
+timeline-title = Хронология
+timeline-reasons = Основания: { $reasons }
+timeline-method = Способ: { $method }
+timeline-forms = Формы эксплуатации: { $forms }
+timeline-recovery-period = Период восстановления с { $start } по { $end }
+screening-indicated = Есть признаки торговли людьми (это признак, а не решение)
+screening-not-indicated = Этот скрининг не выявил признаков торговли людьми
+
+## События
+event-referral_received = Получено направление
+event-reasonable_grounds_decided = Решение об обоснованных основаниях
+event-conclusive_grounds_decided = Окончательное решение
+event-age_assessed = Проведена оценка возраста
+event-disqualified = Защита прекращена
+event-reconsideration_requested = Подан запрос на пересмотр
+event-early_conclusive_decision_requested = Подан запрос на досрочное окончательное решение
+event-guardian_appointed = Назначен опекун
+event-case_closed = Дело закрыто
+event-screening_recorded = Записан скрининг
+event-referral_attached = Добавлено ещё одно направление
+
+## Решения
+actions-title = Решения
+decide-rg-title = Решение об обоснованных основаниях
+decide-rg-hint = Есть ли обоснованные основания считать этого человека пострадавшим от торговли людьми? Положительное решение открывает период восстановления.
+decide-cg-title = Окончательное решение
+decide-cg-hint = Является ли этот человек, скорее всего, пострадавшим от торговли людьми?
+decide-age-title = Оценка возраста
+decide-age-hint = Запишите результат оценки возраста. До тех пор человек считается ребёнком.
+decide-outcome = Решение
+decide-method = Как оценивали возраст?
+decide-reasons = Основания
+decide-reasons-hint = Обязательно. Основания хранятся в деле; их могут прочитать сам человек и его представитель.
+decide-submit = Записать решение
+decide-error-outcome = Выберите решение.
+decide-error-reasons = Напишите основания решения.
+decide-error-method = Укажите, как оценивали возраст.
+decision-recorded = Решение записано.
+outcome-positive = Положительное
+outcome-negative = Отрицательное
+outcome-child = Ребёнок (до 18 лет)
+outcome-adult = Взрослый
+
+## Новое направление
+referral-title = Новое направление
+step-of = Шаг { $n } из 4
+step-person = Человек
+step-screen = Скрининг
+step-consent = Согласие и обстоятельства
+step-review = Проверка и направление
+person-names-hint = Пишите имена точно так, как их пишет сам человек или его документ, любым алфавитом.
+person-given = Имя
+person-family = Фамилия
+person-patronymic = Отчество (если есть)
+person-birth-hint = Если вы не уверены, что человек совершеннолетний, выберите «возраст не установлен»: тогда Harbour защищает его как ребёнка до оценки возраста.
+person-birth-uncertain = Возраст не установлен: укажите примерный
+person-age-min = Наименьший возможный возраст
+person-age-max = Наибольший возможный возраст
+person-birth-date = Дата рождения известна
+person-birth-date-field = Дата рождения
+person-birth-year = Известен только год рождения
+person-birth-year-field = Год рождения
+person-birth-unknown = О возрасте ничего не известно
+person-nationality-hint = Двухбуквенный код страны, например UA, MD, PL.
+person-language-hint = Двухбуквенный код языка, который понимает человек, например uk, ru, en.
+person-separated = Разлучён(а) с родителями или привычными опекунами
+person-error-name = Укажите имя или фамилию.
+person-error-date = Укажите настоящую дату рождения.
+person-error-year = Укажите год рождения от 1900 до текущего.
+person-error-age = Укажите наименьший и наибольший возможный возраст числами от 0 до 120, сначала наименьший.
+person-error-birth = Проверьте дату рождения или возраст: они не могут быть в будущем.
+person-error-nationality = Укажите двухбуквенный код страны, например UA.
+person-error-language = Укажите двух- или трёхбуквенный код языка, например uk.
+screen-as = Скрининг как для: { $minority }
+screen-quick-title = Быстрый скрининг
+screen-quick-hint = Отметьте каждый тревожный признак, который вы заметили. Затем проверьте результат или продолжайте без скрининга.
+screen-quick-check = Проверить тревожные признаки
+screen-use-full = Вместо этого провести полный скрининг по индикаторам
+screen-use-quick = Вместо этого провести быстрый скрининг
+screen-list = Перечень индикаторов
+screen-show-list = Показать этот перечень
+screen-evaluate = Оценить индикаторы
+screen-result = Результат
+screen-recorded = Этот скрининг будет записан в деле.
+screen-error = Не удалось оценить скрининг: выберите перечень ещё раз.
+consent-child-note = Для направления ребёнка или человека, который может быть ребёнком, согласие не требуется. Запишите мнение самого ребёнка.
+consent-child-views = Мнение ребёнка
+consent-child-views-hint = Чего хочет ребёнок, его собственными словами.
+consent-given = Человек проинформирован и согласен на это направление
+consent-hint = Без согласия совершеннолетнего направить нельзя.
+consent-informed-in = Язык, на котором человека проинформировали (код, например ru)
+consent-error-text = Этот текст слишком длинный.
+review-minority = Считается
+referral-submit = Направить
+referral-created = Направление сделано, дело открыто.
+referral-attached = Направление добавлено к существующему делу.
+duplicate-title = Возможно, у этого человека уже есть дело
+duplicate-intro = Дело, которое вы видите, имеет такое же имя и совместимый возраст. Если это тот же человек, добавьте это направление к тому делу, чтобы его не расспрашивали обо всём заново.
+duplicate-attach = Добавить к этому делу
+duplicate-confirm = Это другой человек: открыть новое дело
+
+## Роли
+role-first_responder = Первый контакт
+role-decision_maker = Лицо, принимающее решения
+role-case_worker = Специалист по ведению случая
+role-child_protection_officer = Специалист службы защиты детей
+role-guardian = Опекун
+role-service_provider = Поставщик услуг
+role-law_enforcement = Правоохранительный орган
+role-coordinator = Национальный координатор
+role-auditor = Аудитор
+role-admin = Администратор
+
+## Виды организаций
+org-kind-police = Полиция
+org-kind-border_guard = Пограничная служба
+org-kind-labour_inspectorate = Инспекция труда
+org-kind-ngo = Общественная организация
+org-kind-shelter = Приют
+org-kind-child_protection = Служба защиты детей
+org-kind-competent_authority = Компетентный орган
+org-kind-guardianship_authority = Орган опеки и попечительства
+org-kind-health = Учреждение здравоохранения
+org-kind-legal_aid = Правовая помощь
+org-kind-prosecutor = Прокуратура
+org-kind-reception_centre = Центр приёма
+org-kind-national_coordinator = Национальный координатор
+org-kind-other = Другое
+
+## Формы эксплуатации
+form-sexual = Сексуальная эксплуатация
+form-forced_labour = Принудительный труд
+form-domestic_servitude = Домашнее рабство
+form-forced_begging = Принудительное попрошайничество
+form-forced_criminality = Принуждение к преступной деятельности
+form-organ_removal = Изъятие органов
+form-forced_marriage = Принудительный брак
+form-illegal_adoption = Незаконное усыновление
+form-surrogacy_exploitation = Эксплуатация суррогатного материнства
+form-armed_recruitment = Вербовка в вооружённые формирования
+form-online_sexual_exploitation = Сексуальная эксплуатация в интернете
+form-other = Другое
+form-unknown = Пока неизвестно
+
+## Пол
+sex-female = Женский
+sex-male = Мужской
+sex-other = Другой
+sex-unknown = Неизвестно
+
+## Месяцы (родительный падеж в датах; именительный отдельно)
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+month-nom-1 = январь
+month-nom-2 = февраль
+month-nom-3 = март
+month-nom-4 = апрель
+month-nom-5 = май
+month-nom-6 = июнь
+month-nom-7 = июль
+month-nom-8 = август
+month-nom-9 = сентябрь
+month-nom-10 = октябрь
+month-nom-11 = ноябрь
+month-nom-12 = декабрь

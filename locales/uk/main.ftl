@@ -1,0 +1,328 @@
+# Сторінки Harbour — українська. Кожен ключ має бути також у en і ru (це перевіряє тест).
+
+## Каркас
+skip-to-content = Перейти до змісту
+nav-label = Головне меню
+nav-home = Головна
+nav-cases = Справи
+nav-new-referral = Нове направлення
+lang-switch = Мова
+logout = Вийти
+footer-text = Harbour — Національний механізм взаємодії. Кожне відкриття справи записується до журналу доступу.
+yes = Так
+no = Ні
+continue = Далі
+back = Назад
+overdue = прострочено
+
+## Вхід
+login-title = Вхід
+login-intro = Увійдіть за адресою електронної пошти та паролем, які вам надав адміністратор.
+login-email = Адреса електронної пошти
+login-password = Пароль
+login-language = Мова
+login-submit = Увійти
+login-logged-out = Ви вийшли із системи.
+login-error-email-missing = Введіть адресу електронної пошти.
+login-error-password-missing = Введіть пароль.
+
+## Помилки
+form-has-errors = Будь ласка, виправте таке:
+error-bad-credentials = Адреса електронної пошти або пароль неправильні.
+error-login-expired = Термін дії форми входу минув. Спробуйте ще раз.
+error-csrf = Термін дії цієї форми минув, або її надіслано не з Harbour. Поверніться, оновіть сторінку й спробуйте ще раз.
+error-forbidden = Ваша роль цього не дозволяє.
+error-not-found-title = Не знайдено
+error-not-found = Такої сторінки немає, або ви не маєте права її бачити.
+error-conflict = Хтось змінив цю справу одночасно з вами. Оновіть сторінку й спробуйте ще раз.
+error-illegal-transition = Цю дію не можна виконати за поточного статусу справи.
+error-consent-required = Повнолітню особу можна направити лише за її поінформованою згодою. Без згоди особу можна лише анонімно врахувати.
+error-recovery-not-over = Остаточне рішення не можна ухвалити до завершення періоду відновлення { $date }, якщо особа не просить про дострокове рішення.
+error-internal = У Harbour сталася помилка. Нічого не збережено. Спробуйте ще раз.
+
+## Головна
+home-queue-title = Очікують рішення
+home-queue-intro = Справи, що очікують рішення про наявність обґрунтованих підстав або остаточного рішення: спочатку прострочені, потім найдавніші.
+home-queue-count = { $count ->
+    [0] Жодна справа не очікує
+    [one] Очікує { $count } справа
+    [few] Очікують { $count } справи
+   *[other] Очікують { $count } справ
+}
+home-more = Є ще справи: відкрийте список справ.
+home-caseload-title = Мої справи
+home-caseload-intro = Справи, з якими працює ваша організація. Справи зі сповіщеннями показано першими.
+home-needs-attention = Потребують уваги
+home-other-cases = Інші справи
+home-responder-title = Направлення
+home-responder-intro = Направте особу, яка, на вашу думку, може бути постраждалою від торгівлі людьми. Дитина або особа, яка може бути дитиною, захищена як дитина.
+home-recent-referrals = Останні направлення
+home-admin-title = Адміністрування
+home-admin-intro = Адміністратори керують організаціями та користувачами і не можуть читати справи. Поки сторінки адміністрування не готові, користуйтеся командним рядком (harbour org, harbour user).
+home-auditor-title = Аудит
+home-auditor-intro = Аудитори читають журнал доступу до справи через API (GET /api/v1/cases/ID/access-log); аудитори не можуть читати справи.
+home-other-title = Вітаємо
+home-other-intro = Для вашої ролі немає сторінок справ. Статистика тут поки недоступна.
+
+## Списки справ
+cases-title = Справи
+cases-none = Справ немає.
+cases-next = Наступна сторінка
+cases-referred-on = направлено { $date }
+filter-status = Статус
+filter-minority = Дитина чи доросла особа
+filter-overdue = Лише прострочені
+filter-any = Будь-який
+filter-apply = Показати
+
+## Статус, неповнолітність, сповіщення
+status-awaiting_reasonable_grounds = Очікує рішення про обґрунтовані підстави
+status-recovery_period = Період відновлення
+status-awaiting_conclusive_grounds = Очікує остаточного рішення
+status-identified = Визнано постраждалою особою
+status-not_identified = Не визнано постраждалою особою
+status-disqualified = Захист припинено
+status-closed = Закрито
+minority-child = Дитина
+minority-adult = Доросла особа
+minority-presumed_child = Імовірно дитина
+minority-presumed-note = Вік не встановлено: до оцінки віку особа вважається дитиною.
+minority-child-note = Діють усі гарантії захисту дітей.
+alert-guardian_missing = Опікуна не призначено
+alert-age_assessment_pending = Очікується оцінка віку
+alert-reasonable_grounds_overdue = Рішення про обґрунтовані підстави прострочено
+alert-recovery_period_ending = Період відновлення скоро завершиться
+alert-conclusive_grounds_due = Настав строк остаточного рішення
+alert-move_on_period_ending = Період підтримки після визнання скоро завершиться
+
+## Сторінка справи
+case-title = Справа { $reference }
+person-title = Особа
+person-name = Ім'я
+person-sex = Стать
+person-birth = Дата народження або вік
+person-nationality = Громадянство
+person-stateless = Особа без громадянства
+person-languages = Мова
+person-unaccompanied = Без супроводу
+case-exploitation = Форми експлуатації
+case-referred = Направлено
+case-consent = Згода на направлення
+case-status = Статус і строки
+case-summary = Що сталося
+alerts-title = Сповіщення
+deadlines-title = Строки
+due-on = строк { $date }
+due-today = строк сьогодні
+days-left = { $days ->
+    [one] залишився { $days } день
+    [few] залишилося { $days } дні
+   *[other] залишилося { $days } днів
+}
+days-overdue = { $days ->
+    [one] прострочено на { $days } день
+    [few] прострочено на { $days } дні
+   *[other] прострочено на { $days } днів
+}
+hours-left = { $hours ->
+    [one] залишилася { $hours } година
+    [few] залишилося { $hours } години
+   *[other] залишилося { $hours } годин
+}
+hours-overdue = { $hours ->
+    [one] прострочено на { $hours } годину
+    [few] прострочено на { $hours } години
+   *[other] прострочено на { $hours } годин
+}
+deadline-rg = Рішення про обґрунтовані підстави
+deadline-recovery-end = Період відновлення завершується
+deadline-move-on-end = Підтримка після визнання завершується
+deadline-guardian = Призначення опікуна
+birth-year = { $year } року народження
+birth-estimated = орієнтовний вік { $min }–{ $max } (станом на { $on })
+birth-unknown = невідомо
+safeguards-title = Гарантії захисту дитини
+safeguard-guardian = Опікун
+safeguard-guardian-appointed = Призначено
+safeguard-guardian-missing = Не призначено — строк до { $due }
+safeguard-age = Оцінка віку
+safeguard-age-pending = Очікується: доти вважати дитиною
+safeguard-unaccompanied = Без супроводу
+safeguard-consent = Згода
+safeguard-consent-text = Для направлення та захисту дитини згода не потрібна.
+safeguard-views = Думка дитини
+timeline-title = Хронологія
+timeline-reasons = Підстави: { $reasons }
+timeline-method = Спосіб: { $method }
+timeline-forms = Форми експлуатації: { $forms }
+timeline-recovery-period = Період відновлення з { $start } до { $end }
+screening-indicated = Є ознаки торгівлі людьми (це ознака, а не рішення)
+screening-not-indicated = Цей скринінг не виявив ознак торгівлі людьми
+
+## Події
+event-referral_received = Отримано направлення
+event-reasonable_grounds_decided = Рішення про обґрунтовані підстави
+event-conclusive_grounds_decided = Остаточне рішення
+event-age_assessed = Проведено оцінку віку
+event-disqualified = Захист припинено
+event-reconsideration_requested = Подано запит на перегляд
+event-early_conclusive_decision_requested = Подано запит на дострокове остаточне рішення
+event-guardian_appointed = Призначено опікуна
+event-case_closed = Справу закрито
+event-screening_recorded = Записано скринінг
+event-referral_attached = Додано ще одне направлення
+
+## Рішення
+actions-title = Рішення
+decide-rg-title = Рішення про обґрунтовані підстави
+decide-rg-hint = Чи є обґрунтовані підстави вважати цю особу постраждалою від торгівлі людьми? Позитивне рішення відкриває період відновлення.
+decide-cg-title = Остаточне рішення
+decide-cg-hint = Чи є ця особа, найімовірніше, постраждалою від торгівлі людьми?
+decide-age-title = Оцінка віку
+decide-age-hint = Запишіть результат оцінки віку. Доти особа вважається дитиною.
+decide-outcome = Рішення
+decide-method = Як оцінювали вік?
+decide-reasons = Підстави
+decide-reasons-hint = Обов'язково. Підстави зберігаються у справі; їх можуть прочитати сама особа та її представник.
+decide-submit = Записати рішення
+decide-error-outcome = Оберіть рішення.
+decide-error-reasons = Напишіть підстави рішення.
+decide-error-method = Укажіть, як оцінювали вік.
+decision-recorded = Рішення записано.
+outcome-positive = Позитивне
+outcome-negative = Негативне
+outcome-child = Дитина (до 18 років)
+outcome-adult = Доросла особа
+
+## Нове направлення
+referral-title = Нове направлення
+step-of = Крок { $n } з 4
+step-person = Особа
+step-screen = Скринінг
+step-consent = Згода та обставини
+step-review = Перевірка та направлення
+person-names-hint = Пишіть імена точно так, як їх пише сама особа або її документ, будь-яким алфавітом.
+person-given = Ім'я
+person-family = Прізвище
+person-patronymic = По батькові (якщо є)
+person-birth-hint = Якщо ви не впевнені, що особа повнолітня, оберіть «вік не встановлено»: тоді Harbour захищає особу як дитину до оцінки віку.
+person-birth-uncertain = Вік не встановлено: укажіть орієнтовний
+person-age-min = Найменший можливий вік
+person-age-max = Найбільший можливий вік
+person-birth-date = Дата народження відома
+person-birth-date-field = Дата народження
+person-birth-year = Відомий лише рік народження
+person-birth-year-field = Рік народження
+person-birth-unknown = Про вік нічого не відомо
+person-nationality-hint = Дволітерний код країни, наприклад UA, MD, PL.
+person-language-hint = Дволітерний код мови, яку розуміє особа, наприклад uk, ru, en.
+person-separated = Розлучена з батьками або звичними опікунами
+person-error-name = Укажіть ім'я або прізвище.
+person-error-date = Укажіть справжню дату народження.
+person-error-year = Укажіть рік народження від 1900 до поточного.
+person-error-age = Укажіть найменший і найбільший можливий вік числами від 0 до 120, спочатку найменший.
+person-error-birth = Перевірте дату народження або вік: вони не можуть бути в майбутньому.
+person-error-nationality = Укажіть дволітерний код країни, наприклад UA.
+person-error-language = Укажіть дво- або трилітерний код мови, наприклад uk.
+screen-as = Скринінг як для: { $minority }
+screen-quick-title = Швидкий скринінг
+screen-quick-hint = Позначте кожну тривожну ознаку, яку ви помітили. Потім перевірте результат або продовжуйте без скринінгу.
+screen-quick-check = Перевірити тривожні ознаки
+screen-use-full = Натомість провести повний скринінг за індикаторами
+screen-use-quick = Натомість провести швидкий скринінг
+screen-list = Перелік індикаторів
+screen-show-list = Показати цей перелік
+screen-evaluate = Оцінити індикатори
+screen-result = Результат
+screen-recorded = Цей скринінг буде записано у справі.
+screen-error = Не вдалося оцінити скринінг: оберіть перелік ще раз.
+consent-child-note = Для направлення дитини або особи, яка може бути дитиною, згода не потрібна. Запишіть думку самої дитини.
+consent-child-views = Думка дитини
+consent-child-views-hint = Чого хоче дитина, її власними словами.
+consent-given = Особу поінформовано, і вона погоджується на це направлення
+consent-hint = Без згоди повнолітню особу направити не можна.
+consent-informed-in = Мова, якою особу поінформовано (код, наприклад uk)
+consent-error-text = Цей текст задовгий.
+review-minority = Вважається
+referral-submit = Направити
+referral-created = Направлення здійснено, справу відкрито.
+referral-attached = Направлення додано до наявної справи.
+duplicate-title = Можливо, ця особа вже має справу
+duplicate-intro = Справа, яку ви бачите, має таке саме ім'я та сумісний вік. Якщо це та сама особа, додайте це направлення до тієї справи, щоб її не розпитували про все знову.
+duplicate-attach = Додати до цієї справи
+duplicate-confirm = Це інша особа: відкрити нову справу
+
+## Ролі
+role-first_responder = Перший контакт
+role-decision_maker = Особа, що ухвалює рішення
+role-case_worker = Фахівець із ведення випадку
+role-child_protection_officer = Фахівець служби у справах дітей
+role-guardian = Опікун
+role-service_provider = Надавач послуг
+role-law_enforcement = Правоохоронний орган
+role-coordinator = Національний координатор
+role-auditor = Аудитор
+role-admin = Адміністратор
+
+## Види організацій
+org-kind-police = Поліція
+org-kind-border_guard = Прикордонна служба
+org-kind-labour_inspectorate = Інспекція праці
+org-kind-ngo = Громадська організація
+org-kind-shelter = Притулок
+org-kind-child_protection = Служба у справах дітей
+org-kind-competent_authority = Компетентний орган
+org-kind-guardianship_authority = Орган опіки та піклування
+org-kind-health = Заклад охорони здоров'я
+org-kind-legal_aid = Правова допомога
+org-kind-prosecutor = Прокуратура
+org-kind-reception_centre = Центр прийому
+org-kind-national_coordinator = Національний координатор
+org-kind-other = Інше
+
+## Форми експлуатації
+form-sexual = Сексуальна експлуатація
+form-forced_labour = Примусова праця
+form-domestic_servitude = Домашнє рабство
+form-forced_begging = Примусове жебрацтво
+form-forced_criminality = Примушування до злочинної діяльності
+form-organ_removal = Вилучення органів
+form-forced_marriage = Примусовий шлюб
+form-illegal_adoption = Незаконне усиновлення
+form-surrogacy_exploitation = Експлуатація сурогатного материнства
+form-armed_recruitment = Залучення до збройних формувань
+form-online_sexual_exploitation = Сексуальна експлуатація в інтернеті
+form-other = Інше
+form-unknown = Поки невідомо
+
+## Стать
+sex-female = Жіноча
+sex-male = Чоловіча
+sex-other = Інша
+sex-unknown = Невідомо
+
+## Місяці (родовий відмінок у датах; називний окремо)
+month-1 = січня
+month-2 = лютого
+month-3 = березня
+month-4 = квітня
+month-5 = травня
+month-6 = червня
+month-7 = липня
+month-8 = серпня
+month-9 = вересня
+month-10 = жовтня
+month-11 = листопада
+month-12 = грудня
+month-nom-1 = січень
+month-nom-2 = лютий
+month-nom-3 = березень
+month-nom-4 = квітень
+month-nom-5 = травень
+month-nom-6 = червень
+month-nom-7 = липень
+month-nom-8 = серпень
+month-nom-9 = вересень
+month-nom-10 = жовтень
+month-nom-11 = листопад
+month-nom-12 = грудень
