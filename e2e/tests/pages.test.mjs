@@ -236,6 +236,38 @@ test('an organisation that is not involved cannot open the case', async () => {
   await page.context().close();
 });
 
+test('an administrator manages users; an auditor reads the access log, never the case', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.admin, 'uk');
+  await page.click('a.button.primary');
+  await page.waitForSelector('#orgs-h');
+  await check(page, '50-admin-uk');
+  // A clear error next to the field, nothing created.
+  await page.fill('#email', 'new.responder@demo.invalid');
+  await page.fill('#password', 'short');
+  await page.click('form[action="/admin/users"] button[type=submit]');
+  await page.waitForSelector('#password-error');
+  assert.match(await page.textContent('#password-error'), /12 символів/);
+  await check(page, '51-admin-error-uk');
+  await page.fill('#password', 'a long enough demo password');
+  await Promise.all([page.waitForURL(/added=1/), page.click('form[action="/admin/users"] button[type=submit]')]);
+  assert.match(await page.textContent('main'), /new\.responder@demo\.invalid/);
+  // Administrators cannot read cases.
+  const res = await page.goto(childCase);
+  assert.equal(res.status(), 404);
+  await page.context().close();
+
+  const auditor = await phone(browser, server.url);
+  await login(auditor, server.url, server.logins.auditor, 'en');
+  await auditor.goto(`${server.url}/audit?case=${childCase.split('/').pop()}`);
+  const log = await auditor.textContent('main');
+  assert.match(log, /decider@demo\.invalid/);
+  assert.match(log, /responder@demo\.invalid/);
+  assert.doesNotMatch(log, /Марія|Тестова/);
+  await check(auditor, '52-audit-en');
+  await auditor.context().close();
+});
+
 test('logging out ends the server session', async () => {
   const page = await phone(browser, server.url);
   await login(page, server.url, server.logins.decision_maker, 'en');

@@ -57,9 +57,9 @@ home-responder-title = Referrals
 home-responder-intro = Refer a person you believe may be a victim of trafficking. A child, or someone who may be a child, is protected as a child.
 home-recent-referrals = Recent referrals
 home-admin-title = Administration
-home-admin-intro = Administrators manage organisations and users and cannot read cases. Use the command line (harbour org, harbour user) until the administration pages are ready.
+home-admin-intro = Administrators manage organisations and users and cannot read cases.
 home-auditor-title = Audit
-home-auditor-intro = Auditors read the access log of a case through the API (GET /api/v1/cases/ID/access-log); auditors cannot read cases.
+home-auditor-intro = Auditors read who opened each case, and cannot read cases.
 home-other-title = Welcome
 home-other-intro = Your role has no case pages. Statistics are not yet available here.
 
@@ -321,3 +321,40 @@ month-nom-9 = September
 month-nom-10 = October
 month-nom-11 = November
 month-nom-12 = December
+
+## Administration and audit
+nav-admin = Administration
+nav-audit = Access log
+admin-title = Organisations and users
+admin-added = Added.
+admin-organisations = Organisations
+admin-users = Users
+admin-add-org = Add an organisation
+admin-add-user = Add a user
+admin-org-name = Name of the organisation
+admin-org-kind = Kind of organisation
+admin-user-org = Organisation
+admin-user-role = Role
+admin-user-password = First password
+admin-password-hint = At least 12 characters. Give it to the person in a safe way.
+admin-inactive = inactive
+admin-user-count = { $count ->
+    [one] { $count } user
+   *[other] { $count } users
+}
+admin-error-name = Give a name of 1 to 200 characters.
+admin-error-kind = Choose the kind of organisation.
+admin-error-email = Give a valid e-mail address.
+admin-error-password = The password needs at least 12 characters.
+admin-error-role = Choose a role that fits the organisation: decision makers belong to the competent authority.
+admin-error-org = Choose an organisation.
+admin-error-exists = A user with this e-mail address already exists.
+audit-title = Access log of a case
+audit-intro = Who opened or changed a case, when, and why. You see the log, never the case itself.
+audit-case-id = Case number (the full identifier)
+audit-show = Show the log
+audit-count = { $count ->
+    [one] { $count } entry
+   *[other] { $count } entries
+}
+audit-purpose = Purpose: { $purpose }

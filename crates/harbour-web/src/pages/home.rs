@@ -107,12 +107,12 @@ pub async fn home(State(s): State<AppState>, web: Web) -> Response {
             }
         }
         Role::Admin => (
-            "other",
+            "admin",
             web.t("home-admin-title"),
             web.t("home-admin-intro"),
         ),
         Role::Auditor => (
-            "other",
+            "auditor",
             web.t("home-auditor-title"),
             web.t("home-auditor-intro"),
         ),

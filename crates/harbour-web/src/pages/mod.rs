@@ -3,6 +3,7 @@
 //! who may see what. Sessions live in a cookie holding the session token (`__Host-` prefixed and
 //! `Secure` when served over TLS); every POST form carries a CSRF token.
 
+pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod home;
@@ -35,6 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/decisions", post(cases::decide))
         .route("/referrals/new", get(referral::start).post(referral::step))
+        .route("/admin", get(admin::show))
+        .route("/admin/organisations", post(admin::add_org))
+        .route("/admin/users", post(admin::add_user))
+        .route("/audit", get(admin::audit))
 }
 
 async fn css() -> Response {
@@ -178,6 +183,12 @@ impl Web {
         }
         if role.may_refer() {
             nav.push(("/referrals/new", "nav-new-referral"));
+        }
+        if role == Role::Admin {
+            nav.push(("/admin", "nav-admin"));
+        }
+        if role == Role::Auditor {
+            nav.push(("/audit", "nav-audit"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
