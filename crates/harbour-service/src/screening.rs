@@ -89,15 +89,27 @@ impl Harbour {
         &self.quick_screen
     }
 
-    /// Evaluate a screening for a person of `minority`; `base` is where the input sits in the request.
+    /// Evaluate a screening for a person of `minority`; `base` is where the input sits in the
+    /// request. `list` is a list id, or a form of exploitation (`labour`, `sexual`, or a national
+    /// one) for which the list that fits the person is chosen: a child's lists for a child or
+    /// presumed child.
     pub fn evaluate_screening(
         &self,
         input: &ScreeningInput,
         minority: Minority,
         base: &str,
     ) -> ServiceResult<ScreeningResult> {
+        let pm = person_minority(minority);
+        let list = match self.catalogue.get(&input.list) {
+            Some(_) => input.list.clone(),
+            None => match self.catalogue.select(pm, &input.list) {
+                Ok(l) => l.id().to_string(),
+                // Neither a list nor a form with a list: report the unknown list.
+                Err(_) => input.list.clone(),
+            },
+        };
         self.catalogue
-            .screen(&input.list, &input.observed, person_minority(minority))
+            .screen(&list, &input.observed, pm)
             .map_err(|e| screening_problem(base, &e, &input.observed))
     }
 

@@ -163,6 +163,25 @@ async fn indicator_lists_screenings_and_quick_screen() {
             "names the list to use: {p}"
         );
 
+        // A form of exploitation instead of a list id: the list that fits the person is chosen.
+        let (s, r) = app
+            .post(
+                "/api/v1/screenings",
+                Some(&t),
+                json!({"list":"sexual","observed":[],"minority":"presumed_child"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["list"], "child_sexual");
+        let (_, r) = app
+            .post(
+                "/api/v1/screenings",
+                Some(&t),
+                json!({"list":"labour","observed":[],"minority":"adult"}),
+            )
+            .await;
+        assert_eq!(r["list"], "adult_labour");
+
         // Quick screen: checklist, and recommendations.
         let (s, qs) = app.get("/api/v1/quick-screen", Some(&t)).await;
         assert_eq!(s, 200);
@@ -227,7 +246,13 @@ async fn indicator_lists_screenings_and_quick_screen() {
         assert_eq!(case["screenings"].as_array().unwrap().len(), 2);
         assert_eq!(case["screenings"][0]["notes"], "first interview");
         assert_eq!(case["country_of_origin"], "UA");
-        assert_eq!((case["online"].as_bool(), case["online_recruitment"].as_bool()), (Some(true), Some(true)));
+        assert_eq!(
+            (
+                case["online"].as_bool(),
+                case["online_recruitment"].as_bool()
+            ),
+            (Some(true), Some(true))
+        );
         assert_eq!(case["platform_types"], json!(["messaging", "social_media"]));
         assert_eq!(case["countries_of_transit"], json!(["PL"]));
         let id = case["id"].as_str().unwrap();
