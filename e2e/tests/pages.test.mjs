@@ -225,6 +225,22 @@ test('a decision maker decides reasonable grounds in English and sees the recove
   await page.context().close();
 });
 
+test('a child-protection officer appoints a guardian and the alert goes', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.child_protection_officer, 'uk');
+  await page.goto(childCase);
+  await page.waitForSelector('#guardian');
+  assert.match(await page.textContent('.alerts'), /Опікуна не призначено/);
+  await check(page, '36-case-guardian-form-uk');
+  await Promise.all([page.waitForURL(/guardian=1/), page.click('form[action$="/guardian"] button')]);
+  const main = await page.textContent('main');
+  assert.match(main, /Опікуна призначено/);
+  assert.doesNotMatch(main, /Опікуна не призначено/);
+  assert.match(main, /Призначено опікуна/, 'the timeline shows the appointment');
+  await check(page, '37-case-guardian-appointed-uk');
+  await page.context().close();
+});
+
 test('an organisation that is not involved cannot open the case', async () => {
   const page = await phone(browser, server.url);
   await login(page, server.url, server.logins.case_worker, 'en');

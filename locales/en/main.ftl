@@ -167,6 +167,13 @@ event-case_closed = Case closed
 event-screening_recorded = Screening recorded
 event-referral_attached = Another referral added
 
+guardian-title = Appoint a guardian
+guardian-select = Guardian
+guardian-submit = Appoint this guardian
+guardian-appointed = The guardian has been appointed.
+guardian-none-available = No active guardian account exists. Ask an administrator to add one.
+guardian-error = Choose an active guardian.
+
 ## Decisions
 actions-title = Decisions
 decide-rg-title = Reasonable-grounds decision

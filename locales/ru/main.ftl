@@ -172,6 +172,13 @@ event-case_closed = Дело закрыто
 event-screening_recorded = Записан скрининг
 event-referral_attached = Добавлено ещё одно направление
 
+guardian-title = Назначить опекуна
+guardian-select = Опекун
+guardian-submit = Назначить этого опекуна
+guardian-appointed = Опекун назначен.
+guardian-none-available = Нет ни одной активной учётной записи опекуна. Попросите администратора её добавить.
+guardian-error = Выберите активного опекуна.
+
 ## Решения
 actions-title = Решения
 decide-rg-title = Решение об обоснованных основаниях

@@ -172,6 +172,13 @@ event-case_closed = Справу закрито
 event-screening_recorded = Записано скринінг
 event-referral_attached = Додано ще одне направлення
 
+guardian-title = Призначити опікуна
+guardian-select = Опікун
+guardian-submit = Призначити цього опікуна
+guardian-appointed = Опікуна призначено.
+guardian-none-available = Немає жодного активного облікового запису опікуна. Попросіть адміністратора додати його.
+guardian-error = Оберіть активного опікуна.
+
 ## Рішення
 actions-title = Рішення
 decide-rg-title = Рішення про обґрунтовані підстави

@@ -139,3 +139,37 @@ impl Harbour {
             .collect())
     }
 }
+
+impl Harbour {
+    /// Active guardians one may appoint to a child's case (child-protection officers and
+    /// decision makers, who may appoint; see [`Harbour::appoint_guardian`]).
+    pub async fn guardian_candidates(&self, actor: &Actor) -> ServiceResult<Vec<UserSummary>> {
+        if !matches!(
+            actor.user.role,
+            Role::ChildProtectionOfficer | Role::DecisionMaker
+        ) {
+            return Err(ServiceError::Forbidden(format!(
+                "a {} may not appoint a guardian",
+                actor.user.role
+            )));
+        }
+        let mut users: Vec<UserSummary> = self
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Guardian && u.active)
+            .map(|u| UserSummary {
+                id: u.id,
+                email: u.email,
+                org_id: u.org_id,
+                role: u.role,
+                locale: u.locale,
+                active: u.active,
+                created_at: u.created_at,
+            })
+            .collect();
+        users.sort_by(|a, b| a.email.cmp(&b.email));
+        Ok(users)
+    }
+}

@@ -228,6 +228,9 @@ struct CasePage {
     summary: String,
     timeline: Vec<TimelineItem>,
     forms: Vec<DecisionForm>,
+    guardians: Vec<(String, String)>,
+    guardian_form: bool,
+    guardian_error: String,
     message: String,
     form_error: String,
 }
@@ -607,6 +610,7 @@ async fn case_page(
         })
         .collect();
 
+    let failed_guardian = failed.as_ref().is_some_and(|f| f.0 == "guardian");
     let mut forms = decision_forms(lang, &web.actor, &view);
     let mut form_error = String::new();
     if let Some((kind, errors, form, general)) = failed {
@@ -622,6 +626,30 @@ async fn case_page(
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
+    };
+    let guardian_form = child
+        && view.guardian.is_none()
+        && !matches!(view.status, Status::Closed | Status::Disqualified)
+        && matches!(
+            web.actor.user.role,
+            Role::ChildProtectionOfficer | Role::DecisionMaker
+        );
+    let mut guardians = vec![];
+    if guardian_form {
+        if let Ok(list) = h.guardian_candidates(&web.actor).await {
+            guardians = list
+                .into_iter()
+                .map(|u| {
+                    let org = orgs.get(&u.org_id).cloned().unwrap_or_default();
+                    (u.id.to_string(), format!("{} · {org}", u.email))
+                })
+                .collect();
+        }
+    }
+    let guardian_error = if failed_guardian {
+        form_error.clone()
+    } else {
+        String::new()
     };
     let reference = super::cases::short_ref(id);
     let c = web.ctx(i18n::t_str(lang, "case-title", "reference", &reference));
@@ -646,6 +674,9 @@ async fn case_page(
                 .into_iter()
                 .filter(|f| !f.outcomes.is_empty())
                 .collect(),
+            guardians,
+            guardian_form,
+            guardian_error,
             message,
             form_error,
         },
@@ -665,7 +696,9 @@ pub async fn show(
     let Ok(id) = id.parse::<CaseId>() else {
         return not_found(&web);
     };
-    let message = if q.contains_key("decided") {
+    let message = if q.contains_key("guardian") {
+        web.t("guardian-appointed")
+    } else if q.contains_key("decided") {
         web.t("decision-recorded")
     } else if q.contains_key("created") {
         web.t("referral-created")
@@ -756,6 +789,51 @@ pub async fn decide(
                 String::new(),
             )
             .await
+        }
+    }
+}
+
+pub async fn appoint_guardian(
+    State(s): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let Ok(id) = id.parse::<CaseId>() else {
+        return not_found(&web);
+    };
+    let lang = web.lang;
+    let fail = |general: String| {
+        (
+            String::from("guardian"),
+            Errors::default(),
+            FormData(vec![]),
+            general,
+        )
+    };
+    let Ok(guardian) = form.get("guardian").parse::<harbour_domain::UserId>() else {
+        return case_page(
+            &s.harbour,
+            &web,
+            id,
+            Some(fail(t(lang, "guardian-error"))),
+            String::new(),
+        )
+        .await;
+    };
+    match s.harbour.appoint_guardian(&web.actor, id, guardian).await {
+        Ok(_) => see_other(&format!("/cases/{id}?guardian=1")),
+        Err(harbour_service::ServiceError::NotFound(_)) => not_found(&web),
+        Err(e) => {
+            let general = if field_errors(&e).is_some() {
+                t(lang, "guardian-error")
+            } else {
+                service_message(lang, &e)
+            };
+            case_page(&s.harbour, &web, id, Some(fail(general)), String::new()).await
         }
     }
 }

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/decisions", post(cases::decide))
+        .route("/cases/{id}/guardian", post(cases::appoint_guardian))
         .route("/referrals/new", get(referral::start).post(referral::step))
         .route("/admin", get(admin::show))
         .route("/admin/organisations", post(admin::add_org))
