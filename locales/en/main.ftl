@@ -21,6 +21,7 @@ login-intro = Log in with the e-mail address and password your administrator gav
 login-email = E-mail address
 login-password = Password
 login-language = Language
+login-language-saved = As last time
 login-submit = Log in
 login-logged-out = You are logged out.
 login-error-email-missing = Enter your e-mail address.

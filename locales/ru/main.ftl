@@ -21,6 +21,7 @@ login-intro = Войдите с адресом электронной почты
 login-email = Адрес электронной почты
 login-password = Пароль
 login-language = Язык
+login-language-saved = Как в прошлый раз
 login-submit = Войти
 login-logged-out = Вы вышли из системы.
 login-error-email-missing = Введите адрес электронной почты.

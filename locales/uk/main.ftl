@@ -21,6 +21,7 @@ login-intro = Увійдіть за адресою електронної пош
 login-email = Адреса електронної пошти
 login-password = Пароль
 login-language = Мова
+login-language-saved = Як минулого разу
 login-submit = Увійти
 login-logged-out = Ви вийшли із системи.
 login-error-email-missing = Введіть адресу електронної пошти.

@@ -448,3 +448,55 @@ fn dates_are_written_in_the_users_language() {
         "1 day left"
     );
 }
+
+#[tokio::test]
+async fn logging_in_without_choosing_keeps_the_users_language() {
+    let app = TestApp::start(&backends()[0]).await;
+    let org = app.org("Border", OrgKind::BorderGuard).await;
+    let (_, actor) = app.user("r@example.org", &org, Role::FirstResponder).await;
+    app.store
+        .set_user_locale(actor.user.id, "ru")
+        .await
+        .unwrap();
+    let c = client();
+    let page = c
+        .get(format!("{}/login", app.base))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let login_cookie = cookie_value(&set_cookies(page.headers()), "harbour_login").unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("<option value=\"\" selected>"),
+        "no language is forced by default"
+    );
+    let csrf = hidden(&html, "csrf");
+    let res = c
+        .post(format!("{}/login", app.base))
+        .header(COOKIE, format!("harbour_login={login_cookie}"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={csrf}&email=r%40example.org&password={}&lang=",
+            PASSWORD.replace(' ', "+")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let token = cookie_value(&set_cookies(res.headers()), "harbour_session").unwrap();
+    let (_, html, _) = get(&app, "/", &format!("harbour_session={token}")).await;
+    assert!(
+        html.contains("<html lang=\"ru\">"),
+        "the stored language is kept"
+    );
+    assert_eq!(
+        app.store
+            .get_user(actor.user.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .locale,
+        "ru"
+    );
+}

@@ -16,6 +16,8 @@ use std::collections::HashMap;
 #[template(path = "login.html")]
 struct LoginPage {
     c: Ctx,
+    /// The language was chosen on this page (else the form keeps the user's stored language).
+    chosen: bool,
     email: String,
     errors: Errors,
     notice: String,
@@ -35,6 +37,7 @@ fn anonymous_ctx(lang: Lang, csrf: String) -> Ctx {
 fn login_response(
     headers: &HeaderMap,
     lang: Lang,
+    chosen: bool,
     status: StatusCode,
     email: String,
     errors: Errors,
@@ -46,6 +49,7 @@ fn login_response(
         status,
         &LoginPage {
             c: anonymous_ctx(lang, csrf.clone()),
+            chosen,
             email,
             errors,
             notice,
@@ -71,6 +75,7 @@ pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, Stri
     let mut res = login_response(
         &headers,
         lang,
+        chosen.is_some(),
         StatusCode::OK,
         String::new(),
         Errors::default(),
@@ -86,7 +91,9 @@ pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, Stri
 }
 
 pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData) -> Response {
-    let lang = Lang::parse(form.get("lang")).unwrap_or_else(|| anonymous_lang(&headers));
+    // An empty choice keeps the language stored for the user.
+    let chosen = Lang::parse(form.get("lang"));
+    let lang = chosen.unwrap_or_else(|| anonymous_lang(&headers));
     let email = form.get("email").trim().to_string();
     let password = form.get("password");
     let csrf_ok = cookie(&headers, LOGIN_CSRF).is_some_and(|c| same(&c, form.get("csrf")));
@@ -104,6 +111,7 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData
         return login_response(
             &headers,
             lang,
+            chosen.is_some(),
             StatusCode::UNPROCESSABLE_ENTITY,
             email,
             errors,
@@ -112,6 +120,9 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData
     }
     match s.harbour.login(&email, password, "web").await {
         Ok((token, actor)) => {
+            let lang = chosen
+                .or_else(|| Lang::parse(&actor.user.locale))
+                .unwrap_or(lang);
             if actor.user.locale != lang.code() {
                 if let Err(e) = s
                     .harbour
@@ -146,7 +157,15 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData
                 _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
             };
             errors.add("form", t(lang, key));
-            login_response(&headers, lang, status, email, errors, String::new())
+            login_response(
+                &headers,
+                lang,
+                chosen.is_some(),
+                status,
+                email,
+                errors,
+                String::new(),
+            )
         }
     }
 }
