@@ -256,6 +256,25 @@ test('an organisation that is not involved cannot open the case', async () => {
   await page.context().close();
 });
 
+test('a case worker closes a case, with the reason required', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.case_worker, 'en');
+  const href = await page.$eval('.card:has-text("Awaiting reasonable-grounds decision") a', (a) => a.getAttribute('href'));
+  await page.goto(`${server.url}${href}`);
+  await page.click('#closure-h ~ details summary');
+  await page.click('form[action$="/closure"] button');
+  await page.waitForSelector('#closure-h ~ .error-summary');
+  assert.match(await page.textContent('#closure-h ~ .error-summary'), /Choose why/);
+  assert.equal(await page.$eval('#closure-h ~ details', (d) => d.open), true, 'the form stays open after an error');
+  await page.check('#closure-support_completed');
+  await page.fill('#closure-notes', 'DEMO: moved on to long-term support');
+  await Promise.all([page.waitForURL(/closed=1/), page.click('form[action$="/closure"] button')]);
+  assert.match(await page.textContent('.status'), /Closed/);
+  assert.match(await page.textContent('#timeline'), /Support completed/);
+  await check(page, '45-case-closed-en');
+  await page.context().close();
+});
+
 test('an administrator manages users; an auditor reads the access log, never the case', async () => {
   const page = await phone(browser, server.url);
   await login(page, server.url, server.logins.admin, 'uk');

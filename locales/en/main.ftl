@@ -366,3 +366,20 @@ audit-count = { $count ->
    *[other] { $count } entries
 }
 audit-purpose = Purpose: { $purpose }
+
+## Closure
+closure-title = Close the case
+closure-open = Close this case…
+closure-reason = Why is the case closed?
+closure-notes = Notes (optional)
+closure-submit = Close the case
+closure-done = The case has been closed.
+closure-error-reason = Choose why the case is closed.
+closure-support_completed = Support completed
+closure-person_withdrew = The person withdrew
+closure-left_country = The person left the country
+closure-lost_contact = Contact lost
+closure-transferred = Transferred elsewhere
+closure-duplicate = Duplicate of another case
+closure-deceased = The person died
+closure-other = Other reason

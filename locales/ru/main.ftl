@@ -373,3 +373,20 @@ audit-count = { $count ->
    *[other] { $count } записей
 }
 audit-purpose = Цель: { $purpose }
+
+## Закрытие
+closure-title = Закрыть дело
+closure-open = Закрыть это дело…
+closure-reason = Почему дело закрыто?
+closure-notes = Примечания (по желанию)
+closure-submit = Закрыть дело
+closure-done = Дело закрыто.
+closure-error-reason = Выберите, почему дело закрыто.
+closure-support_completed = Поддержка завершена
+closure-person_withdrew = Человек отказался
+closure-left_country = Человек уехал из страны
+closure-lost_contact = Связь потеряна
+closure-transferred = Передано в другое учреждение
+closure-duplicate = Дубликат другого дела
+closure-deceased = Человек умер
+closure-other = Другая причина

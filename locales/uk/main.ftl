@@ -373,3 +373,20 @@ audit-count = { $count ->
    *[other] { $count } записів
 }
 audit-purpose = Мета: { $purpose }
+
+## Закриття
+closure-title = Закрити справу
+closure-open = Закрити цю справу…
+closure-reason = Чому справу закрито?
+closure-notes = Примітки (за бажанням)
+closure-submit = Закрити справу
+closure-done = Справу закрито.
+closure-error-reason = Оберіть, чому справу закрито.
+closure-support_completed = Підтримку завершено
+closure-person_withdrew = Особа відмовилася
+closure-left_country = Особа виїхала з країни
+closure-lost_contact = Зв'язок втрачено
+closure-transferred = Передано до іншої установи
+closure-duplicate = Дублікат іншої справи
+closure-deceased = Особа померла
+closure-other = Інша причина

@@ -231,6 +231,9 @@ struct CasePage {
     guardians: Vec<(String, String)>,
     guardian_form: bool,
     guardian_error: String,
+    closure_form: bool,
+    closure_reasons: Vec<(String, String)>,
+    closure_error: String,
     message: String,
     form_error: String,
 }
@@ -340,7 +343,8 @@ fn timeline(lang: Lang, events: &[EventView], orgs: &HashMap<OrgId, String>) -> 
                 | Event::EarlyConclusiveDecisionRequested { reasons: r } => {
                     details.push(reasons(r))
                 }
-                Event::CaseClosed { notes, .. } => {
+                Event::CaseClosed { reason, notes } => {
+                    details.push(t(lang, &format!("closure-{}", reason.as_str())));
                     if let Some(n) = notes {
                         details.push(n.clone());
                     }
@@ -407,12 +411,9 @@ fn decision_forms(
             "decide-rg-hint",
         ));
     }
-    if authority
-        && matches!(
-            view.status,
-            Status::RecoveryPeriod | Status::AwaitingConclusiveGrounds
-        )
-    {
+    // During the recovery period the conclusive decision waits (unless the person asked for an
+    // early one, which makes the status "awaiting conclusive grounds").
+    if authority && view.status == Status::AwaitingConclusiveGrounds {
         forms.push(form(
             "conclusive_grounds",
             "decide-cg-title",
@@ -611,6 +612,7 @@ async fn case_page(
         .collect();
 
     let failed_guardian = failed.as_ref().is_some_and(|f| f.0 == "guardian");
+    let failed_closure = failed.as_ref().is_some_and(|f| f.0 == "closure");
     let mut forms = decision_forms(lang, &web.actor, &view);
     let mut form_error = String::new();
     if let Some((kind, errors, form, general)) = failed {
@@ -651,6 +653,25 @@ async fn case_page(
     } else {
         String::new()
     };
+    let closure_form = !matches!(view.status, Status::Closed)
+        && matches!(
+            web.actor.user.role,
+            Role::CaseWorker | Role::DecisionMaker | Role::ChildProtectionOfficer
+        );
+    let closure_reasons = harbour_domain::ClosureReason::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                t(lang, &format!("closure-{}", r.as_str())),
+            )
+        })
+        .collect();
+    let closure_error = if failed_closure {
+        form_error.clone()
+    } else {
+        String::new()
+    };
     let reference = super::cases::short_ref(id);
     let c = web.ctx(i18n::t_str(lang, "case-title", "reference", &reference));
     render(
@@ -677,6 +698,9 @@ async fn case_page(
             guardians,
             guardian_form,
             guardian_error,
+            closure_form,
+            closure_reasons,
+            closure_error,
             message,
             form_error,
         },
@@ -696,7 +720,9 @@ pub async fn show(
     let Ok(id) = id.parse::<CaseId>() else {
         return not_found(&web);
     };
-    let message = if q.contains_key("guardian") {
+    let message = if q.contains_key("closed") {
+        web.t("closure-done")
+    } else if q.contains_key("guardian") {
         web.t("guardian-appointed")
     } else if q.contains_key("decided") {
         web.t("decision-recorded")
@@ -830,6 +856,53 @@ pub async fn appoint_guardian(
         Err(e) => {
             let general = if field_errors(&e).is_some() {
                 t(lang, "guardian-error")
+            } else {
+                service_message(lang, &e)
+            };
+            case_page(&s.harbour, &web, id, Some(fail(general)), String::new()).await
+        }
+    }
+}
+
+pub async fn close(
+    State(s): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let Ok(id) = id.parse::<CaseId>() else {
+        return not_found(&web);
+    };
+    let lang = web.lang;
+    let fail = |general: String| {
+        (
+            String::from("closure"),
+            Errors::default(),
+            FormData(vec![]),
+            general,
+        )
+    };
+    let Ok(reason) = form.get("reason").parse::<harbour_domain::ClosureReason>() else {
+        return case_page(
+            &s.harbour,
+            &web,
+            id,
+            Some(fail(t(lang, "closure-error-reason"))),
+            String::new(),
+        )
+        .await;
+    };
+    let notes = form.get("notes").trim();
+    let notes = (!notes.is_empty()).then(|| notes.to_string());
+    match s.harbour.close_case(&web.actor, id, reason, notes).await {
+        Ok(_) => see_other(&format!("/cases/{id}?closed=1")),
+        Err(harbour_service::ServiceError::NotFound(_)) => not_found(&web),
+        Err(e) => {
+            let general = if field_errors(&e).is_some() {
+                t(lang, "consent-error-text")
             } else {
                 service_message(lang, &e)
             };

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/decisions", post(cases::decide))
         .route("/cases/{id}/guardian", post(cases::appoint_guardian))
+        .route("/cases/{id}/closure", post(cases::close))
         .route("/referrals/new", get(referral::start).post(referral::step))
         .route("/admin", get(admin::show))
         .route("/admin/organisations", post(admin::add_org))
@@ -468,6 +469,11 @@ pub fn dynamic_keys() -> Vec<String> {
         ["child", "adult", "presumed_child"]
             .iter()
             .map(|m| format!("minority-{m}")),
+    );
+    k.extend(
+        harbour_domain::ClosureReason::ALL
+            .iter()
+            .map(|r| format!("closure-{}", r.as_str())),
     );
     k.extend(cases::ALERTS.iter().map(|a| format!("alert-{a}")));
     k.extend(cases::EVENTS.iter().map(|a| format!("event-{a}")));
