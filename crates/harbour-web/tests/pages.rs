@@ -500,3 +500,39 @@ async fn logging_in_without_choosing_keeps_the_users_language() {
         "ru"
     );
 }
+
+#[tokio::test]
+async fn the_decision_queue_puts_overdue_first_then_the_oldest() {
+    let app = TestApp::start(&backends()[0]).await;
+    let border = app.org("Border", OrgKind::BorderGuard).await;
+    let authority = app.org("Authority", OrgKind::CompetentAuthority).await;
+    let (_, responder) = app
+        .user("r@example.org", &border, Role::FirstResponder)
+        .await;
+    app.user("d@example.org", &authority, Role::DecisionMaker)
+        .await;
+    let adult = |family: &str| -> harbour_domain::Referral {
+        serde_json::from_value(serde_json::json!({
+            "person": {"names": [{"given": "Ivan", "family": family}], "birth": {"year": 1990}},
+            "consent": {"nrm_referral": true}
+        }))
+        .unwrap()
+    };
+    let refer = |r| app.harbour.refer(&responder, r, Default::default());
+    let oldest = refer(adult("Oldest")).await.unwrap().id;
+    app.clock.advance(time::Duration::days(10));
+    let middle = refer(adult("Middle")).await.unwrap().id;
+    app.clock.advance(time::Duration::days(1));
+    let newest = refer(adult("Newest")).await.unwrap().id;
+    let (cookie, _) = web_login(&app, "d@example.org", false).await;
+    let (_, html, _) = get(&app, "/", &cookie).await;
+    let pos = |id: harbour_domain::CaseId| {
+        html.find(&format!("/cases/{id}"))
+            .expect("case in the queue")
+    };
+    assert!(
+        pos(oldest) < pos(middle) && pos(middle) < pos(newest),
+        "overdue first, then oldest"
+    );
+    assert!(html.contains("Reasonable-grounds decision overdue"));
+}

@@ -44,23 +44,32 @@ pub async fn home(State(s): State<AppState>, web: Web) -> Response {
     let mut more = false;
     let (kind, heading, intro) = match role {
         Role::DecisionMaker => {
-            // The queue: cases awaiting a reasonable- or conclusive-grounds decision.
-            let mut all = vec![];
-            for status in [
-                Status::AwaitingReasonableGrounds,
-                Status::AwaitingConclusiveGrounds,
-            ] {
-                let q = ListQuery {
-                    status: Some(status),
-                    limit: Some(200),
-                    ..Default::default()
-                };
-                match h.list_cases(&web.actor, &q).await {
-                    Ok(list) => {
-                        more |= list.next.is_some();
-                        all.extend(list.cases);
+            // The queue: cases awaiting a reasonable- or conclusive-grounds decision. The store
+            // lists newest first, so overdue cases are fetched on their own first: with a long
+            // backlog the most urgent are never pushed off the page by recent referrals.
+            let mut all: Vec<CaseSummary> = vec![];
+            for overdue in [true, false] {
+                for status in [
+                    Status::AwaitingReasonableGrounds,
+                    Status::AwaitingConclusiveGrounds,
+                ] {
+                    let q = ListQuery {
+                        status: Some(status),
+                        overdue,
+                        limit: Some(100),
+                        ..Default::default()
+                    };
+                    match h.list_cases(&web.actor, &q).await {
+                        Ok(list) => {
+                            more |= list.next.is_some();
+                            for c in list.cases {
+                                if !all.iter().any(|a| a.id == c.id) {
+                                    all.push(c);
+                                }
+                            }
+                        }
+                        Err(e) => error = super::service_message(lang, &e),
                     }
-                    Err(e) => error = super::service_message(lang, &e),
                 }
             }
             queue_order(&mut all);
