@@ -242,6 +242,15 @@ test('a child-protection officer appoints a guardian and the alert goes', async 
   assert.doesNotMatch(main, /Опікуна не призначено/);
   assert.match(main, /Призначено опікуна/, 'the timeline shows the appointment');
   await check(page, '37-case-guardian-appointed-uk');
+
+  // The child asks for the conclusive decision now (reasons required).
+  await page.click('form[action$="/requests"] button');
+  await page.waitForSelector('#requests-h ~ .error-summary');
+  await page.fill('#early_conclusive-reasons', 'ДЕМО: дитина хоче якнайшвидше рішення, щоб поїхати до тітки');
+  await Promise.all([page.waitForURL(/requested=1/), page.click('form[action$="/requests"] button')]);
+  assert.match(await page.textContent('.status'), /Очікує остаточного рішення/);
+  assert.match(await page.textContent('#timeline'), /дострокове остаточне рішення/);
+  await check(page, '38-case-early-conclusive-uk');
   await page.context().close();
 });
 

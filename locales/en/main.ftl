@@ -383,3 +383,12 @@ closure-transferred = Transferred elsewhere
 closure-duplicate = Duplicate of another case
 closure-deceased = The person died
 closure-other = Other reason
+
+## Requests
+requests-title = Requests for the person
+request-reconsideration-title = Ask for the negative decision to be reconsidered
+request-reconsideration-hint = For example when new information has come to light. The decision maker will see the request.
+request-early-title = The person asks for the conclusive decision now
+request-early-hint = The person may ask for the conclusive decision before the recovery period ends.
+request-submit = Record the request
+request-recorded = The request has been recorded.

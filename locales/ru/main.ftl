@@ -390,3 +390,12 @@ closure-transferred = Передано в другое учреждение
 closure-duplicate = Дубликат другого дела
 closure-deceased = Человек умер
 closure-other = Другая причина
+
+## Обращения
+requests-title = Обращения от имени человека
+request-reconsideration-title = Попросить пересмотреть отрицательное решение
+request-reconsideration-hint = Например, когда появились новые сведения. Лицо, принимающее решения, увидит это обращение.
+request-early-title = Человек просит принять окончательное решение сейчас
+request-early-hint = Человек может попросить об окончательном решении до окончания периода восстановления.
+request-submit = Записать обращение
+request-recorded = Обращение записано.

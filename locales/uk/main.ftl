@@ -390,3 +390,12 @@ closure-transferred = Передано до іншої установи
 closure-duplicate = Дублікат іншої справи
 closure-deceased = Особа померла
 closure-other = Інша причина
+
+## Звернення
+requests-title = Звернення від імені особи
+request-reconsideration-title = Попросити переглянути негативне рішення
+request-reconsideration-hint = Наприклад, коли з'явилися нові відомості. Особа, що ухвалює рішення, побачить це звернення.
+request-early-title = Особа просить ухвалити остаточне рішення зараз
+request-early-hint = Особа може попросити про остаточне рішення до завершення періоду відновлення.
+request-submit = Записати звернення
+request-recorded = Звернення записано.

@@ -232,6 +232,8 @@ struct CasePage {
     guardian_form: bool,
     guardian_error: String,
     closure_form: bool,
+    requests: Vec<(&'static str, String, String)>,
+    request_error: String,
     closure_reasons: Vec<(String, String)>,
     closure_error: String,
     message: String,
@@ -613,6 +615,7 @@ async fn case_page(
 
     let failed_guardian = failed.as_ref().is_some_and(|f| f.0 == "guardian");
     let failed_closure = failed.as_ref().is_some_and(|f| f.0 == "closure");
+    let failed_request = failed.as_ref().is_some_and(|f| f.0 == "request");
     let mut forms = decision_forms(lang, &web.actor, &view);
     let mut form_error = String::new();
     if let Some((kind, errors, form, general)) = failed {
@@ -672,6 +675,28 @@ async fn case_page(
     } else {
         String::new()
     };
+    // Requests anyone entitled to the case may record for the person: reconsideration of a
+    // negative decision, or an early conclusive decision during the recovery period.
+    let mut requests = vec![];
+    if view.status == Status::NotIdentified {
+        requests.push((
+            "reconsideration",
+            t(lang, "request-reconsideration-title"),
+            t(lang, "request-reconsideration-hint"),
+        ));
+    }
+    if view.status == Status::RecoveryPeriod {
+        requests.push((
+            "early_conclusive",
+            t(lang, "request-early-title"),
+            t(lang, "request-early-hint"),
+        ));
+    }
+    let request_error = if failed_request {
+        form_error.clone()
+    } else {
+        String::new()
+    };
     let reference = super::cases::short_ref(id);
     let c = web.ctx(i18n::t_str(lang, "case-title", "reference", &reference));
     render(
@@ -699,6 +724,8 @@ async fn case_page(
             guardian_form,
             guardian_error,
             closure_form,
+            requests,
+            request_error,
             closure_reasons,
             closure_error,
             message,
@@ -720,7 +747,9 @@ pub async fn show(
     let Ok(id) = id.parse::<CaseId>() else {
         return not_found(&web);
     };
-    let message = if q.contains_key("closed") {
+    let message = if q.contains_key("requested") {
+        web.t("request-recorded")
+    } else if q.contains_key("closed") {
         web.t("closure-done")
     } else if q.contains_key("guardian") {
         web.t("guardian-appointed")
@@ -907,6 +936,58 @@ pub async fn close(
                 service_message(lang, &e)
             };
             case_page(&s.harbour, &web, id, Some(fail(general)), String::new()).await
+        }
+    }
+}
+
+pub async fn request(
+    State(s): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let Ok(id) = id.parse::<CaseId>() else {
+        return not_found(&web);
+    };
+    let lang = web.lang;
+    let fail = |general: String| {
+        (
+            String::from("request"),
+            Errors::default(),
+            FormData(vec![]),
+            general,
+        )
+    };
+    let reasons = form.get("reasons").trim().to_string();
+    if reasons.is_empty() {
+        return case_page(
+            &s.harbour,
+            &web,
+            id,
+            Some(fail(t(lang, "decide-error-reasons"))),
+            String::new(),
+        )
+        .await;
+    }
+    let h = &s.harbour;
+    let result = match form.get("kind") {
+        "reconsideration" => h.request_reconsideration(&web.actor, id, reasons).await,
+        "early_conclusive" => h.request_early_conclusive(&web.actor, id, reasons).await,
+        _ => return not_found(&web),
+    };
+    match result {
+        Ok(_) => see_other(&format!("/cases/{id}?requested=1")),
+        Err(harbour_service::ServiceError::NotFound(_)) => not_found(&web),
+        Err(e) => {
+            let general = if field_errors(&e).is_some() {
+                t(lang, "decide-error-reasons")
+            } else {
+                service_message(lang, &e)
+            };
+            case_page(h, &web, id, Some(fail(general)), String::new()).await
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/decisions", post(cases::decide))
         .route("/cases/{id}/guardian", post(cases::appoint_guardian))
         .route("/cases/{id}/closure", post(cases::close))
+        .route("/cases/{id}/requests", post(cases::request))
         .route("/referrals/new", get(referral::start).post(referral::step))
         .route("/admin", get(admin::show))
         .route("/admin/organisations", post(admin::add_org))
