@@ -424,7 +424,7 @@ fn page(
         ));
         review.push((
             t(lang, "person-birth"),
-            super::cases::birth_text(lang, &p.birth),
+            super::cases::birth_text(lang, &p.birth.dated(h.now().date())),
         ));
         review.push((
             t(lang, "review-minority"),
@@ -465,6 +465,7 @@ fn page(
             review.push((t(lang, "case-summary"), d.summary.clone()));
         }
     }
+    review.retain(|(_, v)| !v.trim().is_empty());
     let c = web.ctx(t(lang, "referral-title"));
     let status = if errors.is_empty() && general.is_empty() && candidates.is_empty() {
         StatusCode::OK
