@@ -183,6 +183,15 @@ test('the same person referred again: the possible duplicate is shown before any
   await Promise.all([page.waitForURL(/\?attached=1/), page.click('.duplicate button[value^="attach:"]')]);
   assert.equal(page.url().split('?')[0], childCase, 'the referral joined the existing case');
   assert.match(await page.textContent('main'), /Another referral added/);
+
+  // An adult who does not consent is counted with nothing that identifies them.
+  await page.goto(`${server.url}/notifications/new`);
+  await page.check('#age-adult');
+  await page.fill('#nationality', 'MD');
+  await page.check('#form-forced_labour');
+  await check(page, '21-anonymous-notification-en');
+  await Promise.all([page.waitForURL(/counted=1/), page.click('button.primary')]);
+  assert.match(await page.textContent('.notice'), /Counted/);
   await page.context().close();
 });
 

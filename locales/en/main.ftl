@@ -392,3 +392,16 @@ request-early-title = The person asks for the conclusive decision now
 request-early-hint = The person may ask for the conclusive decision before the recovery period ends.
 request-submit = Record the request
 request-recorded = The request has been recorded.
+
+## Anonymous notification
+notify-title = Count without identifying
+notify-intro = An adult who does not consent to a referral can still be counted, so that trafficking is seen in the statistics. Nothing here identifies the person, and no case is opened.
+notify-link = Count the person anonymously instead.
+notify-age = Age group
+notify-age-unknown = Not known
+notify-child-hint = A child, or someone who may be a child, is always referred: use "New referral".
+notify-region = Region (optional)
+notify-submit = Count anonymously
+notify-done = Counted. Nothing identifying was recorded.
+notify-error-age = A child is referred, not counted: use "New referral".
+notify-error-region = A region name has 1 to 100 characters.

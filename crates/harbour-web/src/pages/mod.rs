@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod home;
 pub mod i18n;
+pub mod notify;
 pub mod referral;
 
 use crate::AppState;
@@ -39,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/closure", post(cases::close))
         .route("/cases/{id}/requests", post(cases::request))
         .route("/referrals/new", get(referral::start).post(referral::step))
+        .route("/notifications/new", get(notify::show))
+        .route("/notifications", post(notify::submit))
         .route("/admin", get(admin::show))
         .route("/admin/organisations", post(admin::add_org))
         .route("/admin/users", post(admin::add_user))
@@ -219,6 +222,23 @@ impl Web {
     pub fn csrf_ok(&self, form: &FormData) -> bool {
         same(form.get("csrf"), &csrf_for(&self.token))
     }
+}
+
+/// A page saying the user's role does not allow this.
+pub fn forbidden_page(web: &Web) -> Response {
+    #[derive(Template)]
+    #[template(path = "message.html")]
+    struct Message {
+        c: Ctx,
+        text: String,
+    }
+    render(
+        StatusCode::FORBIDDEN,
+        &Message {
+            c: web.ctx(web.t("error-forbidden")),
+            text: web.t("error-forbidden"),
+        },
+    )
 }
 
 pub fn forbidden_form(lang: Lang) -> Response {
