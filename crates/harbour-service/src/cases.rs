@@ -72,6 +72,8 @@ pub struct ReferralOptions {
 
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
+    /// Oldest referral first (decision queues); newest first otherwise.
+    pub oldest_first: bool,
     pub status: Option<Status>,
     pub overdue: bool,
     pub minority: Option<Minority>,
@@ -509,6 +511,7 @@ impl Harbour {
                 now,
                 limit,
                 after,
+                oldest_first: q.oldest_first,
             })
             .await?;
         let today = now.date();

@@ -671,15 +671,20 @@ impl Store for PostgresStore {
                 .push_bind(today.clone())
                 .push("))");
         }
+        let (cmp, dir) = if f.oldest_first {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
         if let Some((at, id)) = f.after {
             // Row comparison: the same order as the index cases_by_referral walks.
-            q.push(" AND (c.referred_at, c.id) < (")
+            q.push(format!(" AND (c.referred_at, c.id) {cmp} ("))
                 .push_bind(to_micros(at))
                 .push(", ")
                 .push_bind(id.0)
                 .push(")");
         }
-        q.push(" ORDER BY c.referred_at DESC, c.id DESC LIMIT ")
+        q.push(format!(" ORDER BY c.referred_at {dir}, c.id {dir} LIMIT "))
             .push_bind(i64::from(f.limit));
         let mut conn = self.pool.acquire().await.map_err(backend)?;
         let rows = q.build().fetch_all(&mut *conn).await.map_err(backend)?;

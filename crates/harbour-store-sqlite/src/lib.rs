@@ -624,16 +624,21 @@ impl Store for SqliteStore {
                 .push_bind(today.clone())
                 .push("))");
         }
+        let (cmp, dir) = if f.oldest_first {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
         if let Some((at, id)) = f.after {
-            q.push(" AND (c.referred_at < ")
+            q.push(format!(" AND (c.referred_at {cmp} "))
                 .push_bind(to_micros(at))
                 .push(" OR (c.referred_at = ")
                 .push_bind(to_micros(at))
-                .push(" AND c.id < ")
+                .push(format!(" AND c.id {cmp} "))
                 .push_bind(id.to_string())
                 .push("))");
         }
-        q.push(" ORDER BY c.referred_at DESC, c.id DESC LIMIT ")
+        q.push(format!(" ORDER BY c.referred_at {dir}, c.id {dir} LIMIT "))
             .push_bind(i64::from(f.limit));
         let rows = q.build().fetch_all(&self.pool).await.map_err(backend)?;
         let projections = rows

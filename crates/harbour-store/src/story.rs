@@ -106,6 +106,7 @@ fn filter(v: Viewer, now: OffsetDateTime) -> CaseFilter {
         now,
         limit: 50,
         after: None,
+        oldest_first: false,
     }
 }
 
@@ -476,6 +477,19 @@ pub async fn run(store: &dyn Store) {
     assert_ne!(page2[0].projection.id, last.id);
     cf.after = Some((page2[0].projection.referred_at, page2[0].projection.id));
     assert!(store.list_cases(&cf).await.unwrap().is_empty());
+
+    // Oldest first, for decision queues, pages the other way.
+    let mut cf = filter(v, t2);
+    cf.oldest_first = true;
+    cf.limit = 1;
+    let first = store.list_cases(&cf).await.unwrap();
+    assert_eq!(
+        first[0].projection.id, adult,
+        "the adult was referred first"
+    );
+    cf.after = Some((first[0].projection.referred_at, first[0].projection.id));
+    let second = store.list_cases(&cf).await.unwrap();
+    assert_eq!(second[0].projection.id, child);
 
     // Guardian visibility: the appointed guardian user sees the case whatever their organisation.
     let guardianship = org(

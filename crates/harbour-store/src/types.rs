@@ -157,8 +157,10 @@ pub struct CaseFilter {
     pub minority: Option<Minority>,
     pub now: OffsetDateTime,
     pub limit: u32,
-    /// Keyset: continue after this (referred_at, id).
+    /// Keyset: continue after this (referred_at, id), in the list's order.
     pub after: Option<(OffsetDateTime, CaseId)>,
+    /// Oldest referral first (a decision queue) instead of newest first.
+    pub oldest_first: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -335,10 +335,17 @@ async fn list_cases(
                 )
             }
             "after" => q.after = Some(v.clone()),
+            "order" => {
+                q.oldest_first = match v.as_str() {
+                    "oldest" => true,
+                    "newest" => false,
+                    _ => return Err(query_problem(k, "use oldest or newest".into())),
+                }
+            }
             other => {
                 return Err(query_problem(
                     other,
-                    "is not a filter of this list; use status, overdue, minority, limit or after"
+                    "is not a filter of this list; use status, overdue, minority, order, limit or after"
                         .into(),
                 ))
             }

@@ -286,6 +286,29 @@ async fn story(app: &TestApp) {
         .get("/api/v1/cases?status=recovery_period", Some(&decider))
         .await;
     assert_eq!(rp["cases"].as_array().unwrap().len(), 1);
+    // Oldest first pages the other way (both were referred in the same instant: ids break the tie).
+    let ids_of = |v: &serde_json::Value| -> Vec<String> {
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, newest) = app.get("/api/v1/cases", Some(&decider)).await;
+    let (_, oldest) = app
+        .get("/api/v1/cases?order=oldest&limit=1", Some(&decider))
+        .await;
+    let next = oldest["next"].as_str().unwrap();
+    let (_, second) = app
+        .get(
+            &format!("/api/v1/cases?order=oldest&limit=1&after={next}"),
+            Some(&decider),
+        )
+        .await;
+    let mut paged = [ids_of(&oldest), ids_of(&second)].concat();
+    paged.reverse();
+    assert_eq!(paged, ids_of(&newest));
     let (s, p) = app.get("/api/v1/cases?status=lost", Some(&decider)).await;
     assert_eq!(s, 422);
     assert_eq!(p["errors"][0]["pointer"], "/query/status");

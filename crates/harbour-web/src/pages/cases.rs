@@ -109,6 +109,7 @@ pub async fn list(
         minority,
         limit: Some(25),
         after: q.get("after").cloned().filter(|a| !a.is_empty()),
+        oldest_first: false,
     };
     let (rows, next, error) = match s.harbour.list_cases(&web.actor, &query).await {
         Ok(list) => {

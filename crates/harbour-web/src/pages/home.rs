@@ -44,9 +44,9 @@ pub async fn home(State(s): State<AppState>, web: Web) -> Response {
     let mut more = false;
     let (kind, heading, intro) = match role {
         Role::DecisionMaker => {
-            // The queue: cases awaiting a reasonable- or conclusive-grounds decision. The store
-            // lists newest first, so overdue cases are fetched on their own first: with a long
-            // backlog the most urgent are never pushed off the page by recent referrals.
+            // The queue: cases awaiting a reasonable- or conclusive-grounds decision, overdue
+            // first, then oldest referral first. Each page is fetched oldest first, so with a
+            // long backlog the oldest are never pushed off the page by recent referrals.
             let mut all: Vec<CaseSummary> = vec![];
             for overdue in [true, false] {
                 for status in [
@@ -57,6 +57,7 @@ pub async fn home(State(s): State<AppState>, web: Web) -> Response {
                         status: Some(status),
                         overdue,
                         limit: Some(100),
+                        oldest_first: true,
                         ..Default::default()
                     };
                     match h.list_cases(&web.actor, &q).await {
