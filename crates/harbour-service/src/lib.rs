@@ -45,6 +45,11 @@ impl ManualClock {
             *t = at;
         }
     }
+    /// The time it shows now.
+    pub fn now_value(&self) -> OffsetDateTime {
+        Clock::now(self)
+    }
+
     pub fn advance(&self, by: time::Duration) {
         if let Ok(mut t) = self.0.lock() {
             *t += by;

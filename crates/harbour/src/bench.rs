@@ -6,7 +6,7 @@ use harbour_domain::person::{Birth, PersonName};
 use harbour_domain::{
     CaseId, Consent, ExploitationForm, OrgKind, Person, Policy, Referral, Role, Sex,
 };
-use harbour_service::{Actor, Harbour, SystemClock};
+use harbour_service::{Actor, Harbour, ManualClock, SystemClock};
 use harbour_store::Store;
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,6 +23,10 @@ pub struct BenchArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also seed this many cases (referred over two years, 1% by a small organisation, 40%
+    /// children) and time case-list pages against a bare select.
+    #[arg(long, default_value_t = 0)]
+    list_cases: usize,
 }
 
 fn referral(i: usize) -> Referral {
@@ -130,27 +134,239 @@ async fn measure(store: Arc<dyn Store>, n: usize) -> Result<Measured, Failure> {
     })
 }
 
+/// Timings of list pages (median of 21 runs each, milliseconds) with the bare select's.
+struct ListTimings {
+    backend: String,
+    cases: usize,
+    bare_select_ms: f64,
+    pages: Vec<(&'static str, f64, usize)>,
+}
+
+fn median_ms(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+async fn measure_list(store: Arc<dyn Store>, n: usize) -> Result<ListTimings, Failure> {
+    let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+    let now = clock.now_value();
+    let h = Harbour::new(
+        store.clone(),
+        Arc::new(MasterKey::generate()),
+        Policy::shipped_default(),
+        clock.clone(),
+    )?;
+    let big = h
+        .create_org("Bench Border Guard (fictional)", OrgKind::BorderGuard)
+        .await?;
+    let small = h
+        .create_org("Bench Small NGO (fictional)", OrgKind::Ngo)
+        .await?;
+    let ca = h
+        .create_org(
+            "Bench Competent Authority (fictional)",
+            OrgKind::CompetentAuthority,
+        )
+        .await?;
+    let pw = "bench-password-123";
+    let big_actor = Actor {
+        user: h
+            .create_user("big@bench.invalid", big.id, Role::FirstResponder, pw)
+            .await?,
+        org: big,
+    };
+    let small_actor = Actor {
+        user: h
+            .create_user("small@bench.invalid", small.id, Role::CaseWorker, pw)
+            .await?,
+        org: small,
+    };
+    let ca_actor = Actor {
+        user: h
+            .create_user("ca@bench.invalid", ca.id, Role::DecisionMaker, pw)
+            .await?,
+        org: ca,
+    };
+    let seeded = std::time::Instant::now();
+    for i in 0..n {
+        // Spread referrals over two years so deadlines, overdue and paging have real shapes.
+        let minutes = ((n - i) as i64 * 2 * 365 * 24 * 60) / n as i64;
+        clock.set(now - time::Duration::minutes(minutes));
+        let actor = if i % 100 == 0 {
+            &small_actor
+        } else {
+            &big_actor
+        };
+        let mut r = referral(10_000_000 + i);
+        if i % 5 < 2 {
+            r.person.birth = Birth::Estimated {
+                min: 14,
+                max: 17,
+                on: None,
+            };
+        }
+        h.refer(
+            actor,
+            r,
+            harbour_service::cases::ReferralOptions {
+                confirm_new_person: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+        if n >= 10_000 && i % (n / 10) == 0 && i > 0 {
+            eprintln!(
+                "  seeded {i} cases ({:.0}/s)",
+                i as f64 / seeded.elapsed().as_secs_f64()
+            );
+        }
+    }
+    clock.set(now);
+    let probe = store.probe_insert(b"probe").await?;
+    let mut bare = Vec::new();
+    for _ in 0..21 {
+        let t = Instant::now();
+        store.probe_select(probe).await?;
+        bare.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    use harbour_service::cases::ListQuery;
+    let deep_cursor = {
+        // A cursor 100 pages (5,000 cases) deep, found by paging.
+        let mut q = ListQuery {
+            limit: Some(50),
+            ..Default::default()
+        };
+        for _ in 0..100 {
+            match h.list_cases(&ca_actor, &q).await?.next {
+                Some(c) => q.after = Some(c),
+                None => break,
+            }
+        }
+        q.after
+    };
+    let cases: Vec<(&'static str, &Actor, ListQuery)> = vec![
+        (
+            "authority: newest page",
+            &ca_actor,
+            ListQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "authority: page 100 (keyset)",
+            &ca_actor,
+            ListQuery {
+                limit: Some(50),
+                after: deep_cursor,
+                ..Default::default()
+            },
+        ),
+        (
+            "authority: decision queue, oldest first",
+            &ca_actor,
+            ListQuery {
+                limit: Some(50),
+                status: Some(harbour_domain::Status::AwaitingReasonableGrounds),
+                oldest_first: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "authority: overdue",
+            &ca_actor,
+            ListQuery {
+                limit: Some(50),
+                overdue: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "authority: presumed children",
+            &ca_actor,
+            ListQuery {
+                limit: Some(50),
+                minority: Some(harbour_domain::Minority::PresumedChild),
+                ..Default::default()
+            },
+        ),
+        (
+            "referrer with 99% of cases: newest page",
+            &big_actor,
+            ListQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+        (
+            "referrer with 1% of cases: newest page",
+            &small_actor,
+            ListQuery {
+                limit: Some(50),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut pages = Vec::new();
+    for (name, actor, q) in cases {
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..21 {
+            let t = Instant::now();
+            rows = h.list_cases(actor, &q).await?.cases.len();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        pages.push((name, median_ms(times), rows));
+    }
+    Ok(ListTimings {
+        backend: store.backend().into(),
+        cases: n,
+        bare_select_ms: median_ms(bare),
+        pages,
+    })
+}
+
 pub async fn run(args: BenchArgs) -> Result<(), Failure> {
     let mut results = Vec::new();
+    let mut lists: Vec<ListTimings> = Vec::new();
     for db in &args.dbs {
         if db == "sqlite" || db.starts_with("sqlite:") {
             let dir = std::env::temp_dir().join(format!("harbour-bench-{}", uuid::Uuid::new_v4()));
             std::fs::create_dir_all(&dir)?;
             let url = format!("sqlite://{}", dir.join("bench.db").display());
             let store = crate::open_store(&url).await?;
-            let m = measure(store, args.n).await;
+            let m = measure(store.clone(), args.n).await;
+            let l = if args.list_cases > 0 {
+                Some(measure_list(store, args.list_cases).await)
+            } else {
+                None
+            };
             let _ = std::fs::remove_dir_all(&dir);
             results.push(m?);
+            if let Some(l) = l {
+                lists.push(l?);
+            }
         } else if db.starts_with("postgres") {
             let name = format!("harbour_bench_{}", uuid::Uuid::new_v4().simple());
             harbour_store_postgres::create_database(db, &name).await?;
             let url = harbour_store_postgres::database_url(db, &name)?;
-            let m = match crate::open_store(&url).await {
-                Ok(store) => measure(store, args.n).await,
-                Err(e) => Err(e),
+            let (m, l) = match crate::open_store(&url).await {
+                Ok(store) => {
+                    let m = measure(store.clone(), args.n).await;
+                    let l = if args.list_cases > 0 {
+                        Some(measure_list(store, args.list_cases).await)
+                    } else {
+                        None
+                    };
+                    (m, l)
+                }
+                Err(e) => (Err(e), None),
             };
             harbour_store_postgres::drop_database(db, &name).await?;
             results.push(m?);
+            if let Some(l) = l {
+                lists.push(l?);
+            }
         } else {
             return Err(Failure(format!("unsupported --db `{db}`")));
         }
@@ -194,6 +410,22 @@ pub async fn run(args: BenchArgs) -> Result<(), Failure> {
                 m.select_per_s,
                 m.read_per_s,
                 m.read_per_s / m.select_per_s
+            );
+        }
+    }
+    for l in &lists {
+        println!();
+        println!(
+            "{}: case-list pages of 50 with {} cases (median of 21; bare select {:.3} ms)",
+            l.backend, l.cases, l.bare_select_ms
+        );
+        for (name, ms, rows) in &l.pages {
+            println!(
+                "  {:<45} {:>8.2} ms  {:>6.0}x bare select  ({} rows)",
+                name,
+                ms,
+                ms / l.bare_select_ms,
+                rows
             );
         }
     }
