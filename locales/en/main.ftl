@@ -196,6 +196,10 @@ outcome-positive = Positive
 outcome-negative = Negative
 outcome-child = A child (under 18)
 outcome-adult = An adult
+decide-dq-title = Disqualification
+decide-dq-hint = Withdraws protection on grounds of public order, or because victim status was claimed improperly (Convention Art. 13(3)). The reasons are recorded.
+outcome-public-order = Public order
+outcome-bad-faith = Bad faith: victim status claimed improperly
 
 ## New referral
 referral-title = New referral

@@ -306,9 +306,103 @@ async fn insert_person_keys(
     Ok(())
 }
 
+/// One way a case can be visible to a viewer.
+#[derive(Clone, Copy)]
+enum Branch {
+    /// Every case (the competent authority).
+    All,
+    /// Cases the viewer's organisation is a party to, in order from `case_visibility`.
+    Party,
+    /// Cases where the viewer is the appointed guardian.
+    Guardian,
+    /// Children and presumed children (child-protection organisations).
+    Children,
+}
+
+/// `SELECT * FROM (SELECT … ORDER BY … LIMIT n) bN` for one branch, with the list's filters.
+fn push_branch(
+    q: &mut QueryBuilder<Postgres>,
+    f: &CaseFilter,
+    branch: Branch,
+    today: &str,
+    n: usize,
+) {
+    let (cmp, dir) = if f.oldest_first {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
+    let (at, id) = match branch {
+        Branch::Party => ("v.referred_at", "v.case_id"),
+        _ => ("c.referred_at", "c.id"),
+    };
+    q.push(format!("SELECT * FROM (SELECT {PROJECTION_COLUMNS} FROM "));
+    match branch {
+        Branch::All => {
+            q.push("cases c WHERE TRUE");
+        }
+        Branch::Party => {
+            q.push("case_visibility v JOIN cases c ON c.id = v.case_id WHERE v.org_id = ")
+                .push_bind(f.viewer.org_id.0);
+        }
+        Branch::Guardian => {
+            q.push("cases c WHERE c.guardian_user = ")
+                .push_bind(f.viewer.user_id.0);
+        }
+        Branch::Children => {
+            q.push("cases c WHERE c.minority <> 'adult'");
+        }
+    }
+    match f.status {
+        Some(Status::RecoveryPeriod) => {
+            q.push(" AND c.phase = 'recovery_period' AND c.awaiting_cg_from > ")
+                .push_bind(today.to_string());
+        }
+        Some(Status::AwaitingConclusiveGrounds) => {
+            q.push(
+                " AND (c.phase = 'awaiting_conclusive_grounds' OR (c.phase = 'recovery_period' \
+                 AND c.awaiting_cg_from <= ",
+            )
+            .push_bind(today.to_string())
+            .push("))");
+        }
+        Some(s) => {
+            q.push(" AND c.phase = ").push_bind(s.as_str());
+        }
+        None => {}
+    }
+    if let Some(m) = f.minority {
+        q.push(" AND c.minority = ").push_bind(m.as_str());
+    }
+    if f.overdue {
+        q.push(" AND ((c.phase = 'awaiting_reasonable_grounds' AND c.rg_due < ")
+            .push_bind(today.to_string())
+            .push(") OR (c.guardian_due IS NOT NULL AND c.guardian_due < ")
+            .push_bind(to_micros(f.now))
+            .push(
+                ") OR (c.phase IN ('recovery_period', 'awaiting_conclusive_grounds') \
+                 AND c.awaiting_cg_from < ",
+            )
+            .push_bind(today.to_string())
+            .push("))");
+    }
+    if let Some((after_at, after_id)) = f.after {
+        // Row comparison: the same order as the indexes walk.
+        q.push(format!(" AND ({at}, {id}) {cmp} ("))
+            .push_bind(to_micros(after_at))
+            .push(", ")
+            .push_bind(after_id.0)
+            .push(")");
+    }
+    q.push(format!(" ORDER BY {at} {dir}, {id} {dir} LIMIT "))
+        .push_bind(i64::from(f.limit))
+        .push(format!(") b{n}"));
+}
+
 async fn insert_parties(
     tx: &mut PgConnection,
     case: CaseId,
+    referred_at: time::OffsetDateTime,
     parties: &[CaseParty],
 ) -> StoreResult<()> {
     for p in parties {
@@ -319,6 +413,16 @@ async fn insert_parties(
         .bind(case.0)
         .bind(p.org_id.0)
         .bind(p.relation.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO case_visibility (org_id, case_id, referred_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(p.org_id.0)
+        .bind(case.0)
+        .bind(to_micros(referred_at))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -538,7 +642,7 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        insert_parties(&mut tx, p.id, &case.parties).await?;
+        insert_parties(&mut tx, p.id, p.referred_at, &case.parties).await?;
         insert_person_keys(&mut tx, p.id, &case.person_keys).await?;
         insert_events(&mut tx, &case.events).await?;
         insert_access(&mut tx, &case.access).await?;
@@ -572,7 +676,7 @@ impl Store for PostgresStore {
         if updated.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }
-        insert_parties(&mut tx, p.id, &change.new_parties).await?;
+        insert_parties(&mut tx, p.id, p.referred_at, &change.new_parties).await?;
         insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
         insert_events(&mut tx, &change.events).await?;
         insert_access(&mut tx, &change.access).await?;
@@ -620,72 +724,27 @@ impl Store for PostgresStore {
 
     async fn list_cases(&self, f: &CaseFilter) -> StoreResult<Vec<CaseHeader>> {
         let today = day_text(f.now.date());
-        let mut q = QueryBuilder::<Postgres>::new(format!(
-            "SELECT {PROJECTION_COLUMNS} FROM cases c WHERE ("
-        ));
-        q.push("EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.org_id = ")
-            .push_bind(f.viewer.org_id.0)
-            .push(")");
-        match f.viewer.org_kind {
-            OrgKind::CompetentAuthority => {
-                q.push(" OR TRUE");
+        let dir = if f.oldest_first { "ASC" } else { "DESC" };
+        // Visibility as a union of branches that each walk an index in list order and stop at
+        // the page size; the outer query merges them. See ARCHITECTURE.md (need-to-know).
+        let branches: &[Branch] = match f.viewer.org_kind {
+            harbour_domain::OrgKind::CompetentAuthority => &[Branch::All],
+            harbour_domain::OrgKind::ChildProtection => {
+                &[Branch::Party, Branch::Guardian, Branch::Children]
             }
-            OrgKind::ChildProtection => {
-                q.push(" OR c.minority <> 'adult'");
-            }
-            _ => {}
-        }
-        q.push(" OR c.guardian_user = ")
-            .push_bind(f.viewer.user_id.0)
-            .push(")");
-        match f.status {
-            Some(Status::RecoveryPeriod) => {
-                q.push(" AND c.phase = 'recovery_period' AND c.awaiting_cg_from > ")
-                    .push_bind(today.clone());
-            }
-            Some(Status::AwaitingConclusiveGrounds) => {
-                q.push(
-                    " AND (c.phase = 'awaiting_conclusive_grounds' OR (c.phase = 'recovery_period' \
-                     AND c.awaiting_cg_from <= ",
-                )
-                .push_bind(today.clone())
-                .push("))");
-            }
-            Some(s) => {
-                q.push(" AND c.phase = ").push_bind(s.as_str());
-            }
-            None => {}
-        }
-        if let Some(m) = f.minority {
-            q.push(" AND c.minority = ").push_bind(m.as_str());
-        }
-        if f.overdue {
-            q.push(" AND ((c.phase = 'awaiting_reasonable_grounds' AND c.rg_due < ")
-                .push_bind(today.clone())
-                .push(") OR (c.guardian_due IS NOT NULL AND c.guardian_due < ")
-                .push_bind(to_micros(f.now))
-                .push(
-                    ") OR (c.phase IN ('recovery_period', 'awaiting_conclusive_grounds') \
-                     AND c.awaiting_cg_from < ",
-                )
-                .push_bind(today.clone())
-                .push("))");
-        }
-        let (cmp, dir) = if f.oldest_first {
-            (">", "ASC")
-        } else {
-            ("<", "DESC")
+            _ => &[Branch::Party, Branch::Guardian],
         };
-        if let Some((at, id)) = f.after {
-            // Row comparison: the same order as the index cases_by_referral walks.
-            q.push(format!(" AND (c.referred_at, c.id) {cmp} ("))
-                .push_bind(to_micros(at))
-                .push(", ")
-                .push_bind(id.0)
-                .push(")");
+        let mut q = QueryBuilder::<Postgres>::new("SELECT * FROM (");
+        for (n, branch) in branches.iter().enumerate() {
+            if n > 0 {
+                q.push(" UNION ");
+            }
+            push_branch(&mut q, f, *branch, &today, n);
         }
-        q.push(format!(" ORDER BY c.referred_at {dir}, c.id {dir} LIMIT "))
-            .push_bind(i64::from(f.limit));
+        q.push(format!(
+            ") u ORDER BY u.referred_at {dir}, u.id {dir} LIMIT "
+        ))
+        .push_bind(i64::from(f.limit));
         let mut conn = self.pool.acquire().await.map_err(backend)?;
         let rows = q.build().fetch_all(&mut *conn).await.map_err(backend)?;
         let projections = rows

@@ -425,6 +425,26 @@ fn decision_forms(
             "decide-cg-hint",
         ));
     }
+    // Disqualification (public order, bad faith) can end protection while identification runs.
+    if authority
+        && matches!(
+            view.status,
+            Status::AwaitingReasonableGrounds
+                | Status::RecoveryPeriod
+                | Status::AwaitingConclusiveGrounds
+        )
+    {
+        forms.push(form(
+            "disqualification",
+            "decide-dq-title",
+            vec![
+                ("public_order", t(lang, "outcome-public-order")),
+                ("bad_faith", t(lang, "outcome-bad-faith")),
+            ],
+            false,
+            "decide-dq-hint",
+        ));
+    }
     let open = !matches!(view.status, Status::Closed | Status::Disqualified);
     if open
         && view.minority == Minority::PresumedChild
@@ -784,6 +804,7 @@ pub async fn decide(
         "reasonable_grounds" => DecisionKind::ReasonableGrounds,
         "conclusive_grounds" => DecisionKind::ConclusiveGrounds,
         "age_assessment" => DecisionKind::AgeAssessment,
+        "disqualification" => DecisionKind::Disqualification,
         _ => return not_found(&web),
     };
     let mut errors = Errors::default();
