@@ -8,7 +8,7 @@
 //! database's locale.
 
 use async_trait::async_trait;
-use harbour_domain::{CaseId, Minority, OrgId, OrgKind, Status, UserId};
+use harbour_domain::{CaseId, Minority, OrgId, Status, UserId};
 use harbour_store::*;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, PgPool, Postgres, QueryBuilder, Row};
