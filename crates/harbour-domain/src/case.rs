@@ -560,6 +560,22 @@ impl CaseState {
     }
 }
 
+/// The referral's own event, followed by one `ScreeningRecorded` per screening done with it: the
+/// screenings live in the journal as events, never inside the stored referral.
+fn with_screenings(
+    mut referral: Box<Referral>,
+    event: impl FnOnce(Box<Referral>) -> Event,
+) -> Vec<Event> {
+    let screenings = std::mem::take(&mut referral.screenings);
+    let mut events = vec![event(referral)];
+    events.extend(
+        screenings
+            .into_iter()
+            .map(|screening| Event::ScreeningRecorded { screening }),
+    );
+    events
+}
+
 fn illegal(msg: impl Into<String>) -> DomainError {
     DomainError::IllegalTransition(msg.into())
 }
@@ -601,18 +617,12 @@ pub fn decide(
                     return Err(DomainError::ConsentRequired);
                 }
             }
-            let mut referral = referral;
-            let screenings = std::mem::take(&mut referral.screenings);
-            let mut events = vec![Event::ReferralReceived {
-                referral,
-                referring_org,
-            }];
-            events.extend(
-                screenings
-                    .into_iter()
-                    .map(|screening| Event::ScreeningRecorded { screening }),
-            );
-            Ok(events)
+            Ok(with_screenings(referral, |referral| {
+                Event::ReferralReceived {
+                    referral,
+                    referring_org,
+                }
+            }))
         }
         Command::DecideReasonableGrounds { outcome, reasons } => {
             let reasons = required_reasons(&reasons)?;
@@ -739,18 +749,13 @@ pub fn decide(
             referral,
             referring_org,
         } => {
-            let mut referral = Box::new(referral.validate(today)?);
-            let screenings = std::mem::take(&mut referral.screenings);
-            let mut events = vec![Event::ReferralAttached {
-                referral,
-                referring_org,
-            }];
-            events.extend(
-                screenings
-                    .into_iter()
-                    .map(|screening| Event::ScreeningRecorded { screening }),
-            );
-            Ok(events)
+            let referral = Box::new(referral.validate(today)?);
+            Ok(with_screenings(referral, |referral| {
+                Event::ReferralAttached {
+                    referral,
+                    referring_org,
+                }
+            }))
         }
         Command::Close { reason, notes } => {
             let mut errors = Vec::new();
