@@ -865,6 +865,154 @@ impl Store for PostgresStore {
         u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("count {n}")))
     }
 
+    async fn create_bank(&self, name: &str, at: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("INSERT INTO hash_banks (name, version, created_at) VALUES ($1, 0, $2)")
+            .bind(name)
+            .bind(to_micros(at))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match backend(e) {
+                StoreError::Duplicate(_) => StoreError::Duplicate(format!("a bank named {name}")),
+                other => other,
+            })?;
+        Ok(())
+    }
+
+    async fn list_banks(&self) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar("SELECT name FROM hash_banks ORDER BY name COLLATE \"C\"")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn add_bank_hash(
+        &self,
+        bank: &str,
+        hash: &[u8; 32],
+        label: &str,
+        quality: u8,
+        at: OffsetDateTime,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let bumped = sqlx::query("UPDATE hash_banks SET version = version + 1 WHERE name = $1")
+            .bind(bank)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if bumped.rows_affected() == 0 {
+            return Err(StoreError::Missing(format!("bank {bank}")));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO bank_hashes (bank, hash, label, quality, added_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(bank)
+        .bind(&hash[..])
+        .bind(label)
+        .bind(i32::from(quality))
+        .bind(to_micros(at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(id)
+    }
+
+    async fn remove_bank_hash(&self, bank: &str, id: i64, at: OffsetDateTime) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r = sqlx::query("UPDATE bank_hashes SET removed_at = $1 WHERE bank = $2 AND id = $3 AND removed_at IS NULL")
+            .bind(to_micros(at))
+            .bind(bank)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Missing(format!("hash {id} in bank {bank}")));
+        }
+        sqlx::query("UPDATE hash_banks SET version = version + 1 WHERE name = $1")
+            .bind(bank)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn bank_version(&self, bank: &str) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT version FROM hash_banks WHERE name = $1")
+            .bind(bank)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn bank_hashes(&self, bank: &str) -> StoreResult<Vec<BankHash>> {
+        let rows = sqlx::query(
+            "SELECT id, hash FROM bank_hashes WHERE bank = $1 AND removed_at IS NULL ORDER BY id",
+        )
+        .bind(bank)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(BankHash {
+                    id: r.try_get("id").map_err(backend)?,
+                    hash: hash_col(r, "hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_platform_key(&self, k: &PlatformKey) -> StoreResult<()> {
+        sqlx::query("INSERT INTO platform_keys (key_hash, name, banks, per_minute, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&k.key_hash)
+            .bind(&k.name)
+            .bind(k.banks.join("\n"))
+            .bind(i32::try_from(k.per_minute).unwrap_or(i32::MAX))
+            .bind(to_micros(k.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn platform_key(&self, key_hash: &[u8]) -> StoreResult<Option<PlatformKey>> {
+        let row = sqlx::query("SELECT * FROM platform_keys WHERE key_hash = $1")
+            .bind(key_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let banks: String = r.try_get("banks").map_err(backend)?;
+            Ok(PlatformKey {
+                key_hash: r.try_get("key_hash").map_err(backend)?,
+                name: r.try_get("name").map_err(backend)?,
+                banks: banks
+                    .split('\n')
+                    .filter(|b| !b.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                per_minute: u32::try_from(r.try_get::<i32, _>("per_minute").map_err(backend)?)
+                    .unwrap_or(0),
+                created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn count_platform_request(&self, key_hash: &[u8], minute: i64) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO platform_usage (key_hash, minute, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (key_hash, minute) DO UPDATE SET count = platform_usage.count + 1 RETURNING count",
+        )
+        .bind(key_hash)
+        .bind(minute)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(n as u64)
+    }
+
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64> {
         sqlx::query_scalar("INSERT INTO bench_probe (body) VALUES ($1) RETURNING id")
             .bind(body)

@@ -94,6 +94,30 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()>;
     async fn count_anonymous_notifications(&self) -> StoreResult<u64>;
 
+    // ----- hash banks and platform keys (image takedown) -----
+    /// A new, empty bank. [`StoreError::Duplicate`] if the name is taken.
+    async fn create_bank(&self, name: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn list_banks(&self) -> StoreResult<Vec<String>>;
+    /// Add a hash to a bank; returns its id. [`StoreError::Missing`] if there is no such bank.
+    async fn add_bank_hash(
+        &self,
+        bank: &str,
+        hash: &[u8; 32],
+        label: &str,
+        quality: u8,
+        at: OffsetDateTime,
+    ) -> StoreResult<i64>;
+    /// Tombstone a hash: it stays for the record but is never matched again.
+    async fn remove_bank_hash(&self, bank: &str, id: i64, at: OffsetDateTime) -> StoreResult<()>;
+    /// A number that changes whenever the bank's live hashes change (for caches).
+    async fn bank_version(&self, bank: &str) -> StoreResult<Option<i64>>;
+    async fn bank_hashes(&self, bank: &str) -> StoreResult<Vec<BankHash>>;
+    async fn insert_platform_key(&self, key: &PlatformKey) -> StoreResult<()>;
+    async fn platform_key(&self, key_hash: &[u8]) -> StoreResult<Option<PlatformKey>>;
+    /// Count one request of a key in a minute; returns the minute's count so far. Kept in the
+    /// database so every app server enforces the same limit.
+    async fn count_platform_request(&self, key_hash: &[u8], minute: i64) -> StoreResult<u64>;
+
     // ----- baseline for benchmarks: the cheapest insert and select this database can do -----
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64>;
     async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>>;

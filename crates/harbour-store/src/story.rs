@@ -563,6 +563,70 @@ pub async fn run(store: &dyn Store) {
         .unwrap();
     assert_eq!(store.count_anonymous_notifications().await.unwrap(), n0 + 1);
 
+    // Hash banks: add, tombstone, version for caches; platform keys and their per-minute counts.
+    store.create_bank("fake-bank", t0).await.unwrap();
+    assert!(matches!(
+        store.create_bank("fake-bank", t0).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert!(matches!(
+        store.add_bank_hash("no-bank", &[1; 32], "x", 90, t0).await,
+        Err(StoreError::Missing(_))
+    ));
+    let v0 = store.bank_version("fake-bank").await.unwrap().unwrap();
+    let h1 = store
+        .add_bank_hash("fake-bank", &[1; 32], "internal label 1", 90, t0)
+        .await
+        .unwrap();
+    let h2 = store
+        .add_bank_hash("fake-bank", &[2; 32], "internal label 2", 80, t0)
+        .await
+        .unwrap();
+    assert!(store.bank_version("fake-bank").await.unwrap().unwrap() > v0);
+    store.remove_bank_hash("fake-bank", h1, t1).await.unwrap();
+    assert!(
+        matches!(
+            store.remove_bank_hash("fake-bank", h1, t1).await,
+            Err(StoreError::Missing(_))
+        ),
+        "already removed"
+    );
+    assert_eq!(
+        store.bank_hashes("fake-bank").await.unwrap(),
+        vec![BankHash {
+            id: h2,
+            hash: [2; 32]
+        }]
+    );
+    assert_eq!(
+        store.list_banks().await.unwrap(),
+        vec!["fake-bank".to_string()]
+    );
+    assert!(store.bank_version("other").await.unwrap().is_none());
+    let key = PlatformKey {
+        key_hash: vec![9; 32],
+        name: "Fake Platform".into(),
+        banks: vec!["fake-bank".into(), "second".into()],
+        per_minute: 60,
+        created_at: t0,
+    };
+    store.insert_platform_key(&key).await.unwrap();
+    assert_eq!(store.platform_key(&[9; 32]).await.unwrap(), Some(key));
+    assert!(store.platform_key(&[8; 32]).await.unwrap().is_none());
+    assert_eq!(
+        store.count_platform_request(&[9; 32], 100).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        store.count_platform_request(&[9; 32], 100).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        store.count_platform_request(&[9; 32], 101).await.unwrap(),
+        1,
+        "a new minute counts afresh"
+    );
+
     // The benchmark baseline works.
     let id = store.probe_insert(b"probe").await.unwrap();
     assert_eq!(

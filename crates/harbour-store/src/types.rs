@@ -212,3 +212,21 @@ pub fn parse_day(s: &str) -> Result<Date, crate::StoreError> {
 pub fn parse_stored<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, crate::StoreError> {
     s.parse().map_err(crate::StoreError::Corrupt)
 }
+
+/// A platform's key for the hash-match API: stored hashed, scoped to banks, rate-limited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlatformKey {
+    /// SHA-256 of the key; the key itself is shown once and never stored.
+    pub key_hash: Vec<u8>,
+    pub name: String,
+    pub banks: Vec<String>,
+    pub per_minute: u32,
+    pub created_at: OffsetDateTime,
+}
+
+/// One live hash of a bank. Labels stay inside Harbour: platforms never see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankHash {
+    pub id: i64,
+    pub hash: [u8; 32],
+}
