@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod hashmatch;
 pub mod screening;
 pub mod views;
 
@@ -106,6 +107,9 @@ pub enum ServiceError {
     /// The person may already have a case the user can see: attach to it, or confirm a new one.
     #[error("this person may already have a case: attach the referral to it, or confirm that this is someone else")]
     PossibleDuplicate(Vec<views::DuplicateCandidate>),
+    /// Too many requests for this key this minute.
+    #[error("too many requests; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
     /// Something inside Harbour failed; details are logged, never shown.
     #[error("internal error")]
     Internal(String),
@@ -148,6 +152,7 @@ pub struct Harbour {
     pub(crate) index_key: Arc<harbour_crypto::IndexKey>,
     pub(crate) catalogue: Arc<harbour_indicators::Catalogue>,
     pub(crate) quick_screen: Arc<harbour_indicators::QuickScreen>,
+    pub(crate) bank_cache: Arc<hashmatch::BankCache>,
 }
 
 impl Harbour {
@@ -172,6 +177,7 @@ impl Harbour {
             dummy_hash: Arc::new(dummy_hash),
             catalogue: Arc::new(catalogue),
             quick_screen: Arc::new(quick_screen),
+            bank_cache: Arc::new(hashmatch::BankCache::default()),
         })
     }
 

@@ -51,6 +51,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/cases/{id}/screenings"),
     ("GET", "/api/v1/quick-screen"),
     ("POST", "/api/v1/quick-screen"),
+    ("POST", "/api/v1/hash-match"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -74,6 +75,7 @@ pub fn router(harbour: Harbour) -> Router {
         .route("/cases/{id}/access-log", get(access_log))
         .route("/cases/{id}/screenings", post(record_screening))
         .route("/indicator-lists", get(indicator_lists))
+        .route("/hash-match", post(hash_match))
         .route("/screenings", post(screen_without_case))
         .route(
             "/quick-screen",
@@ -230,6 +232,27 @@ async fn refer(
         StatusCode::CREATED
     };
     Ok((status, [(header::LOCATION, location)], Json(view)).into_response())
+}
+
+/// Platforms match uploads against the hash banks their key may search (`Harbour-Platform-Key`).
+async fn hash_match(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<harbour_service::hashmatch::HashMatchInput>,
+) -> Result<Response, Problem> {
+    let key = headers
+        .get("harbour-platform-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Platform key required",
+                "Send the platform key as `Harbour-Platform-Key: KEY`.",
+            )
+        })?;
+    Ok(Json(s.harbour.hash_match(key.trim(), &input).await?).into_response())
 }
 
 async fn indicator_lists(

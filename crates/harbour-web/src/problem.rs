@@ -19,6 +19,9 @@ pub struct Problem {
     /// Extension member: cases that may be about the same person (possible-duplicate problems).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub candidates: Option<Box<serde_json::Value>>,
+    /// Extension member: seconds until a rate-limited client may try again (also `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -30,6 +33,7 @@ impl Problem {
             detail: detail.into(),
             errors: vec![],
             candidates: None,
+            retry_after: None,
         }
     }
 
@@ -66,6 +70,11 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -104,6 +113,16 @@ impl From<ServiceError> for Problem {
                 format!("{what} already exists"),
             ),
             ServiceError::Domain(d) => d.into(),
+            ServiceError::RateLimited { retry_after } => {
+                let mut p = Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    "Too many requests",
+                    e_text(retry_after),
+                );
+                p.retry_after = Some(u32::try_from(retry_after).unwrap_or(60));
+                p
+            }
             ServiceError::PossibleDuplicate(candidates) => {
                 let mut p = Problem::new(
                     StatusCode::CONFLICT,
@@ -126,6 +145,10 @@ impl From<ServiceError> for Problem {
             }
         }
     }
+}
+
+fn e_text(retry_after: u64) -> String {
+    format!("This key has used its requests for this minute; try again in {retry_after} seconds.")
 }
 
 impl From<DomainError> for Problem {

@@ -325,6 +325,20 @@ async fn authorisation_on_every_route() {
                     (Some(&auditor), 200),
                 ],
             ),
+            // Platform keys, not user tokens, open the hash-match API (tested in hash_match.rs).
+            (
+                "POST",
+                "/api/v1/hash-match",
+                Some(
+                    json!({"hashes": ["d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22"]}),
+                ),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 401),
+                    (Some(&referrer), 401),
+                    (Some(&auditor), 401),
+                ],
+            ),
             (
                 "GET",
                 "/api/v1/indicator-lists",

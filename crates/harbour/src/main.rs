@@ -80,6 +80,16 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Hash banks in Harbour's database (image takedown), matched by platforms over the API.
+    Hashbank {
+        #[command(subcommand)]
+        cmd: HashbankCmd,
+    },
+    /// Platform keys for the hash-match API.
+    Platform {
+        #[command(subcommand)]
+        cmd: PlatformCmd,
+    },
     /// Measure referrals and audited case reads per second against a bare insert/select.
     Bench(bench::BenchArgs),
     /// Perceptual hashing and hash banks (PDQ): `harbour pdq --help`.
@@ -135,6 +145,67 @@ enum UserCmd {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum HashbankCmd {
+    /// Create an empty bank.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a PDQ hash (64 hex digits) or an image file's hash to a bank; prints the entry's id.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        bank: String,
+        /// The hash, as `harbour pdq hash` prints it.
+        #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+        hash: Option<String>,
+        /// An image to hash here instead.
+        #[arg(long)]
+        image: Option<PathBuf>,
+        /// Internal label (never shown to platforms).
+        #[arg(long, default_value = "")]
+        label: String,
+        /// PDQ quality of a given hash (an image's is computed).
+        #[arg(long, default_value_t = 100)]
+        quality: u8,
+    },
+    /// Tombstone an entry: kept for the record, never matched again.
+    Remove {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        bank: String,
+        #[arg(long)]
+        id: i64,
+    },
+    /// List the banks.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlatformCmd {
+    /// Create a key scoped to banks and print it (once: only its hash is stored).
+    AddKey {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        name: String,
+        /// A bank the key may search; repeat for several.
+        #[arg(long = "bank", required = true)]
+        banks: Vec<String>,
+        /// Requests allowed per minute.
+        #[arg(long, default_value_t = 600)]
+        per_minute: u32,
     },
 }
 
@@ -360,9 +431,86 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Cmd::Hashbank { cmd } => hashbank(cmd).await,
+        Cmd::Platform {
+            cmd:
+                PlatformCmd::AddKey {
+                    db,
+                    name,
+                    banks,
+                    per_minute,
+                },
+        } => {
+            let h = harbour(&db, &default_keys()).await?;
+            let key = h
+                .create_platform_key(&name, &banks, per_minute)
+                .await
+                .map_err(service_failure)?;
+            println!("{key}");
+            eprintln!("Give this key to {name} over a secure channel; it is not shown again.");
+            Ok(())
+        }
         Cmd::Bench(args) => bench::run(args).await,
         Cmd::Pdq { .. } | Cmd::Match { .. } => unreachable_subtool(),
     }
+}
+
+fn service_failure(e: harbour_service::ServiceError) -> Failure {
+    match e {
+        harbour_service::ServiceError::Domain(d) => Failure(d.to_string()),
+        other => Failure(other.to_string()),
+    }
+}
+
+async fn hashbank(cmd: HashbankCmd) -> Result<(), Failure> {
+    match cmd {
+        HashbankCmd::Create { db, name } => {
+            harbour(&db, &default_keys())
+                .await?
+                .create_bank(&name)
+                .await
+                .map_err(service_failure)?;
+            println!("created bank {name}");
+        }
+        HashbankCmd::Add {
+            db,
+            bank,
+            hash,
+            image,
+            label,
+            quality,
+        } => {
+            let (hex, quality) = match (hash, image) {
+                (Some(h), _) => (h, quality),
+                (None, Some(path)) => {
+                    let pdq = harbour_pdq::hash_file(&path, Default::default())
+                        .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+                    (pdq.hash.to_hex(), pdq.quality)
+                }
+                (None, None) => return Err(Failure("give --hash or --image".into())),
+            };
+            let h = harbour(&db, &default_keys()).await?;
+            let id = h
+                .add_to_bank(&bank, &hex, &label, quality)
+                .await
+                .map_err(service_failure)?;
+            println!("{id}");
+        }
+        HashbankCmd::Remove { db, bank, id } => {
+            harbour(&db, &default_keys())
+                .await?
+                .remove_from_bank(&bank, id)
+                .await
+                .map_err(service_failure)?;
+            println!("removed {id} from {bank}");
+        }
+        HashbankCmd::List { db } => {
+            for b in open_store(&db.db).await?.list_banks().await? {
+                println!("{b}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn unreachable_subtool() -> Result<(), Failure> {
