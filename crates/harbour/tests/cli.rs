@@ -226,3 +226,75 @@ fn serve_demo_prints_url_and_logins_then_journals_verify_until_tampered() {
         "{err}"
     );
 }
+
+#[test]
+fn hash_banks_and_platform_keys_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(
+        harbour(dir.path()).args(["hashbank", "create", "--name", "fake-bank"]),
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, id, err) = run(
+        harbour(dir.path()).args([
+            "hashbank",
+            "add",
+            "--bank",
+            "fake-bank",
+            "--hash",
+            "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22",
+            "--label",
+            "FAKE request 1",
+        ]),
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(id.trim().parse::<i64>().is_ok(), "{id}");
+    // An image is hashed here; its quality decides whether it may be banked.
+    let image = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/pdq-reference/images/misc-images/c.png");
+    assert!(
+        image.exists(),
+        "reference images missing at {}",
+        image.display()
+    );
+    let (code, _, err) = run(
+        harbour(dir.path()).args([
+            "hashbank",
+            "add",
+            "--bank",
+            "fake-bank",
+            "--image",
+            image.to_str().unwrap(),
+        ]),
+        None,
+    );
+    assert!(code == 0 || err.contains("quality"), "{err}");
+    let (code, _, err) = run(
+        harbour(dir.path()).args(["hashbank", "add", "--bank", "nope", "--hash", "00"]),
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("not a PDQ hash"), "{err}");
+    let (code, key, err) = run(
+        harbour(dir.path()).args([
+            "platform",
+            "add-key",
+            "--name",
+            "Fake Platform",
+            "--bank",
+            "fake-bank",
+        ]),
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(key.trim().starts_with("hbp_"), "{key}");
+    let (code, _, err) = run(
+        harbour(dir.path()).args(["platform", "add-key", "--name", "X", "--bank", "missing"]),
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no bank named missing"), "{err}");
+    let (code, list, _) = run(harbour(dir.path()).args(["hashbank", "list"]), None);
+    assert_eq!((code, list.trim()), (0, "fake-bank"));
+}
