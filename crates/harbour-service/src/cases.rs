@@ -394,13 +394,18 @@ impl Harbour {
             }
         }
         let mut keys: Vec<Vec<u8>> = pairs
-            .into_iter()
+            .iter()
             .filter(|(g, f)| !g.is_empty() || !f.is_empty())
             .flat_map(|(g, f)| {
                 // Both orders: given name and surname are often swapped on foreign forms.
                 [format!("{g}\u{1f}{f}"), format!("{f}\u{1f}{g}")]
             })
             .map(|v| self.index_key.hash("person-name-v1", &v).to_vec())
+            .chain(
+                tracing_keys(&pairs)
+                    .iter()
+                    .map(|v| self.index_key.hash("person-tracing-v1", v).to_vec()),
+            )
             .collect();
         keys.sort();
         keys.dedup();
@@ -758,6 +763,31 @@ impl Harbour {
             .ok_or(ServiceError::NotFound("case"))?;
         Ok(self.store.access_log(id).await?)
     }
+}
+
+/// Keys that survive script, transliteration, diminutives and surname sex forms, from the
+/// family-tracing matcher's normalisation: every lexicon group of the given name (Sashko, Sasha,
+/// Aleksandr and Олександр share one) or else its Slavic skeleton, with the surname's skeleton
+/// stem (Kovalenko, Kowalenko, Коваленко; Kovalska and Kovalskyi), in both orders. Hashed with
+/// the blind-index key before they reach the store.
+fn tracing_keys(pairs: &[(String, String)]) -> Vec<String> {
+    use harbour_match::normalize::{skeleton, surname_stem};
+    let lexicon = harbour_match::lexicon::lexicon();
+    let mut out = Vec::new();
+    for (g, f) in pairs {
+        for (given, family) in [(g, f), (f, g)] {
+            let (gs, fs) = (skeleton(given), surname_stem(&skeleton(family)));
+            if gs.is_empty() || fs.is_empty() {
+                continue;
+            }
+            let groups = lexicon.given_groups(&gs);
+            if groups.is_empty() {
+                out.push(format!("s:{gs}\u{1f}{fs}"));
+            }
+            out.extend(groups.iter().map(|(id, _)| format!("g:{id}\u{1f}{fs}")));
+        }
+    }
+    out
 }
 
 fn parse_cursor(cursor: &str) -> ServiceResult<(OffsetDateTime, CaseId)> {

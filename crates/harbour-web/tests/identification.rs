@@ -385,6 +385,25 @@ async fn a_referral_asks_once_possible_duplicates_are_offered_and_attached() {
             .await;
         assert_eq!(s, 404);
 
+        // Across scripts, diminutives and spellings: "Сашко Коваленко, about 11" and
+        // "Aleksandr Kowalenko, 2015" are offered as the Oleksandr Kovalenko already referred.
+        for (names, birth) in [
+            (
+                json!([{"given":"Сашко","family":"Коваленко","script":"Cyrl"}]),
+                json!({"age_estimate":{"min":10,"max":12}}),
+            ),
+            (
+                json!([{"given":"Aleksandr","family":"Kowalenko","script":"Latn"}]),
+                json!({"year":2015}),
+            ),
+        ] {
+            let body =
+                json!({"person":{"names":names,"birth":birth},"exploitation_forms":["unknown"]});
+            let (s, p) = app.post("/api/v1/referrals", Some(&t), body).await;
+            assert_eq!(s, 409, "{be}: {names}: {p}");
+            assert_eq!(p["candidates"][0]["id"], a_id.as_str(), "{names}");
+        }
+
         // Confirming it is someone else opens a new case.
         let mut confirm = again.clone();
         confirm["confirm_new_person"] = json!(true);
