@@ -655,6 +655,19 @@ fn any_command() -> impl Strategy<Value = Command> {
             reason: ClosureReason::SupportCompleted,
             notes: None
         }),
+        Just(Command::RecordScreening {
+            screening: harbour_domain::case::Screening {
+                list: "adult_labour".into(),
+                list_version: "1.0.0".into(),
+                indicated: false,
+                dimensions: vec![],
+                notes: None,
+            }
+        }),
+        Just(Command::AttachReferral {
+            referral: Box::new(referral(Birth::Year(1990), true)),
+            referring_org: OrgId(Uuid::from_u128(42)),
+        }),
     ]
 }
 
