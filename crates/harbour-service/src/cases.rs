@@ -468,6 +468,22 @@ impl Harbour {
         self.view(&case.state, self.now())
     }
 
+    /// A case and its timeline together (the case page): one load, one decryption, one access
+    /// record, where `get_case` then `case_events` would do each twice.
+    pub async fn case_with_events(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        purpose: Option<&str>,
+    ) -> ServiceResult<(CaseView, Vec<EventView>)> {
+        let case = self.open_case(actor, id).await?;
+        self.store
+            .record_access(&self.access(actor, Some(id), "read", purpose))
+            .await?;
+        let view = self.view(&case.state, self.now())?;
+        Ok((view, timeline(case.events)))
+    }
+
     /// The journal of a case as a timeline; recorded like a read.
     pub async fn case_events(
         &self,
@@ -479,17 +495,7 @@ impl Harbour {
         self.store
             .record_access(&self.access(actor, Some(id), "read_events", purpose))
             .await?;
-        Ok(case
-            .events
-            .into_iter()
-            .map(|e| EventView {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor,
-                actor_org: e.actor_org,
-                event: e.event,
-            })
-            .collect())
+        Ok(timeline(case.events))
     }
 
     /// Cases the actor may see, newest first. Lists carry no personal data.
@@ -788,6 +794,19 @@ fn tracing_keys(pairs: &[(String, String)]) -> Vec<String> {
         }
     }
     out
+}
+
+fn timeline(events: Vec<RecordedEvent>) -> Vec<EventView> {
+    events
+        .into_iter()
+        .map(|e| EventView {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            actor_org: e.actor_org,
+            event: e.event,
+        })
+        .collect()
 }
 
 fn parse_cursor(cursor: &str) -> ServiceResult<(OffsetDateTime, CaseId)> {

@@ -472,7 +472,7 @@ async fn case_page(
     message: String,
 ) -> Response {
     let lang = web.lang;
-    let view = match h.get_case(&web.actor, id, Some("case page")).await {
+    let (view, events) = match h.case_with_events(&web.actor, id, Some("case page")).await {
         Ok(v) => v,
         Err(harbour_service::ServiceError::NotFound(_)) => return not_found(web),
         Err(e) => {
@@ -480,10 +480,6 @@ async fn case_page(
             return not_found(web);
         }
     };
-    let events = h
-        .case_events(&web.actor, id, Some("case page"))
-        .await
-        .unwrap_or_default();
     let orgs = org_names(h).await;
     let now: OffsetDateTime = h.now();
     let today = now.date();
