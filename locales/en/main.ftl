@@ -409,3 +409,7 @@ notify-submit = Count anonymously
 notify-done = Counted. Nothing identifying was recorded.
 notify-error-age = A child is referred, not counted: use "New referral".
 notify-error-region = A region name has 1 to 100 characters.
+
+## Data protection (erasure, database availability)
+error-erased = This case was erased: its content can no longer be read. The record that it existed and was erased is kept.
+error-unavailable = The database cannot be reached just now. Nothing was changed; try again in a moment.

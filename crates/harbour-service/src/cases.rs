@@ -81,11 +81,11 @@ pub struct ListQuery {
     pub after: Option<String>,
 }
 
-fn case_context(id: CaseId) -> Vec<u8> {
+pub(crate) fn case_context(id: CaseId) -> Vec<u8> {
     format!("case:{id}").into_bytes()
 }
 
-fn event_aad(id: CaseId, seq: u64, kind: &str) -> Vec<u8> {
+pub(crate) fn event_aad(id: CaseId, seq: u64, kind: &str) -> Vec<u8> {
     format!("event:{id}:{seq}:{kind}").into_bytes()
 }
 
@@ -106,12 +106,12 @@ pub fn may_see(actor: &Actor, header: &CaseHeader) -> bool {
 }
 
 /// A case loaded and opened for one use case.
-struct OpenCase {
-    header: CaseHeader,
-    key: DataKey,
-    events: Vec<RecordedEvent>,
-    last_hash: [u8; 32],
-    state: CaseState,
+pub(crate) struct OpenCase {
+    pub(crate) header: CaseHeader,
+    pub(crate) key: DataKey,
+    pub(crate) events: Vec<RecordedEvent>,
+    pub(crate) last_hash: [u8; 32],
+    pub(crate) state: CaseState,
 }
 
 impl Harbour {
@@ -134,7 +134,7 @@ impl Harbour {
 
     /// Load a case the actor may see, decrypting its journal. A case they may not see is
     /// "not found", exactly as one that does not exist.
-    async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
+    pub(crate) async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
         let record = self
             .store
             .load_case(id)
@@ -142,6 +142,18 @@ impl Harbour {
             .ok_or(ServiceError::NotFound("case"))?;
         if !may_see(actor, &record.header) {
             return Err(ServiceError::NotFound("case"));
+        }
+        self.decrypt_case(record).await
+    }
+
+    /// Unwrap a loaded case's key and open its journal. An erased case (no key) is `Gone`.
+    pub(crate) async fn decrypt_case(
+        &self,
+        record: harbour_store::CaseRecord,
+    ) -> ServiceResult<OpenCase> {
+        let id = record.header.projection.id;
+        if record.wrapped_key.is_empty() {
+            return Err(self.gone(id).await);
         }
         let wrapped = WrappedKey::from_bytes(&record.wrapped_key)?;
         let key = self.master.unwrap_key(&wrapped, &case_context(id))?;

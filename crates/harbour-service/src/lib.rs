@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cases;
 pub mod demo;
 pub mod hashmatch;
+pub mod protection;
 pub mod screening;
 pub mod views;
 
@@ -110,6 +111,12 @@ pub enum ServiceError {
     /// Too many requests for this key this minute.
     #[error("too many requests; try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
+    /// The case was erased (its key destroyed): the journal remains, the content is gone for good.
+    #[error("this case was erased on {on} ({basis}); its content can no longer be read")]
+    Gone { on: time::Date, basis: String },
+    /// The database cannot be reached; nothing was written. Try again later.
+    #[error("the database is unavailable; nothing was changed, try again shortly")]
+    Unavailable(String),
     /// Something inside Harbour failed; details are logged, never shown.
     #[error("internal error")]
     Internal(String),
@@ -126,6 +133,7 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::Conflict => ServiceError::Conflict,
             StoreError::Duplicate(what) => ServiceError::Duplicate(what),
+            StoreError::Unavailable(why) => ServiceError::Unavailable(why),
             other => ServiceError::Internal(other.to_string()),
         }
     }

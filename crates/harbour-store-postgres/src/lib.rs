@@ -34,6 +34,20 @@ fn backend(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.code().as_deref() == Some(DUPLICATE_DATABASE) => {
             StoreError::Duplicate(db.message().to_string())
         }
+        // Class 08 (connection exception) and 57P01-57P03 (admin shutdown, crash shutdown,
+        // cannot connect now): the server went away; the transaction did not commit.
+        sqlx::Error::Database(db)
+            if db.code().is_some_and(|c| {
+                c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")
+            }) =>
+        {
+            StoreError::Unavailable(db.message().to_string())
+        }
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => StoreError::Unavailable(e.to_string()),
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -430,6 +444,39 @@ async fn insert_parties(
     Ok(())
 }
 
+async fn append_in(tx: &mut PgConnection, change: &CaseChange) -> StoreResult<()> {
+    let p = &change.projection;
+    // The conditional UPDATE comes first: it locks the case row, so a concurrent append waits
+    // for this transaction and then, re-checking `seq` against the committed row, updates
+    // nothing and reports a conflict. The whole change hangs on nobody having appended since.
+    let updated = sqlx::query(
+        "UPDATE cases SET phase = $1, minority = $2, owner_org = $3, guardian_user = $4, rg_due = $5, \
+         awaiting_cg_from = $6, guardian_due = $7, updated_at = $8, seq = $9 WHERE id = $10 AND seq = $11",
+    )
+    .bind(p.phase.as_str())
+    .bind(p.minority.as_str())
+    .bind(p.owner_org.0)
+    .bind(p.guardian.map(|g| g.0))
+    .bind(p.rg_due.map(day_text))
+    .bind(p.awaiting_cg_from.map(day_text))
+    .bind(p.guardian_due.map(to_micros))
+    .bind(to_micros(p.updated_at))
+    .bind(seq_to_db(p.seq)?)
+    .bind(p.id.0)
+    .bind(seq_to_db(change.expected_seq)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    insert_parties(tx, p.id, p.referred_at, &change.new_parties).await?;
+    insert_person_keys(tx, p.id, &change.new_person_keys).await?;
+    insert_events(tx, &change.events).await?;
+    insert_access(tx, &change.access).await?;
+    Ok(())
+}
+
 async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) \
@@ -650,36 +697,8 @@ impl Store for PostgresStore {
     }
 
     async fn append(&self, change: &CaseChange) -> StoreResult<()> {
-        let p = &change.projection;
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        // The conditional UPDATE comes first: it locks the case row, so a concurrent append waits
-        // for this transaction and then, re-checking `seq` against the committed row, updates
-        // nothing and reports a conflict. The whole change hangs on nobody having appended since.
-        let updated = sqlx::query(
-            "UPDATE cases SET phase = $1, minority = $2, owner_org = $3, guardian_user = $4, rg_due = $5, \
-             awaiting_cg_from = $6, guardian_due = $7, updated_at = $8, seq = $9 WHERE id = $10 AND seq = $11",
-        )
-        .bind(p.phase.as_str())
-        .bind(p.minority.as_str())
-        .bind(p.owner_org.0)
-        .bind(p.guardian.map(|g| g.0))
-        .bind(p.rg_due.map(day_text))
-        .bind(p.awaiting_cg_from.map(day_text))
-        .bind(p.guardian_due.map(to_micros))
-        .bind(to_micros(p.updated_at))
-        .bind(seq_to_db(p.seq)?)
-        .bind(p.id.0)
-        .bind(seq_to_db(change.expected_seq)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
-        }
-        insert_parties(&mut tx, p.id, p.referred_at, &change.new_parties).await?;
-        insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
-        insert_events(&mut tx, &change.events).await?;
-        insert_access(&mut tx, &change.access).await?;
+        append_in(&mut tx, change).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1027,6 +1046,142 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)
+    }
+
+    async fn erase_case(&self, change: &CaseChange, basis: &str) -> StoreResult<()> {
+        let id = change.projection.id.0;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        sqlx::query("DELETE FROM case_keys WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM case_person_keys WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("INSERT INTO case_erasures (case_id, erased_at, basis) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(to_micros(change.projection.updated_at))
+            .bind(basis)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>> {
+        let row = sqlx::query("SELECT erased_at, basis FROM case_erasures WHERE case_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(CaseErasure {
+                at: micros_col(&r, "erased_at")?,
+                basis: r.try_get("basis").map_err(backend)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM cases c WHERE phase IN ('closed', 'disqualified') \
+             AND NOT EXISTS (SELECT 1 FROM case_erasures e WHERE e.case_id = c.id) \
+             AND created_order > COALESCE((SELECT created_order FROM cases WHERE id = $1), 0) \
+             ORDER BY created_order LIMIT $2",
+        )
+        .bind(after.map(|a| a.0))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(ids.into_iter().map(CaseId).collect())
+    }
+
+    async fn keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
+        let rows = sqlx::query(
+            "SELECT case_id, wrapped_key FROM case_keys \
+             WHERE substring(wrapped_key from 2 for $1) <> $2 ORDER BY case_id LIMIT $3",
+        )
+        .bind(key_id.len() as i32)
+        .bind(key_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    CaseId(r.try_get("case_id").map_err(backend)?),
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for k in batch {
+            n += sqlx::query(
+                "UPDATE case_keys SET wrapped_key = $1 WHERE case_id = $2 AND wrapped_key = $3",
+            )
+            .bind(&k.new)
+            .bind(k.case_id.0)
+            .bind(&k.old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
+    async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT wrapped FROM deployment_keys WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn put_deployment_key(
+        &self,
+        name: &str,
+        expected: Option<&[u8]>,
+        wrapped: &[u8],
+    ) -> StoreResult<()> {
+        let done = match expected {
+            None => sqlx::query(
+                "INSERT INTO deployment_keys (name, wrapped) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(wrapped)
+            .execute(&self.pool)
+            .await,
+            Some(old) => sqlx::query(
+                "UPDATE deployment_keys SET wrapped = $1 WHERE name = $2 AND wrapped = $3",
+            )
+            .bind(wrapped)
+            .bind(name)
+            .bind(old)
+            .execute(&self.pool)
+            .await,
+        }
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
     }
 }
 

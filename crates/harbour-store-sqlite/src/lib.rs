@@ -24,6 +24,19 @@ fn backend(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Duplicate(db.message().to_string())
         }
+        // SQLITE_BUSY, SQLITE_LOCKED (and their extended codes), SQLITE_CANTOPEN, SQLITE_IOERR:
+        // another process holds the database or the file is gone; retrying later may work.
+        sqlx::Error::Database(db)
+            if db.code().is_some_and(|c| {
+                c.parse::<i64>()
+                    .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 14))
+            }) =>
+        {
+            StoreError::Unavailable(db.message().to_string())
+        }
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(e.to_string())
+        }
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -379,6 +392,38 @@ const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
      c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
 
+async fn append_in(tx: &mut sqlx::SqliteConnection, change: &CaseChange) -> StoreResult<()> {
+    let p = &change.projection;
+    // Writing first takes SQLite's write lock at once (no read-then-upgrade deadlock), and the
+    // seq check makes the whole change conditional on nobody having appended meanwhile.
+    let updated = sqlx::query(
+        "UPDATE cases SET phase = ?, minority = ?, owner_org = ?, guardian_user = ?, rg_due = ?, awaiting_cg_from = ?, \
+         guardian_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
+    )
+    .bind(p.phase.as_str())
+    .bind(p.minority.as_str())
+    .bind(p.owner_org.to_string())
+    .bind(p.guardian.map(|g| g.to_string()))
+    .bind(p.rg_due.map(day_text))
+    .bind(p.awaiting_cg_from.map(day_text))
+    .bind(p.guardian_due.map(to_micros))
+    .bind(to_micros(p.updated_at))
+    .bind(p.seq as i64)
+    .bind(p.id.to_string())
+    .bind(change.expected_seq as i64)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    insert_parties(tx, p.id, p.referred_at, &change.new_parties).await?;
+    insert_person_keys(tx, p.id, &change.new_person_keys).await?;
+    insert_events(tx, &change.events).await?;
+    insert_access(tx, &change.access).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -571,35 +616,8 @@ impl Store for SqliteStore {
     }
 
     async fn append(&self, change: &CaseChange) -> StoreResult<()> {
-        let p = &change.projection;
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        // Writing first takes SQLite's write lock at once (no read-then-upgrade deadlock), and the
-        // seq check makes the whole change conditional on nobody having appended meanwhile.
-        let updated = sqlx::query(
-            "UPDATE cases SET phase = ?, minority = ?, owner_org = ?, guardian_user = ?, rg_due = ?, awaiting_cg_from = ?, \
-             guardian_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
-        )
-        .bind(p.phase.as_str())
-        .bind(p.minority.as_str())
-        .bind(p.owner_org.to_string())
-        .bind(p.guardian.map(|g| g.to_string()))
-        .bind(p.rg_due.map(day_text))
-        .bind(p.awaiting_cg_from.map(day_text))
-        .bind(p.guardian_due.map(to_micros))
-        .bind(to_micros(p.updated_at))
-        .bind(p.seq as i64)
-        .bind(p.id.to_string())
-        .bind(change.expected_seq as i64)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
-        }
-        insert_parties(&mut tx, p.id, p.referred_at, &change.new_parties).await?;
-        insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
-        insert_events(&mut tx, &change.events).await?;
-        insert_access(&mut tx, &change.access).await?;
+        append_in(&mut tx, change).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -991,5 +1009,147 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)
+    }
+
+    async fn erase_case(&self, change: &CaseChange, basis: &str) -> StoreResult<()> {
+        let id = change.projection.id.to_string();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        sqlx::query("DELETE FROM case_keys WHERE case_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM case_person_keys WHERE case_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("INSERT INTO case_erasures (case_id, erased_at, basis) VALUES (?, ?, ?)")
+            .bind(&id)
+            .bind(to_micros(change.projection.updated_at))
+            .bind(basis)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>> {
+        let row = sqlx::query("SELECT erased_at, basis FROM case_erasures WHERE case_id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(CaseErasure {
+                at: from_micros(r.try_get("erased_at").map_err(backend)?),
+                basis: r.try_get("basis").map_err(backend)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM cases c WHERE phase IN ('closed', 'disqualified') \
+             AND NOT EXISTS (SELECT 1 FROM case_erasures e WHERE e.case_id = c.id) \
+             AND created_order > COALESCE((SELECT created_order FROM cases WHERE id = ?), 0) \
+             ORDER BY created_order LIMIT ?",
+        )
+        .bind(after.map(|a| a.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|s| {
+                Uuid::parse_str(s)
+                    .map(CaseId)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    async fn keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
+        let rows = sqlx::query(
+            "SELECT case_id, wrapped_key FROM case_keys WHERE substr(wrapped_key, 2, ?) <> ? \
+             ORDER BY case_id LIMIT ?",
+        )
+        .bind(key_id.len() as i64)
+        .bind(key_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    CaseId(uuid_col(r, "case_id")?),
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for k in batch {
+            n += sqlx::query(
+                "UPDATE case_keys SET wrapped_key = ? WHERE case_id = ? AND wrapped_key = ?",
+            )
+            .bind(&k.new)
+            .bind(k.case_id.to_string())
+            .bind(&k.old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
+    async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT wrapped FROM deployment_keys WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn put_deployment_key(
+        &self,
+        name: &str,
+        expected: Option<&[u8]>,
+        wrapped: &[u8],
+    ) -> StoreResult<()> {
+        let done = match expected {
+            None => sqlx::query(
+                "INSERT INTO deployment_keys (name, wrapped) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(wrapped)
+            .execute(&self.pool)
+            .await,
+            Some(old) => sqlx::query(
+                "UPDATE deployment_keys SET wrapped = ? WHERE name = ? AND wrapped = ?",
+            )
+            .bind(wrapped)
+            .bind(name)
+            .bind(old)
+            .execute(&self.pool)
+            .await,
+        }
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
     }
 }

@@ -33,6 +33,9 @@ pub enum StoreError {
     Backend(String),
     #[error("migration failed: {0}")]
     Migration(String),
+    /// The database cannot be reached or is busy beyond its timeout; nothing was written.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -121,4 +124,34 @@ pub trait Store: Send + Sync + 'static {
     // ----- baseline for benchmarks: the cheapest insert and select this database can do -----
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64>;
     async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>>;
+
+    // ----- data protection (issue 6): erasure by key destruction, master key rotation -----
+    /// Erase a case: append its erasure event (conditional on `change.expected_seq`, as
+    /// [`Store::append`]), then delete its wrapped key and person keys and record the erasure,
+    /// all in one transaction. The journal and projection stay.
+    async fn erase_case(&self, change: &CaseChange, basis: &str) -> StoreResult<()>;
+    /// When and why a case was erased; `None` if it was not.
+    async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>>;
+    /// Closed or disqualified cases not yet erased, in creation order, a page at a time.
+    async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
+    /// Up to `limit` wrapped case keys whose master key id (bytes 1..9 of the wrapping) is not
+    /// `key_id`: what a master key rotation still has to rewrap.
+    async fn keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
+    /// Replace wrapped case keys in one transaction, each only while it is still `old` (a case
+    /// erased meanwhile stays erased). Returns how many were replaced.
+    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64>;
+    /// A deployment key kept wrapped under the master key (e.g. `index`).
+    async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Store a deployment key: a new one when `expected` is `None`, else a replacement of exactly
+    /// `expected`. [`StoreError::Conflict`] if someone else got there first.
+    async fn put_deployment_key(
+        &self,
+        name: &str,
+        expected: Option<&[u8]>,
+        wrapped: &[u8],
+    ) -> StoreResult<()>;
 }

@@ -627,10 +627,193 @@ pub async fn run(store: &dyn Store) {
         "a new minute counts afresh"
     );
 
+    data_protection(store).await;
+
     // The benchmark baseline works.
     let id = store.probe_insert(b"probe").await.unwrap();
     assert_eq!(
         store.probe_select(id).await.unwrap().as_deref(),
         Some(&b"probe"[..])
+    );
+}
+
+/// Issue 6: erasure by key destruction, and what master key rotation needs from storage.
+async fn data_protection(store: &dyn Store) {
+    let ngo = org(OrgKind::Ngo, "Fake Erasure NGO");
+    store.insert_org(&ngo).await.unwrap();
+    let worker = user(&ngo, Role::CaseWorker, "eraser@ngo.example");
+    store.insert_user(&worker).await.unwrap();
+    let t0 = datetime!(2026-05-01 9:00 UTC);
+    let wrapped = |id_byte: u8, n: u8| {
+        let mut w = vec![1u8];
+        w.extend_from_slice(&[id_byte; 8]);
+        w.extend_from_slice(&[n; 72]);
+        w
+    };
+    let mut cases = Vec::new();
+    for n in 0..3u8 {
+        let id = CaseId(Uuid::new_v4());
+        let e1 = event(id, 1, GENESIS, t0, &worker, "referral_received", b"sealed");
+        let mut p = projection(id, t0, &ngo, Minority::Adult);
+        p.phase = Status::Closed;
+        store
+            .create_case(&NewCase {
+                projection: p.clone(),
+                person_keys: vec![vec![n; 32], vec![0xEE; 32]],
+                wrapped_key: wrapped(0xAA, n),
+                parties: vec![CaseParty {
+                    org_id: ngo.id,
+                    relation: PartyRelation::Owner,
+                }],
+                events: vec![e1.clone()],
+                access: access(&worker, id, "refer", t0),
+            })
+            .await
+            .unwrap();
+        cases.push((id, p, e1));
+    }
+    let ended = store.ended_cases(None, 1000).await.unwrap();
+    for (id, _, _) in &cases {
+        assert!(
+            ended.contains(id),
+            "closed cases are candidates for retention"
+        );
+    }
+    let after_first = store.ended_cases(Some(cases[0].0), 1000).await.unwrap();
+    assert!(!after_first.contains(&cases[0].0) && after_first.contains(&cases[1].0));
+
+    // Erase the first: event appended, key and person keys gone, erasure recorded, journal kept.
+    let (id, p, e1) = &cases[0];
+    let t1 = t0 + Duration::days(400);
+    let e2 = event(
+        *id,
+        2,
+        e1.hash,
+        t1,
+        &worker,
+        "case_erased",
+        b"sealed erasure",
+    );
+    let change = CaseChange {
+        projection: CaseProjection {
+            updated_at: t1,
+            seq: 2,
+            ..p.clone()
+        },
+        expected_seq: 1,
+        events: vec![e2.clone()],
+        new_parties: vec![],
+        new_person_keys: vec![],
+        access: access(&worker, *id, "erase", t1),
+    };
+    let stale = CaseChange {
+        expected_seq: 0,
+        ..change.clone()
+    };
+    assert!(matches!(
+        store.erase_case(&stale, "retention_expired").await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        store.case_erasure(*id).await.unwrap().is_none(),
+        "a conflict erases nothing"
+    );
+    store
+        .erase_case(&change, "retention_expired")
+        .await
+        .unwrap();
+    let erasure = store.case_erasure(*id).await.unwrap().unwrap();
+    assert_eq!(
+        (erasure.at, erasure.basis.as_str()),
+        (t1, "retention_expired")
+    );
+    let record = store.load_case(*id).await.unwrap().unwrap();
+    assert!(record.wrapped_key.is_empty(), "the key is destroyed");
+    assert_eq!(record.events, vec![e1.clone(), e2]);
+    assert_eq!(
+        record.header.projection.phase,
+        Status::Closed,
+        "statistics keep counting it"
+    );
+    assert!(verify_chain(&record.events).is_ok());
+    let holders = store
+        .cases_with_person_keys(&[vec![0; 32], vec![0xEE; 32]])
+        .await
+        .unwrap();
+    assert!(
+        holders.iter().all(|h| h.projection.id != *id),
+        "person keys are gone"
+    );
+    assert_eq!(holders.len(), 2, "other cases keep theirs");
+    assert!(!store.ended_cases(None, 1000).await.unwrap().contains(id));
+    assert!(store.case_erasure(cases[1].0).await.unwrap().is_none());
+
+    // Rotation: find keys not under the new id, replace them only while unchanged.
+    let new_id = [0xBB; 8];
+    let todo = store.keys_not_wrapped_by(&new_id, 1000).await.unwrap();
+    for (c, _, _) in &cases[1..] {
+        assert!(todo.iter().any(|(id, w)| id == c && w[1..9] == [0xAA; 8]));
+    }
+    assert!(
+        todo.iter().all(|(c, _)| c != id),
+        "an erased case has no key to rewrap"
+    );
+    let (c1, c2) = (cases[1].0, cases[2].0);
+    let batch = vec![
+        KeyRewrap {
+            case_id: c1,
+            old: wrapped(0xAA, 1),
+            new: wrapped(0xBB, 1),
+        },
+        KeyRewrap {
+            case_id: c2,
+            old: wrapped(0xAA, 99),
+            new: wrapped(0xBB, 2),
+        },
+    ];
+    assert_eq!(
+        store.rewrap_case_keys(&batch).await.unwrap(),
+        1,
+        "stale old key skipped"
+    );
+    assert_eq!(
+        store.load_case(c1).await.unwrap().unwrap().wrapped_key,
+        wrapped(0xBB, 1)
+    );
+    assert_eq!(
+        store.load_case(c2).await.unwrap().unwrap().wrapped_key,
+        wrapped(0xAA, 2)
+    );
+    let left = store.keys_not_wrapped_by(&new_id, 1000).await.unwrap();
+    assert!(left.iter().any(|(c, _)| *c == c2) && !left.iter().any(|(c, _)| *c == c1));
+    assert_eq!(
+        store.keys_not_wrapped_by(&new_id, 1).await.unwrap().len(),
+        1,
+        "limit"
+    );
+
+    // Deployment keys: insert once, replace only what was read.
+    assert!(store.deployment_key("index").await.unwrap().is_none());
+    store
+        .put_deployment_key("index", None, b"wrapped-a")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.put_deployment_key("index", None, b"wrapped-x").await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(matches!(
+        store
+            .put_deployment_key("index", Some(b"stale"), b"wrapped-x")
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    store
+        .put_deployment_key("index", Some(b"wrapped-a"), b"wrapped-b")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.deployment_key("index").await.unwrap().as_deref(),
+        Some(&b"wrapped-b"[..])
     );
 }

@@ -230,3 +230,19 @@ pub struct BankHash {
     pub id: i64,
     pub hash: [u8; 32],
 }
+
+/// An erased case: when, and on what basis (`retention_expired`, `person_request`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseErasure {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub basis: String,
+}
+
+/// One case key rewrapped under a new master key, replacing `old` only if it is still stored.
+#[derive(Clone, Debug)]
+pub struct KeyRewrap {
+    pub case_id: CaseId,
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
+}

@@ -1,6 +1,7 @@
 //! Harbour's HTTP edge. Handlers parse input, call one service function, and map its result;
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
+pub mod api_protection;
 pub mod extract;
 pub mod pages;
 pub mod problem;
@@ -52,6 +53,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/quick-screen"),
     ("POST", "/api/v1/quick-screen"),
     ("POST", "/api/v1/hash-match"),
+    ("POST", "/api/v1/cases/{id}/erasure"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -82,6 +84,7 @@ pub fn router(harbour: Harbour) -> Router {
             get(quick_screen_checklist).post(quick_screen),
         )
         .route("/openapi.json", get(openapi))
+        .merge(api_protection::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
@@ -312,7 +315,7 @@ async fn anonymous_notification(
         .into_response())
 }
 
-fn case_id(raw: &str) -> Result<CaseId, Problem> {
+pub(crate) fn case_id(raw: &str) -> Result<CaseId, Problem> {
     // A malformed id is simply not a case: same answer as a case you may not see.
     raw.parse().map_err(|_| Problem::not_found())
 }

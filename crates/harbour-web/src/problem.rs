@@ -134,6 +134,20 @@ impl From<ServiceError> for Problem {
                 p.candidates = serde_json::to_value(candidates).ok().map(Box::new);
                 p
             }
+            ServiceError::Gone { .. } => {
+                Problem::new(StatusCode::GONE, "erased", "Erased", e.to_string())
+            }
+            ServiceError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                let mut p = Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Temporarily unavailable",
+                    "The database cannot be reached just now; nothing was changed. Try again shortly.",
+                );
+                p.retry_after = Some(5);
+                p
+            }
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Problem::new(

@@ -417,6 +417,8 @@ pub fn service_message(lang: Lang, e: &ServiceError) -> String {
         ServiceError::Forbidden(_) => t(lang, "error-forbidden"),
         ServiceError::NotFound(_) => t(lang, "error-not-found"),
         ServiceError::Conflict => t(lang, "error-conflict"),
+        ServiceError::Gone { .. } => t(lang, "error-erased"),
+        ServiceError::Unavailable(_) => t(lang, "error-unavailable"),
         ServiceError::Domain(harbour_domain::DomainError::IllegalTransition(_)) => {
             t(lang, "error-illegal-transition")
         }
