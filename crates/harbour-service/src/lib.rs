@@ -197,6 +197,12 @@ impl Harbour {
         Ok(self)
     }
 
+    /// The same Harbour reading time from another clock (e.g. a retention dry run "as of").
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Harbour {
+        self.clock = clock;
+        self
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }

@@ -83,6 +83,18 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// The file a `sqlite:` URL names.
+    pub fn file_of(url: &str) -> StoreResult<std::path::PathBuf> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("bad SQLite URL: {e}")))?;
+        Ok(options.get_filename().to_path_buf())
+    }
+
+    /// Close every connection (before the file is replaced, e.g. by a restore).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// An online, consistent copy of the database into `path` (SQLite's VACUUM INTO).
     pub async fn backup_to(&self, path: &str) -> StoreResult<()> {
         sqlx::query("VACUUM INTO ?")
