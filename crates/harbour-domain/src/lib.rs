@@ -12,6 +12,7 @@ pub mod minority;
 pub mod org;
 pub mod person;
 pub mod policy;
+pub mod support;
 
 pub use case::{
     apply, decide, AgeAssessmentResult, CaseState, ClosureReason, Command, Consent,
