@@ -13,6 +13,7 @@ pub mod org;
 pub mod person;
 pub mod policy;
 pub mod retention;
+pub mod support;
 
 pub use case::{
     apply, decide, AgeAssessmentResult, CaseState, ClosureReason, Command, Consent,

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod hashmatch;
 pub mod protection;
 pub mod screening;
+pub mod support;
 pub mod views;
 
 use harbour_crypto::MasterKey;
@@ -161,6 +162,8 @@ pub struct Harbour {
     pub(crate) catalogue: Arc<harbour_indicators::Catalogue>,
     pub(crate) quick_screen: Arc<harbour_indicators::QuickScreen>,
     pub(crate) bank_cache: Arc<hashmatch::BankCache>,
+    /// The rights tracked on every case (shipped, plus any national file).
+    pub(crate) rights: Arc<harbour_domain::support::RightsCatalogue>,
 }
 
 impl Harbour {
@@ -186,6 +189,7 @@ impl Harbour {
             catalogue: Arc::new(catalogue),
             quick_screen: Arc::new(quick_screen),
             bank_cache: Arc::new(hashmatch::BankCache::default()),
+            rights: Arc::new(harbour_domain::support::RightsCatalogue::shipped()),
         })
     }
 
@@ -201,6 +205,18 @@ impl Harbour {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Harbour {
         self.clock = clock;
         self
+    /// Add national rights or deadlines from a TOML file in the shipped format.
+    pub fn with_national_rights(mut self, toml_text: &str) -> ServiceResult<Harbour> {
+        let mut catalogue = (*self.rights).clone();
+        catalogue
+            .extend_from_toml(toml_text)
+            .map_err(|e| ServiceError::Internal(format!("national rights: {e}")))?;
+        self.rights = Arc::new(catalogue);
+        Ok(self)
+    }
+
+    pub fn rights_catalogue(&self) -> &harbour_domain::support::RightsCatalogue {
+        &self.rights
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -494,6 +494,107 @@ async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<(
     Ok(())
 }
 
+const SERVICE_COLUMNS: &str =
+    "id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+     child_specialised, created_at";
+const REFERRAL_COLUMNS: &str =
+    "id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at";
+
+fn service_from_row(r: &PgRow) -> StoreResult<ServiceRow> {
+    let count = |col: &str| -> StoreResult<u32> {
+        let v: i32 = r.try_get(col).map_err(backend)?;
+        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} {v}")))
+    };
+    Ok(ServiceRow {
+        id: r.try_get("id").map_err(backend)?,
+        org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+        kind: parse_stored(r.try_get::<&str, _>("kind").map_err(backend)?)?,
+        name: r.try_get("name").map_err(backend)?,
+        capacity: count("capacity")?,
+        taken: count("taken")?,
+        languages: split_list(r.try_get::<&str, _>("languages").map_err(backend)?),
+        accepts: split_list(r.try_get::<&str, _>("accepts").map_err(backend)?)
+            .iter()
+            .map(|a| parse_stored(a))
+            .collect::<StoreResult<Vec<_>>>()?,
+        regions: split_list(r.try_get::<&str, _>("regions").map_err(backend)?),
+        child_specialised: r.try_get("child_specialised").map_err(backend)?,
+        created_at: micros_col(r, "created_at")?,
+    })
+}
+
+fn referral_from_row(r: &PgRow) -> StoreResult<ServiceReferralRow> {
+    Ok(ServiceReferralRow {
+        id: r.try_get("id").map_err(backend)?,
+        case_id: CaseId(r.try_get("case_id").map_err(backend)?),
+        service_id: r.try_get("service_id").map_err(backend)?,
+        provider_org: OrgId(r.try_get("provider_org").map_err(backend)?),
+        status: parse_stored(r.try_get::<&str, _>("status").map_err(backend)?)?,
+        referred_at: micros_col(r, "referred_at")?,
+        accepted_at: r
+            .try_get::<Option<i64>, _>("accepted_at")
+            .map_err(backend)?
+            .map(from_micros),
+        updated_at: micros_col(r, "updated_at")?,
+    })
+}
+
+async fn support_writes(tx: &mut PgConnection, case: CaseId, w: &SupportWrites) -> StoreResult<()> {
+    for r in &w.referrals {
+        sqlx::query(
+            "INSERT INTO service_referrals (id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             accepted_at = excluded.accepted_at, updated_at = excluded.updated_at",
+        )
+        .bind(r.id)
+        .bind(r.case_id.0)
+        .bind(r.service_id)
+        .bind(r.provider_org.0)
+        .bind(r.status.as_str())
+        .bind(to_micros(r.referred_at))
+        .bind(r.accepted_at.map(to_micros))
+        .bind(to_micros(r.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    for (service, delta) in &w.places {
+        // Conditional on capacity: two providers' acceptances cannot both take the last place.
+        let done = sqlx::query(
+            "UPDATE services SET taken = taken + $1 WHERE id = $2 AND taken + $1 <= capacity AND taken + $1 >= 0",
+        )
+        .bind(*delta)
+        .bind(*service)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    for p in &w.drop_parties {
+        sqlx::query(
+            "DELETE FROM case_parties WHERE case_id = $1 AND org_id = $2 AND relation = $3",
+        )
+        .bind(case.0)
+        .bind(p.org_id.0)
+        .bind(p.relation.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query(
+            "DELETE FROM case_visibility WHERE case_id = $1 AND org_id = $2 AND NOT EXISTS \
+             (SELECT 1 FROM case_parties WHERE case_id = $1 AND org_id = $2)",
+        )
+        .bind(case.0)
+        .bind(p.org_id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
      c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
@@ -827,6 +928,84 @@ impl Store for PostgresStore {
             .map_err(backend)?,
         };
         Ok(ids.into_iter().map(CaseId).collect())
+    }
+
+    async fn insert_service(&self, sv: &ServiceRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO services (id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+             child_specialised, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(sv.id)
+        .bind(sv.org_id.0)
+        .bind(sv.kind.as_str())
+        .bind(&sv.name)
+        .bind(i32::try_from(sv.capacity).map_err(|_| StoreError::Backend("capacity out of range".into()))?)
+        .bind(i32::try_from(sv.taken).map_err(|_| StoreError::Backend("taken out of range".into()))?)
+        .bind(join_list(&sv.languages))
+        .bind(join_list(&sv.accepts.iter().map(|a| a.as_str()).collect::<Vec<_>>()))
+        .bind(join_list(&sv.regions))
+        .bind(sv.child_specialised)
+        .bind(to_micros(sv.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_service(&self, id: Uuid) -> StoreResult<Option<ServiceRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(service_from_row).transpose()
+    }
+
+    async fn list_services(
+        &self,
+        kind: Option<harbour_domain::support::ServiceKind>,
+    ) -> StoreResult<Vec<ServiceRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE ($1::text IS NULL OR kind = $1) \
+             ORDER BY name COLLATE \"C\", id"
+        ))
+        .bind(kind.map(|k| k.as_str()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(service_from_row).collect()
+    }
+
+    async fn service_referral(&self, id: Uuid) -> StoreResult<Option<ServiceReferralRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(referral_from_row).transpose()
+    }
+
+    async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE provider_org = $1 \
+             ORDER BY referred_at DESC, id"
+        ))
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(referral_from_row).collect()
+    }
+
+    async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        support_writes(&mut tx, change.projection.id, writes).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {

@@ -400,6 +400,113 @@ async fn insert_access(tx: &mut sqlx::SqliteConnection, a: &AccessRecord) -> Sto
     Ok(())
 }
 
+const SERVICE_COLUMNS: &str =
+    "id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+     child_specialised, created_at";
+const REFERRAL_COLUMNS: &str =
+    "id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at";
+
+fn service_from_row(r: &SqliteRow) -> StoreResult<ServiceRow> {
+    let count = |col: &str| -> StoreResult<u32> {
+        let v: i64 = r.try_get(col).map_err(backend)?;
+        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} {v}")))
+    };
+    Ok(ServiceRow {
+        id: uuid_col(r, "id")?,
+        org_id: OrgId(uuid_col(r, "org_id")?),
+        kind: parse_stored(r.try_get::<&str, _>("kind").map_err(backend)?)?,
+        name: r.try_get("name").map_err(backend)?,
+        capacity: count("capacity")?,
+        taken: count("taken")?,
+        languages: split_list(r.try_get::<&str, _>("languages").map_err(backend)?),
+        accepts: split_list(r.try_get::<&str, _>("accepts").map_err(backend)?)
+            .iter()
+            .map(|a| parse_stored(a))
+            .collect::<StoreResult<Vec<_>>>()?,
+        regions: split_list(r.try_get::<&str, _>("regions").map_err(backend)?),
+        child_specialised: r.try_get::<i64, _>("child_specialised").map_err(backend)? != 0,
+        created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+    })
+}
+
+fn referral_from_row(r: &SqliteRow) -> StoreResult<ServiceReferralRow> {
+    Ok(ServiceReferralRow {
+        id: uuid_col(r, "id")?,
+        case_id: CaseId(uuid_col(r, "case_id")?),
+        service_id: uuid_col(r, "service_id")?,
+        provider_org: OrgId(uuid_col(r, "provider_org")?),
+        status: parse_stored(r.try_get::<&str, _>("status").map_err(backend)?)?,
+        referred_at: from_micros(r.try_get("referred_at").map_err(backend)?),
+        accepted_at: r
+            .try_get::<Option<i64>, _>("accepted_at")
+            .map_err(backend)?
+            .map(from_micros),
+        updated_at: from_micros(r.try_get("updated_at").map_err(backend)?),
+    })
+}
+
+async fn support_writes(
+    tx: &mut sqlx::SqliteConnection,
+    case: CaseId,
+    w: &SupportWrites,
+) -> StoreResult<()> {
+    for r in &w.referrals {
+        sqlx::query(
+            "INSERT INTO service_referrals (id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             accepted_at = excluded.accepted_at, updated_at = excluded.updated_at",
+        )
+        .bind(r.id.to_string())
+        .bind(r.case_id.to_string())
+        .bind(r.service_id.to_string())
+        .bind(r.provider_org.to_string())
+        .bind(r.status.as_str())
+        .bind(to_micros(r.referred_at))
+        .bind(r.accepted_at.map(to_micros))
+        .bind(to_micros(r.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    for (service, delta) in &w.places {
+        // Conditional on capacity: two providers' acceptances cannot both take the last place.
+        let done = sqlx::query(
+            "UPDATE services SET taken = taken + ? WHERE id = ? AND taken + ? <= capacity AND taken + ? >= 0",
+        )
+        .bind(i64::from(*delta))
+        .bind(service.to_string())
+        .bind(i64::from(*delta))
+        .bind(i64::from(*delta))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    for p in &w.drop_parties {
+        sqlx::query("DELETE FROM case_parties WHERE case_id = ? AND org_id = ? AND relation = ?")
+            .bind(case.to_string())
+            .bind(p.org_id.to_string())
+            .bind(p.relation.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "DELETE FROM case_visibility WHERE case_id = ? AND org_id = ? AND NOT EXISTS \
+             (SELECT 1 FROM case_parties WHERE case_id = ? AND org_id = ?)",
+        )
+        .bind(case.to_string())
+        .bind(p.org_id.to_string())
+        .bind(case.to_string())
+        .bind(p.org_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
      c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
@@ -804,6 +911,84 @@ impl Store for SqliteStore {
                     .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect()
+    }
+
+    async fn insert_service(&self, sv: &ServiceRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO services (id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+             child_specialised, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(sv.id.to_string())
+        .bind(sv.org_id.to_string())
+        .bind(sv.kind.as_str())
+        .bind(&sv.name)
+        .bind(i64::from(sv.capacity))
+        .bind(i64::from(sv.taken))
+        .bind(join_list(&sv.languages))
+        .bind(join_list(&sv.accepts.iter().map(|a| a.as_str()).collect::<Vec<_>>()))
+        .bind(join_list(&sv.regions))
+        .bind(i64::from(sv.child_specialised))
+        .bind(to_micros(sv.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_service(&self, id: Uuid) -> StoreResult<Option<ServiceRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(service_from_row).transpose()
+    }
+
+    async fn list_services(
+        &self,
+        kind: Option<harbour_domain::support::ServiceKind>,
+    ) -> StoreResult<Vec<ServiceRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE (? IS NULL OR kind = ?) ORDER BY name, id"
+        ))
+        .bind(kind.map(|k| k.as_str()))
+        .bind(kind.map(|k| k.as_str()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(service_from_row).collect()
+    }
+
+    async fn service_referral(&self, id: Uuid) -> StoreResult<Option<ServiceReferralRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(referral_from_row).transpose()
+    }
+
+    async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE provider_org = ? \
+             ORDER BY referred_at DESC, id"
+        ))
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(referral_from_row).collect()
+    }
+
+    async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        support_writes(&mut tx, change.projection.id, writes).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {

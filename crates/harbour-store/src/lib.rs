@@ -89,6 +89,21 @@ pub trait Store: Send + Sync + 'static {
     /// Every case id, in creation order, a page at a time (for `audit verify`).
     async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
 
+    // ----- support: service directory and service referrals -----
+    async fn insert_service(&self, service: &ServiceRow) -> StoreResult<()>;
+    async fn get_service(&self, id: uuid::Uuid) -> StoreResult<Option<ServiceRow>>;
+    /// Services, optionally of one kind, by name.
+    async fn list_services(
+        &self,
+        kind: Option<harbour_domain::support::ServiceKind>,
+    ) -> StoreResult<Vec<ServiceRow>>;
+    async fn service_referral(&self, id: uuid::Uuid) -> StoreResult<Option<ServiceReferralRow>>;
+    /// A provider's referrals, newest first.
+    async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>>;
+    /// As [`Store::append`], with the support writes in the same transaction: referral rows,
+    /// places taken or freed (conditional on capacity) and party relations that end.
+    async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()>;
+
     // ----- access log -----
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()>;
     async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>>;

@@ -635,6 +635,228 @@ pub async fn run(store: &dyn Store) {
         store.probe_select(id).await.unwrap().as_deref(),
         Some(&b"probe"[..])
     );
+
+    support_story(store).await;
+}
+
+/// Support (issue 5): the service directory, service referral rows written with the case change
+/// that makes them, places held against capacity, and a party relation that ends on transfer.
+async fn support_story(store: &dyn Store) {
+    use harbour_domain::support::{Accepts, ReferralStatus, ServiceKind};
+    let owner = org(OrgKind::Ngo, "Fake Support NGO");
+    let shelter = org(OrgKind::Shelter, "Example Safe House");
+    for o in [&owner, &shelter] {
+        store.insert_org(o).await.unwrap();
+    }
+    let worker = user(&owner, Role::CaseWorker, "support-worker@test.invalid");
+    store.insert_user(&worker).await.unwrap();
+    let t0 = datetime!(2026-06-01 9:00 UTC);
+    let house = ServiceRow {
+        id: Uuid::new_v4(),
+        org_id: shelter.id,
+        kind: ServiceKind::Accommodation,
+        name: "Example Safe House beds".into(),
+        capacity: 1,
+        taken: 0,
+        languages: vec!["ro".into(), "en".into()],
+        accepts: vec![Accepts::Adults, Accepts::Women],
+        regions: vec!["any".into()],
+        child_specialised: false,
+        created_at: t0,
+    };
+    let counselling = ServiceRow {
+        id: Uuid::new_v4(),
+        name: "A fake counselling line".into(),
+        kind: ServiceKind::Psychological,
+        capacity: 5,
+        ..house.clone()
+    };
+    store.insert_service(&house).await.unwrap();
+    store.insert_service(&counselling).await.unwrap();
+    assert_eq!(
+        store.get_service(house.id).await.unwrap(),
+        Some(house.clone())
+    );
+    assert!(store.get_service(Uuid::new_v4()).await.unwrap().is_none());
+    let all: Vec<String> = store
+        .list_services(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.org_id == shelter.id)
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        all,
+        vec!["A fake counselling line", "Example Safe House beds"]
+    );
+    let beds = store
+        .list_services(Some(ServiceKind::Accommodation))
+        .await
+        .unwrap();
+    assert!(beds.iter().all(|s| s.kind == ServiceKind::Accommodation));
+
+    // A case owned by the NGO.
+    let case = CaseId(Uuid::new_v4());
+    let e1 = event(
+        case,
+        1,
+        GENESIS,
+        t0,
+        &worker,
+        "referral_received",
+        b"sealed",
+    );
+    store
+        .create_case(&NewCase {
+            projection: projection(case, t0, &owner, Minority::Adult),
+            person_keys: vec![],
+            wrapped_key: vec![1; 40],
+            parties: vec![CaseParty {
+                org_id: owner.id,
+                relation: PartyRelation::Owner,
+            }],
+            events: vec![e1.clone()],
+            access: access(&worker, case, "refer", t0),
+        })
+        .await
+        .unwrap();
+    let change = |seq: u64, prev: [u8; 32], kind: &str, at: OffsetDateTime| {
+        let e = event(case, seq + 1, prev, at, &worker, kind, b"sealed");
+        let mut p = projection(case, t0, &owner, Minority::Adult);
+        p.seq = seq + 1;
+        (
+            e.hash,
+            CaseChange {
+                projection: p,
+                expected_seq: seq,
+                events: vec![e],
+                new_parties: vec![],
+                new_person_keys: vec![],
+                access: access(&worker, case, kind, at),
+            },
+        )
+    };
+    let mut row = ServiceReferralRow {
+        id: Uuid::new_v4(),
+        case_id: case,
+        service_id: house.id,
+        provider_org: shelter.id,
+        status: ReferralStatus::Referred,
+        referred_at: t0,
+        accepted_at: None,
+        updated_at: t0,
+    };
+    let (h2, c2) = change(1, e1.hash, "service_referred", t0);
+    store
+        .append_support(
+            &c2,
+            &SupportWrites {
+                referrals: vec![row.clone()],
+                ..SupportWrites::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.service_referral(row.id).await.unwrap(),
+        Some(row.clone())
+    );
+    // The provider sees the referral; the provider is not a party to the case.
+    assert_eq!(
+        store.service_referrals_for_org(shelter.id).await.unwrap(),
+        vec![row.clone()]
+    );
+    let header = store.case_header(case).await.unwrap().unwrap();
+    assert!(header.parties.iter().all(|p| p.org_id != shelter.id));
+
+    // Acceptance takes the one place, in the same transaction.
+    let t1 = t0 + Duration::hours(5);
+    row.status = ReferralStatus::Accepted;
+    row.accepted_at = Some(t1);
+    row.updated_at = t1;
+    let (h3, c3) = change(2, h2, "service_referral_updated", t1);
+    let accept = SupportWrites {
+        referrals: vec![row.clone()],
+        places: vec![(house.id, 1)],
+        drop_parties: vec![],
+    };
+    store.append_support(&c3, &accept).await.unwrap();
+    assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 1);
+    assert_eq!(
+        store
+            .service_referral(row.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .accepted_at,
+        Some(t1)
+    );
+    // A second place beyond capacity conflicts and writes nothing, not even the event.
+    let (_, c4) = change(3, h3, "service_referral_updated", t1);
+    let r = store
+        .append_support(
+            &c4,
+            &SupportWrites {
+                places: vec![(house.id, 1)],
+                ..SupportWrites::default()
+            },
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::Conflict)), "got {r:?}");
+    assert_eq!(
+        store
+            .case_header(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .projection
+            .seq,
+        3
+    );
+    assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 1);
+
+    // Completion frees it; a transfer ends the old owner's party relation.
+    row.status = ReferralStatus::Completed;
+    let (_, c4) = change(3, h3, "service_referral_updated", t1);
+    let mut c4 = c4;
+    c4.new_parties = vec![CaseParty {
+        org_id: shelter.id,
+        relation: PartyRelation::Owner,
+    }];
+    store
+        .append_support(
+            &c4,
+            &SupportWrites {
+                referrals: vec![row.clone()],
+                places: vec![(house.id, -1)],
+                drop_parties: vec![CaseParty {
+                    org_id: owner.id,
+                    relation: PartyRelation::Owner,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 0);
+    let parties = store.case_header(case).await.unwrap().unwrap().parties;
+    assert_eq!(
+        parties,
+        vec![CaseParty {
+            org_id: shelter.id,
+            relation: PartyRelation::Owner,
+        }]
+    );
+    let v = Viewer {
+        user_id: worker.id,
+        org_id: owner.id,
+        org_kind: owner.kind,
+    };
+    let listed = store.list_cases(&filter(v, t1)).await.unwrap();
+    assert!(
+        listed.iter().all(|h| h.projection.id != case),
+        "old owner no longer lists it"
+    );
 }
 
 /// Issue 6: erasure by key destruction, and what master key rotation needs from storage.

@@ -198,6 +198,28 @@ impl From<DomainError> for Problem {
                 "Recovery period not over",
                 d.to_string(),
             ),
+            DomainError::BestInterestsDeterminationRequired(why) => Problem::new(
+                StatusCode::CONFLICT,
+                "best-interests-determination-required",
+                "Best-interests determination required",
+                why,
+            ),
+            DomainError::ServiceUnsuitable(why) => Problem::new(
+                StatusCode::CONFLICT,
+                "service-unsuitable",
+                "Service cannot take this referral",
+                why,
+            ),
+            DomainError::OpenServiceReferrals(_) => Problem::new(
+                StatusCode::CONFLICT,
+                "open-service-referrals",
+                "Open service referrals",
+                d.to_string(),
+            )
+            .with_errors(vec![FieldError::new(
+                "/open_referrals",
+                "say `continue` or `withdraw` for the accepted service referrals",
+            )]),
             DomainError::IllegalTransition(why) => Problem::new(
                 StatusCode::CONFLICT,
                 "illegal-transition",

@@ -10,6 +10,7 @@ pub mod home;
 pub mod i18n;
 pub mod notify;
 pub mod referral;
+pub mod support;
 
 use crate::AppState;
 use askama::Template;
@@ -503,5 +504,6 @@ pub fn dynamic_keys() -> Vec<String> {
     k.extend((1..=12).map(|m| format!("month-{m}")));
     k.extend((1..=12).map(|m| format!("month-nom-{m}")));
     k.extend(referral::STEPS.iter().map(|s| format!("step-{s}")));
+    k.extend(support::keys());
     k
 }
