@@ -409,3 +409,8 @@ notify-submit = Count anonymously
 notify-done = Counted. Nothing identifying was recorded.
 notify-error-age = A child is referred, not counted: use "New referral".
 notify-error-region = A region name has 1 to 100 characters.
+
+## Family tracing (tracing requests, candidates, consent)
+event-family_tracing_consent_recorded = Consent to family tracing recorded
+tracing-consent-given = The person agrees to family tracing.
+tracing-consent-withdrawn = The person does not agree to family tracing.

@@ -416,3 +416,8 @@ notify-submit = Учесть анонимно
 notify-done = Учтено. Ничего, что идентифицирует человека, не записано.
 notify-error-age = Ребёнка направляют, а не только учитывают: воспользуйтесь «Новым направлением».
 notify-error-region = Название региона должно содержать от 1 до 100 символов.
+
+## Family tracing (tracing requests, candidates, consent)
+event-family_tracing_consent_recorded = Записано согласие на розыск семьи
+tracing-consent-given = Человек согласен на розыск семьи.
+tracing-consent-withdrawn = Человек не согласен на розыск семьи.

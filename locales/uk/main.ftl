@@ -416,3 +416,8 @@ notify-submit = Урахувати анонімно
 notify-done = Ураховано. Нічого, що ідентифікує особу, не записано.
 notify-error-age = Дитину направляють, а не лише враховують: скористайтеся «Новим направленням».
 notify-error-region = Назва регіону має містити від 1 до 100 символів.
+
+## Family tracing (tracing requests, candidates, consent)
+event-family_tracing_consent_recorded = Записано згоду на розшук родини
+tracing-consent-given = Особа погоджується на розшук родини.
+tracing-consent-withdrawn = Особа не погоджується на розшук родини.

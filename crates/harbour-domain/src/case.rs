@@ -100,6 +100,11 @@ pub enum ReconsiderableDecision {
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub nrm_referral: bool,
+    /// The person agrees that family members looking for them may be told a match exists
+    /// (family tracing). Needed for an adult's case to be searched; a child's case is searched
+    /// under the child-protection mandate whatever this says.
+    #[serde(default)]
+    pub family_tracing: bool,
     /// What the person agreed to, in their words or the form's (e.g. "share with shelter").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
@@ -370,6 +375,11 @@ pub enum Event {
         referral: Box<Referral>,
         referring_org: OrgId,
     },
+    /// The person gave or withdrew consent to family tracing (adults; a child's case is searched
+    /// under the child-protection mandate).
+    FamilyTracingConsentRecorded {
+        given: bool,
+    },
 }
 
 impl Event {
@@ -387,6 +397,7 @@ impl Event {
             Event::CaseClosed { .. } => "case_closed",
             Event::ScreeningRecorded { .. } => "screening_recorded",
             Event::ReferralAttached { .. } => "referral_attached",
+            Event::FamilyTracingConsentRecorded { .. } => "family_tracing_consent_recorded",
         }
     }
 }
@@ -453,6 +464,9 @@ pub enum Command {
         referral: Box<Referral>,
         referring_org: OrgId,
     },
+    RecordFamilyTracingConsent {
+        given: bool,
+    },
 }
 
 /// A case as its journal has made it.
@@ -484,6 +498,8 @@ pub struct CaseState {
     pub screenings: Vec<Screening>,
     /// Organisations whose referrals of the same person were attached to this case.
     pub attached_orgs: Vec<OrgId>,
+    /// Family-tracing consent recorded after the referral (overrides the referral's).
+    pub family_tracing_consent: Option<bool>,
     /// Events applied so far; the next event gets `seq + 1`.
     pub seq: u64,
 }
@@ -511,6 +527,7 @@ impl CaseState {
             closure: None,
             screenings: Vec::new(),
             attached_orgs: Vec::new(),
+            family_tracing_consent: None,
             seq: 0,
         }
     }
@@ -553,6 +570,17 @@ impl CaseState {
             ),
             _ => None,
         }
+    }
+
+    /// Whether the person currently consents to family tracing: the last recorded answer, or
+    /// the referral's consent.
+    pub fn consents_to_family_tracing(&self) -> bool {
+        self.family_tracing_consent.unwrap_or_else(|| {
+            self.referral
+                .as_ref()
+                .and_then(|r| r.consent.as_ref())
+                .is_some_and(|c| c.family_tracing)
+        })
     }
 
     fn is_referred(&self) -> bool {
@@ -757,6 +785,9 @@ pub fn decide(
                 }
             }))
         }
+        Command::RecordFamilyTracingConsent { given } => {
+            Ok(vec![Event::FamilyTracingConsentRecorded { given }])
+        }
         Command::Close { reason, notes } => {
             let mut errors = Vec::new();
             check_free_text(&mut errors, "/notes", &notes);
@@ -880,6 +911,9 @@ pub fn apply(mut state: CaseState, recorded: &RecordedEvent) -> CaseState {
             if !state.attached_orgs.contains(referring_org) {
                 state.attached_orgs.push(*referring_org);
             }
+        }
+        Event::FamilyTracingConsentRecorded { given } => {
+            state.family_tracing_consent = Some(*given);
         }
     }
     state

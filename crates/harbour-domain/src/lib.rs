@@ -12,6 +12,7 @@ pub mod minority;
 pub mod org;
 pub mod person;
 pub mod policy;
+pub mod tracing;
 
 pub use case::{
     apply, decide, AgeAssessmentResult, CaseState, ClosureReason, Command, Consent,
@@ -25,3 +26,4 @@ pub use minority::{minority_at, Minority};
 pub use org::{OrgKind, Role};
 pub use person::{Birth, Person, PersonName, Sex, Vulnerability};
 pub use policy::{Policy, PolicyError};
+pub use tracing::{LegalBasis, Relationship, TracingRequest, TracingStatus};

@@ -158,6 +158,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             exploitation_forms: vec![ExploitationForm::ForcedLabour],
             consent: Some(Consent {
                 nrm_referral: true,
+                family_tracing: false,
                 scope: Some("DEMO: NRM referral and support".into()),
                 informed_in: Some("ro".into()),
             }),
@@ -185,6 +186,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
                 exploitation_forms: vec![ExploitationForm::DomesticServitude],
                 consent: Some(Consent {
                     nrm_referral: true,
+                    family_tracing: false,
                     scope: None,
                     informed_in: Some("en".into()),
                 }),

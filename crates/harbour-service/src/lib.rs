@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod family_tracing;
 pub mod hashmatch;
 pub mod screening;
 pub mod views;
@@ -153,6 +154,8 @@ pub struct Harbour {
     pub(crate) catalogue: Arc<harbour_indicators::Catalogue>,
     pub(crate) quick_screen: Arc<harbour_indicators::QuickScreen>,
     pub(crate) bank_cache: Arc<hashmatch::BankCache>,
+    /// The family-tracing model and in-memory index (personal data: never persisted or logged).
+    pub(crate) tracing: Arc<family_tracing::TracingIndex>,
 }
 
 impl Harbour {
@@ -178,6 +181,7 @@ impl Harbour {
             catalogue: Arc::new(catalogue),
             quick_screen: Arc::new(quick_screen),
             bank_cache: Arc::new(hashmatch::BankCache::default()),
+            tracing: Arc::new(family_tracing::TracingIndex::new()?),
         })
     }
 

@@ -230,3 +230,36 @@ pub struct BankHash {
     pub id: i64,
     pub hash: [u8; 32],
 }
+
+/// The non-identifying columns of a tracing request: who filed it, on what legal basis, where
+/// it stands. Who is sought and who asks are only in the sealed payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracingRequestHeader {
+    pub id: uuid::Uuid,
+    pub org_id: OrgId,
+    pub legal_basis: harbour_domain::LegalBasis,
+    pub status: harbour_domain::TracingStatus,
+    pub filed_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A tracing request as stored: header, its own data key wrapped by the master key, and the
+/// request sealed with that key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracingRequestRecord {
+    pub header: TracingRequestHeader,
+    pub wrapped_key: Vec<u8>,
+    pub payload: Vec<u8>,
+}
+
+/// One read or write of a tracing request (kept apart from case access records).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TracingAccess {
+    pub request_id: uuid::Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    /// `file`, `read`, `candidates`, `withdraw`, `list`...
+    pub action: String,
+}

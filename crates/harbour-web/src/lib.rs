@@ -1,6 +1,7 @@
 //! Harbour's HTTP edge. Handlers parse input, call one service function, and map its result;
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
+pub mod api_tracing;
 pub mod extract;
 pub mod pages;
 pub mod problem;
@@ -52,6 +53,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/quick-screen"),
     ("POST", "/api/v1/quick-screen"),
     ("POST", "/api/v1/hash-match"),
+    ("POST", "/api/v1/tracing-requests"),
+    ("GET", "/api/v1/tracing-requests"),
+    ("GET", "/api/v1/tracing-requests/{id}"),
+    ("GET", "/api/v1/tracing-requests/{id}/candidates"),
+    ("POST", "/api/v1/tracing-requests/{id}/withdraw"),
+    ("GET", "/api/v1/cases/{id}/tracing-candidates"),
+    ("POST", "/api/v1/cases/{id}/family-tracing-consent"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -82,6 +90,7 @@ pub fn router(harbour: Harbour) -> Router {
             get(quick_screen_checklist).post(quick_screen),
         )
         .route("/openapi.json", get(openapi))
+        .merge(api_tracing::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

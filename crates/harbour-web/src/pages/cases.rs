@@ -41,6 +41,7 @@ pub const EVENTS: &[&str] = &[
     "case_closed",
     "screening_recorded",
     "referral_attached",
+    "family_tracing_consent_recorded",
 ];
 
 /// One line of a case list (no personal data: lists are safe on a shared screen).
@@ -361,6 +362,14 @@ fn timeline(lang: Lang, events: &[EventView], orgs: &HashMap<OrgId, String>) -> 
                     },
                 )),
                 Event::GuardianAppointed { .. } => {}
+                Event::FamilyTracingConsentRecorded { given } => details.push(t(
+                    lang,
+                    if *given {
+                        "tracing-consent-given"
+                    } else {
+                        "tracing-consent-withdrawn"
+                    },
+                )),
             }
             TimelineItem {
                 at: i18n::datetime(lang, e.at),

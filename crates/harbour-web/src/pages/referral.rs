@@ -179,6 +179,7 @@ impl Draft {
                 .collect(),
             consent: (!child).then(|| Consent {
                 nrm_referral: self.consent,
+                family_tracing: false,
                 scope: None,
                 informed_in: opt(&self.informed_in),
             }),
