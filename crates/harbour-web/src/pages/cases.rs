@@ -240,6 +240,8 @@ struct CasePage {
     closure_error: String,
     message: String,
     form_error: String,
+    /// Family-tracing candidates (child-protection officers and the competent authority).
+    tracing: Option<super::tracing_requests::CaseSection>,
 }
 
 fn days_left(lang: Lang, due: Date, today: Date) -> (String, bool) {
@@ -756,6 +758,7 @@ async fn case_page(
             closure_error,
             message,
             form_error,
+            tracing: super::tracing_requests::case_section(h, web, id).await,
         },
     )
 }

@@ -267,6 +267,9 @@ pub struct Candidate {
     pub status: String,
     pub minority: String,
     pub referred: String,
+    /// The matcher's probability, and its reasons field by field.
+    pub probability: String,
+    pub reasons: Vec<super::tracing_requests::ReasonLine>,
 }
 
 #[derive(Template)]
@@ -686,6 +689,16 @@ async fn submit(h: &Harbour, web: &Web, d: Draft, go: &str) -> Response {
                     status: t(lang, &format!("status-{}", c.status.as_str())),
                     minority: t(lang, &format!("minority-{}", c.minority.as_str())),
                     referred: i18n::date(lang, c.referred_at.date()),
+                    probability: c
+                        .score
+                        .as_ref()
+                        .map(|s| super::tracing_requests::percent(lang, s.probability))
+                        .unwrap_or_default(),
+                    reasons: c
+                        .score
+                        .as_ref()
+                        .map(|s| super::tracing_requests::reason_lines(lang, s))
+                        .unwrap_or_default(),
                 })
                 .collect();
             page(
