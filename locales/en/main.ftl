@@ -497,3 +497,5 @@ tracing-error-mandate = The child-protection mandate covers only a child; for an
 tracing-error-contact = Say how your organisation reaches the requester.
 tracing-error-text = A text is blank or too long; check the fields.
 tracing-filed-label = Filed
+tracing-consent-label = The person also agrees to family tracing
+tracing-consent-hint = Relatives looking for the person may then be told that a match exists. Without this, an adult's case is never searched for family tracing.

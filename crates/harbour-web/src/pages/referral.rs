@@ -45,6 +45,9 @@ pub struct Draft {
     pub observed: Vec<String>,
     pub full_done: bool,
     pub consent: bool,
+    /// The adult also agrees to family tracing (relatives looking for them may be told).
+    #[serde(default)]
+    pub family_tracing: bool,
     pub informed_in: String,
     pub child_views: String,
     pub forms: Vec<String>,
@@ -179,7 +182,7 @@ impl Draft {
                 .collect(),
             consent: (!child).then(|| Consent {
                 nrm_referral: self.consent,
-                family_tracing: false,
+                family_tracing: self.family_tracing,
                 scope: None,
                 informed_in: opt(&self.informed_in),
             }),
@@ -240,6 +243,7 @@ impl Draft {
             }
             "consent" => {
                 self.consent = f.has("consent");
+                self.family_tracing = f.has("family_tracing");
                 self.informed_in = f.get("informed_in").into();
                 self.child_views = f.get("child_views").into();
                 self.forms = f.all("forms");
