@@ -111,6 +111,11 @@ pub enum ReconsiderableDecision {
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub nrm_referral: bool,
+    /// The person agrees that family members looking for them may be told a match exists
+    /// (family tracing). Needed for an adult's case to be searched; a child's case is searched
+    /// under the child-protection mandate whatever this says.
+    #[serde(default)]
+    pub family_tracing: bool,
     /// What the person agreed to, in their words or the form's (e.g. "share with shelter").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
@@ -458,6 +463,11 @@ pub enum Event {
         from_org: OrgId,
         to_org: OrgId,
     },
+    /// The person gave or withdrew consent to family tracing (adults; a child's case is searched
+    /// under the child-protection mandate).
+    FamilyTracingConsentRecorded {
+        given: bool,
+    },
 }
 
 impl Event {
@@ -488,6 +498,7 @@ impl Event {
             Event::FollowUpRecorded { .. } => "follow_up_recorded",
             Event::HandoverRecorded { .. } => "handover_recorded",
             Event::TransferAnswered { .. } => "transfer_answered",
+            Event::FamilyTracingConsentRecorded { .. } => "family_tracing_consent_recorded",
         }
     }
 }
@@ -613,6 +624,9 @@ pub enum Command {
         accepted: bool,
         by_org: OrgId,
     },
+    RecordFamilyTracingConsent {
+        given: bool,
+    },
 }
 
 /// A case as its journal has made it.
@@ -659,6 +673,8 @@ pub struct CaseState {
     pub handovers: Vec<HandoverState>,
     /// The user the case is assigned to within its owner organisation.
     pub assigned_to: Option<UserId>,
+    /// Family-tracing consent recorded after the referral (overrides the referral's).
+    pub family_tracing_consent: Option<bool>,
     /// Events applied so far; the next event gets `seq + 1`.
     pub seq: u64,
 }
@@ -698,6 +714,7 @@ impl CaseState {
             follow_ups: Vec::new(),
             handovers: Vec::new(),
             assigned_to: None,
+            family_tracing_consent: None,
             seq: 0,
         }
     }
@@ -740,6 +757,17 @@ impl CaseState {
             ),
             _ => None,
         }
+    }
+
+    /// Whether the person currently consents to family tracing: the last recorded answer, or
+    /// the referral's consent.
+    pub fn consents_to_family_tracing(&self) -> bool {
+        self.family_tracing_consent.unwrap_or_else(|| {
+            self.referral
+                .as_ref()
+                .and_then(|r| r.consent.as_ref())
+                .is_some_and(|c| c.family_tracing)
+        })
     }
 
     fn is_referred(&self) -> bool {
@@ -990,6 +1018,9 @@ pub fn decide(
                     referring_org,
                 }
             }))
+        }
+        Command::RecordFamilyTracingConsent { given } => {
+            Ok(vec![Event::FamilyTracingConsentRecorded { given }])
         }
         Command::Close {
             reason,
@@ -1287,7 +1318,8 @@ fn decide_support(
         | Command::AppointGuardian { .. }
         | Command::Close { .. }
         | Command::RecordScreening { .. }
-        | Command::AttachReferral { .. } => Err(DomainError::IllegalTransition(
+        | Command::AttachReferral { .. }
+        | Command::RecordFamilyTracingConsent { .. } => Err(DomainError::IllegalTransition(
             "not a support command".into(),
         )),
     }
@@ -1506,6 +1538,9 @@ pub fn apply(mut state: CaseState, recorded: &RecordedEvent) -> CaseState {
             if !state.attached_orgs.contains(referring_org) {
                 state.attached_orgs.push(*referring_org);
             }
+        }
+        Event::FamilyTracingConsentRecorded { given } => {
+            state.family_tracing_consent = Some(*given);
         }
     }
     state

@@ -14,6 +14,7 @@ pub mod person;
 pub mod policy;
 pub mod retention;
 pub mod support;
+pub mod tracing;
 
 pub use case::{
     apply, decide, AgeAssessmentResult, CaseState, ClosureReason, Command, Consent,
@@ -27,3 +28,4 @@ pub use minority::{minority_at, Minority};
 pub use org::{OrgKind, Role};
 pub use person::{Birth, Person, PersonName, Sex, Vulnerability};
 pub use policy::{Policy, PolicyError};
+pub use tracing::{LegalBasis, Relationship, TracingRequest, TracingStatus};

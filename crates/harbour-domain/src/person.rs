@@ -236,7 +236,7 @@ impl Birth {
     }
 
     /// A birth given as a date or year must not lie in the future.
-    fn check_not_future(&self, today: Date) -> Result<(), String> {
+    pub(crate) fn check_not_future(&self, today: Date) -> Result<(), String> {
         let earliest = match *self {
             Birth::Exact(d) => Some(d),
             Birth::Year(y) => Date::from_calendar_date(y, Month::January, 1).ok(),
@@ -300,7 +300,7 @@ fn unknown_sex() -> Sex {
     Sex::Unknown
 }
 
-fn check_text(errors: &mut Vec<FieldError>, pointer: String, value: &Option<String>) {
+pub(crate) fn check_text(errors: &mut Vec<FieldError>, pointer: String, value: &Option<String>) {
     if let Some(v) = value {
         if v.trim().is_empty() {
             errors.push(FieldError::new(

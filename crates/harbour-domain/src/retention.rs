@@ -61,6 +61,13 @@ impl Retention {
             ClosureReason::Duplicate => self.duplicate_days,
             ClosureReason::Deceased => self.deceased_days,
             ClosureReason::Other => self.other_days,
+            // The closure reasons of durable solutions (issue 5) keep their cases as long as the
+            // nearest reason above: support that ended well, a person gone abroad, support the
+            // person declined, and a negative identification like a disqualification.
+            ClosureReason::Integrated => self.support_completed_days,
+            ClosureReason::Returned | ClosureReason::TransferredAbroad => self.left_country_days,
+            ClosureReason::DeclinedFurtherSupport => self.person_withdrew_days,
+            ClosureReason::NotIdentified => self.disqualified_days,
         }
     }
 

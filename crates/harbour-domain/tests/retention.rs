@@ -35,6 +35,7 @@ fn referral() -> Referral {
         exploitation_forms: vec![ExploitationForm::ForcedLabour],
         consent: Some(Consent {
             nrm_referral: true,
+            family_tracing: false,
             scope: None,
             informed_in: None,
         }),
@@ -181,7 +182,7 @@ proptest! {
         let closed_at = REFERRED + Duration::days(closed_after) + Duration::hours(5);
         let events = journal(vec![
             (refer(), REFERRED),
-            (Command::Close { reason, notes: Some("Fake closure note".into()) }, closed_at),
+            (Command::Close { reason, notes: Some("Fake closure note".into()), open_referrals: None }, closed_at),
         ]);
         let due = closed_at.date() + Duration::days(i64::from(r.days_after_closure(reason)));
         prop_assert_eq!(erasure_due(CASE, &events, &r), Some(due));

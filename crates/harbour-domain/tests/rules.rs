@@ -37,6 +37,7 @@ fn referral(birth: Birth, consent: bool) -> Referral {
         exploitation_forms: vec![ExploitationForm::ForcedLabour],
         consent: Some(Consent {
             nrm_referral: consent,
+            family_tracing: false,
             scope: None,
             informed_in: None,
         }),
@@ -684,7 +685,7 @@ proptest! {
         let mut state = CaseState::empty(CaseId(Uuid::from_u128(5)));
         let mut journal = Vec::new();
         let mut r = referral(birth, true);
-        r.consent = Some(Consent { nrm_referral: true, scope: None, informed_in: None });
+        r.consent = Some(Consent { nrm_referral: true, family_tracing: false, scope: None, informed_in: None });
         let first = decide(&state, Command::Refer { referral: Box::new(r), referring_org: ORG }, now, &p);
         // Births generated after the referral day are rightly refused; they say nothing here.
         prop_assume!(first.is_ok());
@@ -806,4 +807,43 @@ fn screenings_at_referral_become_events_and_attached_referrals_merge_forms() {
     assert!(matches!(e, DomainError::Invalid(f) if f[0].pointer == "/platform_types"));
     r.online_recruitment = true;
     assert!(r.validate(MONDAY.date()).unwrap().online);
+}
+
+// ----- family tracing: what may be searched -----
+
+proptest! {
+    /// Whatever the person's birth and consent, and whatever consent answers are recorded later:
+    /// a child's or presumed child's case is always searchable (the child-protection mandate); an
+    /// adult's case exactly when the last answer on family tracing (or, with none, the
+    /// referral's consent) says yes.
+    #[test]
+    fn tracing_searches_children_always_and_adults_only_with_consent(
+        born in 1950i32..2023,
+        at_referral in any::<bool>(),
+        later in proptest::collection::vec(any::<bool>(), 0..4),
+    ) {
+        let now = datetime!(2024-03-01 10:00 UTC);
+        let mut r = referral(Birth::Year(born), true);
+        if let Some(c) = r.consent.as_mut() {
+            c.family_tracing = at_referral;
+        }
+        let mut state = run(
+            CaseState::empty(CaseId(Uuid::nil())),
+            Command::Refer { referral: Box::new(r), referring_org: OrgId(Uuid::nil()) },
+            now,
+        ).expect("referral");
+        for given in &later {
+            state = run(state, Command::RecordFamilyTracingConsent { given: *given }, now)
+                .expect("consent recorded");
+        }
+        let consents = later.last().copied().unwrap_or(at_referral);
+        prop_assert_eq!(state.consents_to_family_tracing(), consents);
+        let minority = state.minority(now.date());
+        let basis = tracing::case_tracing_basis(minority, state.consents_to_family_tracing());
+        if minority.is_child_or_presumed() {
+            prop_assert_eq!(basis, Some(tracing::CaseTracingBasis::ChildProtectionMandate));
+        } else {
+            prop_assert_eq!(basis.is_some(), consents);
+        }
+    }
 }

@@ -56,6 +56,7 @@ fn case(birth: Birth, sex: Sex) -> CaseState {
     let mut r = Referral::new(person(birth, sex));
     r.consent = Some(Consent {
         nrm_referral: true,
+        family_tracing: false,
         scope: None,
         informed_in: None,
     });

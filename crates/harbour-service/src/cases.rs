@@ -105,6 +105,41 @@ pub fn may_see(actor: &Actor, header: &CaseHeader) -> bool {
         || p.guardian == Some(actor.user.id)
 }
 
+/// Unwrap a case's key and open its journal.
+fn decrypt_events(
+    master: &harbour_crypto::MasterKey,
+    record: &harbour_store::CaseRecord,
+) -> ServiceResult<(DataKey, Vec<RecordedEvent>)> {
+    let id = record.header.projection.id;
+    let wrapped = WrappedKey::from_bytes(&record.wrapped_key)?;
+    let key = master.unwrap_key(&wrapped, &case_context(id))?;
+    let mut events = Vec::with_capacity(record.events.len());
+    for e in &record.events {
+        let clear = key.open(&e.payload, &event_aad(id, e.seq, &e.kind))?;
+        let event: Event = serde_json::from_slice(&clear)
+            .map_err(|err| ServiceError::Internal(format!("event {}: {err}", e.seq)))?;
+        events.push(RecordedEvent {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            actor_org: e.actor_org,
+            event,
+        });
+    }
+    Ok((key, events))
+}
+
+/// A case's state and journal, decrypted, for a caller that has already checked visibility
+/// (the family-tracing index).
+pub(crate) fn decrypt_case(
+    master: &harbour_crypto::MasterKey,
+    record: &harbour_store::CaseRecord,
+) -> ServiceResult<(CaseState, Vec<RecordedEvent>)> {
+    let (_, events) = decrypt_events(master, record)?;
+    let state = CaseState::from_events(record.header.projection.id, events.iter());
+    Ok((state, events))
+}
+
 /// A case loaded and opened for one use case.
 pub(crate) struct OpenCase {
     pub(crate) header: CaseHeader,
@@ -166,21 +201,7 @@ impl Harbour {
         if record.wrapped_key.is_empty() {
             return Err(self.gone(id).await);
         }
-        let wrapped = WrappedKey::from_bytes(&record.wrapped_key)?;
-        let key = self.master.unwrap_key(&wrapped, &case_context(id))?;
-        let mut events = Vec::with_capacity(record.events.len());
-        for e in &record.events {
-            let clear = key.open(&e.payload, &event_aad(id, e.seq, &e.kind))?;
-            let event: Event = serde_json::from_slice(&clear)
-                .map_err(|err| ServiceError::Internal(format!("event {}: {err}", e.seq)))?;
-            events.push(RecordedEvent {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor,
-                actor_org: e.actor_org,
-                event,
-            });
-        }
+        let (key, events) = decrypt_events(&self.master, &record)?;
         let state = CaseState::from_events(id, events.iter());
         let last_hash = record.events.last().map(|e| e.hash).unwrap_or(GENESIS);
         Ok(OpenCase {
@@ -399,6 +420,8 @@ impl Harbour {
                 access: self.access(actor, Some(id), "refer", None),
             })
             .await?;
+        self.tracing_case_changed(id, &state, &events.iter().collect::<Vec<_>>())
+            .await;
         self.view(&state, now)
     }
 
@@ -473,8 +496,14 @@ impl Harbour {
                 minority: case.state.minority(today),
                 referred_at: header.projection.referred_at,
                 name: existing.person.display_name(),
+                score: self.duplicate_score(&referral.person, &existing.person),
             });
         }
+        // Most likely first: the keyed blocking found them, the matcher ranks them.
+        out.sort_by(|a, b| {
+            let p = |c: &DuplicateCandidate| c.score.as_ref().map_or(0.0, |s| s.weight);
+            p(b).total_cmp(&p(a))
+        });
         Ok(out)
     }
 
@@ -633,6 +662,13 @@ impl Harbour {
                 &writes,
             )
             .await?;
+        let all: Vec<&Event> = case
+            .events
+            .iter()
+            .map(|e| &e.event)
+            .chain(&events)
+            .collect();
+        self.tracing_case_changed(id, &state, &all).await;
         Ok((state, now))
     }
 

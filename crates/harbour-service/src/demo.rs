@@ -158,6 +158,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             exploitation_forms: vec![ExploitationForm::ForcedLabour],
             consent: Some(Consent {
                 nrm_referral: true,
+                family_tracing: false,
                 scope: Some("DEMO: NRM referral and support".into()),
                 informed_in: Some("ro".into()),
             }),
@@ -185,6 +186,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
                 exploitation_forms: vec![ExploitationForm::DomesticServitude],
                 consent: Some(Consent {
                     nrm_referral: true,
+                    family_tracing: false,
                     scope: None,
                     informed_in: Some("en".into()),
                 }),
@@ -205,6 +207,60 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             outcome: "positive".into(),
             reasons: "DEMO: consistent account, indicators of coercion at destination".into(),
             method: None,
+        },
+    )
+    .await?;
+
+    // Family tracing: a boy registered abroad (with a German rendering of his name) and his
+    // mother's request for "Сашко Коваленко, about 9", filed through the safe-house NGO. The
+    // child-protection officer sees the request on the boy's case page, and the boy as the first
+    // candidate of the request.
+    let mut boy_name = name("Oleksandr", "Kovalenko", "Latn");
+    boy_name.transliterations = vec![harbour_domain::person::Transliteration {
+        scheme: "de".into(),
+        given: Some("Aleksandr".into()),
+        family: Some("Kowalenko".into()),
+    }];
+    let mut boy = person(vec![boy_name], Sex::Male, Birth::Year(2015), "UA", "uk");
+    boy.unaccompanied = true;
+    boy.vulnerabilities = vec![Vulnerability::ArmedConflict, Vulnerability::Unaccompanied];
+    h.refer(
+        responder,
+        Referral {
+            exploitation_forms: vec![ExploitationForm::Unknown],
+            consent: None,
+            child_views: Some("DEMO: asks for his mother".into()),
+            summary: Some("DEMO: found alone at the border crossing".into()),
+            ..Referral::new(boy)
+        },
+        crate::cases::ReferralOptions {
+            confirm_new_person: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    h.file_tracing_request(
+        caseworker,
+        harbour_domain::TracingRequest {
+            sought: harbour_domain::tracing::SoughtPerson {
+                names: vec![name("Сашко", "Коваленко", "Cyrl")],
+                sex: Sex::Male,
+                birth: Birth::Estimated {
+                    min: 9,
+                    max: 9,
+                    on: None,
+                },
+                place: Some("Харків".into()),
+                mother_name: Some("Фейкова".into()),
+                father_name: None,
+            },
+            requester: harbour_domain::tracing::Requester {
+                name: Some("DEMO Фейкова Коваленко".into()),
+                relationship: harbour_domain::Relationship::Mother,
+                contact: "DEMO: via the NGO's family-links desk, +000 000 0000".into(),
+            },
+            legal_basis: harbour_domain::LegalBasis::ChildProtectionMandate,
+            notes: Some("DEMO: separated at a checkpoint".into()),
         },
     )
     .await?;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod family_tracing;
 pub mod hashmatch;
 pub mod protection;
 pub mod screening;
@@ -164,6 +165,8 @@ pub struct Harbour {
     pub(crate) bank_cache: Arc<hashmatch::BankCache>,
     /// The rights tracked on every case (shipped, plus any national file).
     pub(crate) rights: Arc<harbour_domain::support::RightsCatalogue>,
+    /// The family-tracing model and in-memory index (personal data: never persisted or logged).
+    pub(crate) tracing: Arc<family_tracing::TracingIndex>,
 }
 
 impl Harbour {
@@ -190,6 +193,7 @@ impl Harbour {
             quick_screen: Arc::new(quick_screen),
             bank_cache: Arc::new(hashmatch::BankCache::default()),
             rights: Arc::new(harbour_domain::support::RightsCatalogue::shipped()),
+            tracing: Arc::new(family_tracing::TracingIndex::new()?),
         })
     }
 
@@ -205,6 +209,8 @@ impl Harbour {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Harbour {
         self.clock = clock;
         self
+    }
+
     /// Add national rights or deadlines from a TOML file in the shipped format.
     pub fn with_national_rights(mut self, toml_text: &str) -> ServiceResult<Harbour> {
         let mut catalogue = (*self.rights).clone();

@@ -209,6 +209,7 @@ impl Harbour {
                 record.basis.as_str(),
             )
             .await?;
+        self.tracing_case_erased(id).await;
         Ok(ErasureView {
             id,
             erased_at: now,

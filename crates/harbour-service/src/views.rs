@@ -99,4 +99,8 @@ pub struct DuplicateCandidate {
     pub referred_at: OffsetDateTime,
     /// The name as first recorded on that case, so the user can recognise the person.
     pub name: String,
+    /// How strongly the family-tracing matcher (Fellegi–Sunter) says the two records agree,
+    /// with the reasons field by field; candidates are listed best first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<crate::family_tracing::MatchScore>,
 }

@@ -477,6 +477,34 @@ async fn append_in(tx: &mut PgConnection, change: &CaseChange) -> StoreResult<()
     Ok(())
 }
 
+async fn insert_tracing_access(tx: &mut PgConnection, a: &TracingAccess) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO tracing_access_log (request_id, at, user_id, org_id, action) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(a.request_id)
+    .bind(to_micros(a.at))
+    .bind(a.user_id.0)
+    .bind(a.org_id.0)
+    .bind(&a.action)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn tracing_header(r: &PgRow) -> StoreResult<TracingRequestHeader> {
+    let basis: String = r.try_get("legal_basis").map_err(backend)?;
+    let status: String = r.try_get("status").map_err(backend)?;
+    Ok(TracingRequestHeader {
+        id: r.try_get("id").map_err(backend)?,
+        org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+        legal_basis: parse_stored(&basis)?,
+        status: parse_stored(&status)?,
+        filed_at: micros_col(r, "filed_at")?,
+        updated_at: micros_col(r, "updated_at")?,
+    })
+}
+
 async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) \
@@ -1209,6 +1237,122 @@ impl Store for PostgresStore {
         .await
         .map_err(backend)?;
         Ok(n as u64)
+    }
+
+    async fn insert_tracing_request(
+        &self,
+        r: &TracingRequestRecord,
+        access: &TracingAccess,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let h = &r.header;
+        sqlx::query(
+            "INSERT INTO tracing_requests (id, org_id, legal_basis, status, filed_at, updated_at, wrapped_key, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(h.id)
+        .bind(h.org_id.0)
+        .bind(h.legal_basis.as_str())
+        .bind(h.status.as_str())
+        .bind(to_micros(h.filed_at))
+        .bind(to_micros(h.updated_at))
+        .bind(&r.wrapped_key)
+        .bind(&r.payload)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_tracing_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn tracing_request(&self, id: Uuid) -> StoreResult<Option<TracingRequestRecord>> {
+        let row = sqlx::query("SELECT * FROM tracing_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(TracingRequestRecord {
+                header: tracing_header(&r)?,
+                wrapped_key: r.try_get("wrapped_key").map_err(backend)?,
+                payload: r.try_get("payload").map_err(backend)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn list_tracing_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<TracingRequestHeader>> {
+        const COLS: &str = "id, org_id, legal_basis, status, filed_at, updated_at";
+        let rows = match org {
+            Some(o) => {
+                sqlx::query(&format!(
+                "SELECT {COLS} FROM tracing_requests WHERE org_id = $1 ORDER BY filed_at DESC, id"
+            ))
+                .bind(o.0)
+                .fetch_all(&self.pool)
+                .await
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLS} FROM tracing_requests ORDER BY filed_at DESC, id"
+                ))
+                .fetch_all(&self.pool)
+                .await
+            }
+        }
+        .map_err(backend)?;
+        rows.iter().map(tracing_header).collect()
+    }
+
+    async fn set_tracing_request_status(
+        &self,
+        id: Uuid,
+        status: harbour_domain::TracingStatus,
+        at: OffsetDateTime,
+        access: &TracingAccess,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r =
+            sqlx::query("UPDATE tracing_requests SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(status.as_str())
+                .bind(to_micros(at))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Missing(format!("tracing request {id}")));
+        }
+        insert_tracing_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn record_tracing_access(&self, access: &TracingAccess) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_tracing_access(&mut conn, access).await
+    }
+
+    async fn tracing_access_log(&self, id: Uuid) -> StoreResult<Vec<TracingAccess>> {
+        let rows =
+            sqlx::query("SELECT * FROM tracing_access_log WHERE request_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TracingAccess {
+                    request_id: r.try_get("request_id").map_err(backend)?,
+                    at: micros_col(r, "at")?,
+                    user_id: UserId(r.try_get("user_id").map_err(backend)?),
+                    org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+                    action: r.try_get("action").map_err(backend)?,
+                })
+            })
+            .collect()
     }
 
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64> {

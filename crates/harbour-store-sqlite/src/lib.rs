@@ -445,6 +445,37 @@ fn referral_from_row(r: &SqliteRow) -> StoreResult<ServiceReferralRow> {
     })
 }
 
+async fn insert_tracing_access(
+    tx: &mut sqlx::SqliteConnection,
+    a: &TracingAccess,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO tracing_access_log (request_id, at, user_id, org_id, action) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(a.request_id.to_string())
+    .bind(to_micros(a.at))
+    .bind(a.user_id.to_string())
+    .bind(a.org_id.to_string())
+    .bind(&a.action)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn tracing_header(r: &SqliteRow) -> StoreResult<TracingRequestHeader> {
+    let basis: String = r.try_get("legal_basis").map_err(backend)?;
+    let status: String = r.try_get("status").map_err(backend)?;
+    Ok(TracingRequestHeader {
+        id: uuid_col(r, "id")?,
+        org_id: OrgId(uuid_col(r, "org_id")?),
+        legal_basis: parse_stored(&basis)?,
+        status: parse_stored(&status)?,
+        filed_at: from_micros(r.try_get("filed_at").map_err(backend)?),
+        updated_at: from_micros(r.try_get("updated_at").map_err(backend)?),
+    })
+}
+
 async fn support_writes(
     tx: &mut sqlx::SqliteConnection,
     case: CaseId,
@@ -1189,6 +1220,120 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         Ok(n as u64)
+    }
+
+    async fn insert_tracing_request(
+        &self,
+        r: &TracingRequestRecord,
+        access: &TracingAccess,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let h = &r.header;
+        sqlx::query(
+            "INSERT INTO tracing_requests (id, org_id, legal_basis, status, filed_at, updated_at, wrapped_key, payload) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(h.id.to_string())
+        .bind(h.org_id.to_string())
+        .bind(h.legal_basis.as_str())
+        .bind(h.status.as_str())
+        .bind(to_micros(h.filed_at))
+        .bind(to_micros(h.updated_at))
+        .bind(&r.wrapped_key)
+        .bind(&r.payload)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_tracing_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn tracing_request(&self, id: Uuid) -> StoreResult<Option<TracingRequestRecord>> {
+        let row = sqlx::query("SELECT * FROM tracing_requests WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(TracingRequestRecord {
+                header: tracing_header(&r)?,
+                wrapped_key: r.try_get("wrapped_key").map_err(backend)?,
+                payload: r.try_get("payload").map_err(backend)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn list_tracing_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<TracingRequestHeader>> {
+        const COLS: &str = "id, org_id, legal_basis, status, filed_at, updated_at";
+        let rows = match org {
+            Some(o) => {
+                sqlx::query(&format!(
+                "SELECT {COLS} FROM tracing_requests WHERE org_id = ? ORDER BY filed_at DESC, id"
+            ))
+                .bind(o.to_string())
+                .fetch_all(&self.pool)
+                .await
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLS} FROM tracing_requests ORDER BY filed_at DESC, id"
+                ))
+                .fetch_all(&self.pool)
+                .await
+            }
+        }
+        .map_err(backend)?;
+        rows.iter().map(tracing_header).collect()
+    }
+
+    async fn set_tracing_request_status(
+        &self,
+        id: Uuid,
+        status: harbour_domain::TracingStatus,
+        at: OffsetDateTime,
+        access: &TracingAccess,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r = sqlx::query("UPDATE tracing_requests SET status = ?, updated_at = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(to_micros(at))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Missing(format!("tracing request {id}")));
+        }
+        insert_tracing_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn record_tracing_access(&self, access: &TracingAccess) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_tracing_access(&mut conn, access).await
+    }
+
+    async fn tracing_access_log(&self, id: Uuid) -> StoreResult<Vec<TracingAccess>> {
+        let rows = sqlx::query("SELECT * FROM tracing_access_log WHERE request_id = ? ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TracingAccess {
+                    request_id: uuid_col(r, "request_id")?,
+                    at: from_micros(r.try_get("at").map_err(backend)?),
+                    user_id: UserId(uuid_col(r, "user_id")?),
+                    org_id: OrgId(uuid_col(r, "org_id")?),
+                    action: r.try_get("action").map_err(backend)?,
+                })
+            })
+            .collect()
     }
 
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64> {

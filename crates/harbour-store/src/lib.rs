@@ -136,6 +136,32 @@ pub trait Store: Send + Sync + 'static {
     /// database so every app server enforces the same limit.
     async fn count_platform_request(&self, key_hash: &[u8], minute: i64) -> StoreResult<u64>;
 
+    // ----- family tracing requests (sealed; header rows identify nobody) -----
+    /// Store a new request and the access record of its filing, in one transaction.
+    async fn insert_tracing_request(
+        &self,
+        request: &TracingRequestRecord,
+        access: &TracingAccess,
+    ) -> StoreResult<()>;
+    async fn tracing_request(&self, id: uuid::Uuid) -> StoreResult<Option<TracingRequestRecord>>;
+    /// Headers of the requests filed by one organisation (or all, for the index at start-up),
+    /// newest first.
+    async fn list_tracing_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<TracingRequestHeader>>;
+    /// Change a request's status with its access record, in one transaction.
+    /// [`StoreError::Missing`] if there is no such request.
+    async fn set_tracing_request_status(
+        &self,
+        id: uuid::Uuid,
+        status: harbour_domain::TracingStatus,
+        at: OffsetDateTime,
+        access: &TracingAccess,
+    ) -> StoreResult<()>;
+    async fn record_tracing_access(&self, access: &TracingAccess) -> StoreResult<()>;
+    async fn tracing_access_log(&self, id: uuid::Uuid) -> StoreResult<Vec<TracingAccess>>;
+
     // ----- baseline for benchmarks: the cheapest insert and select this database can do -----
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64>;
     async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>>;

@@ -628,6 +628,106 @@ pub async fn run(store: &dyn Store) {
     );
 
     data_protection(store).await;
+    // Family tracing requests: sealed payload round-trips; headers list per organisation, newest
+    // first; a status change and every access are recorded in order.
+    {
+        use harbour_domain::{LegalBasis, TracingStatus};
+        let filed = datetime!(2026-03-01 9:00 UTC);
+        let rec = |org_id: OrgId, minutes: i64, basis: LegalBasis| TracingRequestRecord {
+            header: TracingRequestHeader {
+                id: Uuid::new_v4(),
+                org_id,
+                legal_basis: basis,
+                status: TracingStatus::Open,
+                filed_at: filed + Duration::minutes(minutes),
+                updated_at: filed + Duration::minutes(minutes),
+            },
+            wrapped_key: vec![7; 40],
+            payload: b"sealed request".to_vec(),
+        };
+        let access =
+            |r: &TracingRequestRecord, u: &User, action: &str, at: OffsetDateTime| TracingAccess {
+                request_id: r.header.id,
+                at,
+                user_id: u.id,
+                org_id: u.org_id,
+                action: action.into(),
+            };
+        let first = rec(ngo.id, 0, LegalBasis::ConsentOfRequester);
+        let second = rec(ngo.id, 5, LegalBasis::ChildProtectionMandate);
+        let other = rec(childprot.id, 1, LegalBasis::CourtOrder);
+        for r in [&first, &second, &other] {
+            store
+                .insert_tracing_request(r, &access(r, &worker, "file", r.header.filed_at))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            store
+                .tracing_request(first.header.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            first
+        );
+        assert!(store
+            .tracing_request(Uuid::new_v4())
+            .await
+            .unwrap()
+            .is_none());
+        let mine: Vec<Uuid> = store
+            .list_tracing_requests(Some(ngo.id))
+            .await
+            .unwrap()
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(mine, [second.header.id, first.header.id]);
+        assert_eq!(store.list_tracing_requests(None).await.unwrap().len(), 3);
+        let later = filed + Duration::hours(1);
+        store
+            .set_tracing_request_status(
+                first.header.id,
+                TracingStatus::Withdrawn,
+                later,
+                &access(&first, &worker, "withdraw", later),
+            )
+            .await
+            .unwrap();
+        let h = store
+            .tracing_request(first.header.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .header;
+        assert_eq!(
+            (h.status, h.updated_at, h.filed_at),
+            (TracingStatus::Withdrawn, later, first.header.filed_at)
+        );
+        assert!(matches!(
+            store
+                .set_tracing_request_status(
+                    Uuid::new_v4(),
+                    TracingStatus::Closed,
+                    later,
+                    &access(&first, &worker, "withdraw", later)
+                )
+                .await,
+            Err(StoreError::Missing(_))
+        ));
+        store
+            .record_tracing_access(&access(&first, &worker, "read", later))
+            .await
+            .unwrap();
+        let log: Vec<String> = store
+            .tracing_access_log(first.header.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(log, ["file", "withdraw", "read"]);
+    }
 
     // The benchmark baseline works.
     let id = store.probe_insert(b"probe").await.unwrap();

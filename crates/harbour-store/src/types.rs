@@ -252,6 +252,8 @@ pub struct KeyRewrap {
     pub case_id: CaseId,
     pub old: Vec<u8>,
     pub new: Vec<u8>,
+}
+
 /// One service of the directory. Nothing personal: who offers what, where, for whom, how many.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceRow {
@@ -309,4 +311,37 @@ pub fn split_list(text: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// The non-identifying columns of a tracing request: who filed it, on what legal basis, where
+/// it stands. Who is sought and who asks are only in the sealed payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracingRequestHeader {
+    pub id: uuid::Uuid,
+    pub org_id: OrgId,
+    pub legal_basis: harbour_domain::LegalBasis,
+    pub status: harbour_domain::TracingStatus,
+    pub filed_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A tracing request as stored: header, its own data key wrapped by the master key, and the
+/// request sealed with that key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracingRequestRecord {
+    pub header: TracingRequestHeader,
+    pub wrapped_key: Vec<u8>,
+    pub payload: Vec<u8>,
+}
+
+/// One read or write of a tracing request (kept apart from case access records).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TracingAccess {
+    pub request_id: uuid::Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    /// `file`, `read`, `candidates`, `withdraw`, `list`...
+    pub action: String,
 }

@@ -3,6 +3,7 @@
 
 pub mod api_protection;
 pub mod api_support;
+pub mod api_tracing;
 pub mod extract;
 pub mod pages;
 pub mod problem;
@@ -82,6 +83,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/cases/{id}/transfers/{handover}/accept"),
     ("POST", "/api/v1/cases/{id}/transfers/{handover}/decline"),
     ("POST", "/api/v1/cases/{id}/close"),
+    ("POST", "/api/v1/tracing-requests"),
+    ("GET", "/api/v1/tracing-requests"),
+    ("GET", "/api/v1/tracing-requests/{id}"),
+    ("GET", "/api/v1/tracing-requests/{id}/candidates"),
+    ("POST", "/api/v1/tracing-requests/{id}/withdraw"),
+    ("GET", "/api/v1/cases/{id}/tracing-candidates"),
+    ("POST", "/api/v1/cases/{id}/family-tracing-consent"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -114,6 +122,7 @@ pub fn router(harbour: Harbour) -> Router {
         .route("/openapi.json", get(openapi))
         .merge(api_protection::routes())
         .merge(api_support::routes())
+        .merge(api_tracing::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

@@ -147,6 +147,14 @@ async fn authorisation_on_every_route() {
             .await;
         let a = adult["id"].as_str().unwrap().to_string();
         let c = child["id"].as_str().unwrap().to_string();
+        let (_, request) = app
+            .post(
+                "/api/v1/tracing-requests",
+                Some(&cpo),
+                tracing_request_body(),
+            )
+            .await;
+        let r = request["id"].as_str().unwrap().to_string();
 
         let rg = json!({"kind":"reasonable_grounds","outcome":"positive","reasons":"r"});
         let age =
@@ -625,6 +633,100 @@ async fn authorisation_on_every_route() {
             ),
             (
                 "POST",
+                "/api/v1/tracing-requests",
+                Some(tracing_request_body()),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 201),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/tracing-requests",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/tracing-requests/{request}",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&referrer), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/tracing-requests/{request}/candidates",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&referrer), 404),
+                    (Some(&cpo), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{child}/tracing-candidates",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/family-tracing-consent",
+                Some(json!({"given": true})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&referrer), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            // Last of the tracing rows: withdrawing changes the request.
+            (
+                "POST",
+                "/api/v1/tracing-requests/{request}/withdraw",
+                Some(json!({})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&decider), 403),
+                    (Some(&cpo), 200),
+                    (Some(&cpo), 409),
+                ],
+            ),
+            (
+                "POST",
                 "/api/v1/auth/logout",
                 Some(json!({})),
                 vec![(None, 401), (Some(&coordinator), 204)],
@@ -635,7 +737,9 @@ async fn authorisation_on_every_route() {
             .map(|(m, p, _, _)| {
                 (
                     m.to_string(),
-                    p.replace("{adult}", "{id}").replace("{child}", "{id}"),
+                    p.replace("{adult}", "{id}")
+                        .replace("{child}", "{id}")
+                        .replace("{request}", "{id}"),
                 )
             })
             .collect();
@@ -653,7 +757,10 @@ async fn authorisation_on_every_route() {
             .await
             .1;
         for (method, template, body, rows) in &table {
-            let path = template.replace("{adult}", &a).replace("{child}", &c);
+            let path = template
+                .replace("{adult}", &a)
+                .replace("{child}", &c)
+                .replace("{request}", &r);
             for (who, expected) in rows {
                 let (status, response, _) = app
                     .send(method.parse().unwrap(), &path, *who, body.clone())

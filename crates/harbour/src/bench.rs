@@ -51,6 +51,7 @@ fn referral(i: usize) -> Referral {
         exploitation_forms: vec![ExploitationForm::ForcedLabour],
         consent: Some(Consent {
             nrm_referral: true,
+            family_tracing: false,
             scope: None,
             informed_in: None,
         }),

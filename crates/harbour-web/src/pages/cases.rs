@@ -54,6 +54,7 @@ pub const EVENTS: &[&str] = &[
     "follow_up_recorded",
     "handover_recorded",
     "transfer_answered",
+    "family_tracing_consent_recorded",
 ];
 
 /// One line of a case list (no personal data: lists are safe on a shared screen).
@@ -252,6 +253,8 @@ struct CasePage {
     closure_error: String,
     message: String,
     form_error: String,
+    /// Family-tracing candidates (child-protection officers and the competent authority).
+    tracing: Option<super::tracing_requests::CaseSection>,
 }
 
 fn days_left(lang: Lang, due: Date, today: Date) -> (String, bool) {
@@ -374,6 +377,14 @@ fn timeline(lang: Lang, events: &[EventView], orgs: &HashMap<OrgId, String>) -> 
                     },
                 )),
                 Event::GuardianAppointed { .. } => {}
+                Event::FamilyTracingConsentRecorded { given } => details.push(t(
+                    lang,
+                    if *given {
+                        "tracing-consent-given"
+                    } else {
+                        "tracing-consent-withdrawn"
+                    },
+                )),
                 other => details.extend(super::support::timeline_details(lang, other)),
             }
             TimelineItem {
@@ -761,6 +772,7 @@ async fn case_page(
             closure_error,
             message,
             form_error,
+            tracing: super::tracing_requests::case_section(h, web, id).await,
         },
     )
 }

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod notify;
 pub mod referral;
 pub mod support;
+pub mod tracing_requests;
 
 use crate::AppState;
 use askama::Template;
@@ -47,6 +48,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/organisations", post(admin::add_org))
         .route("/admin/users", post(admin::add_user))
         .route("/audit", get(admin::audit))
+        .route(
+            "/tracing",
+            get(tracing_requests::list).post(tracing_requests::file),
+        )
+        .route("/tracing/new", get(tracing_requests::new_form))
+        .route("/tracing/{id}", get(tracing_requests::show))
+        .route("/tracing/{id}/withdraw", post(tracing_requests::withdraw))
 }
 
 async fn css() -> Response {
@@ -196,6 +204,12 @@ impl Web {
         }
         if role == Role::Auditor {
             nav.push(("/audit", "nav-audit"));
+        }
+        if matches!(
+            role,
+            Role::CaseWorker | Role::ChildProtectionOfficer | Role::DecisionMaker
+        ) {
+            nav.push(("/tracing", "nav-tracing"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
@@ -505,5 +519,6 @@ pub fn dynamic_keys() -> Vec<String> {
     k.extend((1..=12).map(|m| format!("month-nom-{m}")));
     k.extend(referral::STEPS.iter().map(|s| format!("step-{s}")));
     k.extend(support::keys());
+    k.extend(tracing_requests::register_keys());
     k
 }

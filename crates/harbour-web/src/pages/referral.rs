@@ -45,6 +45,9 @@ pub struct Draft {
     pub observed: Vec<String>,
     pub full_done: bool,
     pub consent: bool,
+    /// The adult also agrees to family tracing (relatives looking for them may be told).
+    #[serde(default)]
+    pub family_tracing: bool,
     pub informed_in: String,
     pub child_views: String,
     pub forms: Vec<String>,
@@ -179,6 +182,7 @@ impl Draft {
                 .collect(),
             consent: (!child).then(|| Consent {
                 nrm_referral: self.consent,
+                family_tracing: self.family_tracing,
                 scope: None,
                 informed_in: opt(&self.informed_in),
             }),
@@ -239,6 +243,7 @@ impl Draft {
             }
             "consent" => {
                 self.consent = f.has("consent");
+                self.family_tracing = f.has("family_tracing");
                 self.informed_in = f.get("informed_in").into();
                 self.child_views = f.get("child_views").into();
                 self.forms = f.all("forms");
@@ -266,6 +271,9 @@ pub struct Candidate {
     pub status: String,
     pub minority: String,
     pub referred: String,
+    /// The matcher's probability, and its reasons field by field.
+    pub probability: String,
+    pub reasons: Vec<super::tracing_requests::ReasonLine>,
 }
 
 #[derive(Template)]
@@ -685,6 +693,16 @@ async fn submit(h: &Harbour, web: &Web, d: Draft, go: &str) -> Response {
                     status: t(lang, &format!("status-{}", c.status.as_str())),
                     minority: t(lang, &format!("minority-{}", c.minority.as_str())),
                     referred: i18n::date(lang, c.referred_at.date()),
+                    probability: c
+                        .score
+                        .as_ref()
+                        .map(|s| super::tracing_requests::percent(lang, s.probability))
+                        .unwrap_or_default(),
+                    reasons: c
+                        .score
+                        .as_ref()
+                        .map(|s| super::tracing_requests::reason_lines(lang, s))
+                        .unwrap_or_default(),
                 })
                 .collect();
             page(

@@ -288,3 +288,17 @@ pub fn child_referral() -> Value {
 pub fn adult_referral(given: &str, consent: bool) -> Value {
     json!({"person":{"names":[{"given":given,"family":"Fakeson","script":"Latn"}],"sex":"male","birth":{"date":"1990-04-01"},"nationalities":["MD"],"languages":["ro"]},"exploitation_forms":["forced_labour"],"consent":{"nrm_referral":consent},"summary":"Construction site"})
 }
+
+/// A mother's tracing request for "Сашко Коваленко, about 9" (the seed meeting's example).
+pub fn tracing_request_body() -> Value {
+    json!({
+        "sought": {
+            "names": [{"given": "Сашко", "family": "Коваленко", "script": "Cyrl"}],
+            "sex": "male",
+            "birth": {"age_estimate": {"min": 9, "max": 9}},
+            "mother_name": "Fakeina Kovalenko"
+        },
+        "requester": {"relationship": "mother", "contact": "+000 fake number, test.invalid"},
+        "legal_basis": "child_protection_mandate"
+    })
+}
