@@ -344,7 +344,7 @@ fn rank(model: &Model, index: &Index, queries: &[Prepared]) -> Vec<(String, Matc
     out
 }
 
-fn request_context(id: Uuid) -> Vec<u8> {
+pub(crate) fn request_context(id: Uuid) -> Vec<u8> {
     format!("tracing-request:{id}").into_bytes()
 }
 

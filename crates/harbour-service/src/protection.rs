@@ -324,5 +324,34 @@ pub async fn rotate_master_key(
         report.rewrapped += store.rewrap_case_keys(&rewraps).await?;
         report.batches += 1;
     }
+    // Family-tracing requests are sealed like cases, each with its own key under the master key.
+    loop {
+        let todo = store
+            .tracing_keys_not_wrapped_by(&new_id, batch.max(1))
+            .await?;
+        if todo.is_empty() {
+            break;
+        }
+        let mut rewraps = Vec::with_capacity(todo.len());
+        for (request, bytes) in todo {
+            let wrapped = WrappedKey::from_bytes(&bytes)?;
+            if wrapped.master_key_id() != old.id() {
+                return Err(KeyError::UnknownWrapping {
+                    case: CaseId(request),
+                    found: wrapped.master_key_id(),
+                    old: old.id().to_owned(),
+                });
+            }
+            let again = rewrap(
+                old,
+                new,
+                &wrapped,
+                &crate::family_tracing::request_context(request),
+            )?;
+            rewraps.push((request, bytes, again.to_bytes()));
+        }
+        report.rewrapped += store.rewrap_tracing_keys(&rewraps).await?;
+        report.batches += 1;
+    }
     Ok(report)
 }

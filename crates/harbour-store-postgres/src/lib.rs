@@ -1469,6 +1469,50 @@ impl Store for PostgresStore {
         Ok(n)
     }
 
+    async fn tracing_keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>> {
+        let rows = sqlx::query("SELECT id, wrapped_key FROM tracing_requests WHERE substring(wrapped_key from 2 for $1) <> $2 ORDER BY id LIMIT $3")
+            .bind(key_id.len() as i32)
+            .bind(key_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id").map_err(backend)?,
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_tracing_keys(
+        &self,
+        batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for (id, old, new) in batch {
+            n += sqlx::query(
+                "UPDATE tracing_requests SET wrapped_key = $1 WHERE id = $2 AND wrapped_key = $3",
+            )
+            .bind(new)
+            .bind(*id)
+            .bind(old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
     async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
         sqlx::query_scalar("SELECT wrapped FROM deployment_keys WHERE name = $1")
             .bind(name)

@@ -1457,6 +1457,50 @@ impl Store for SqliteStore {
         Ok(n)
     }
 
+    async fn tracing_keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>> {
+        let rows = sqlx::query("SELECT id, wrapped_key FROM tracing_requests WHERE substr(wrapped_key, 2, ?) <> ? ORDER BY id LIMIT ?")
+            .bind(key_id.len() as i64)
+            .bind(key_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    uuid_col(r, "id")?,
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_tracing_keys(
+        &self,
+        batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for (id, old, new) in batch {
+            n += sqlx::query(
+                "UPDATE tracing_requests SET wrapped_key = ? WHERE id = ? AND wrapped_key = ?",
+            )
+            .bind(new)
+            .bind(id.to_string())
+            .bind(old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
     async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
         sqlx::query_scalar("SELECT wrapped FROM deployment_keys WHERE name = ?")
             .bind(name)

@@ -185,6 +185,17 @@ pub trait Store: Send + Sync + 'static {
     /// Replace wrapped case keys in one transaction, each only while it is still `old` (a case
     /// erased meanwhile stays erased). Returns how many were replaced.
     async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64>;
+    /// As [`Store::keys_not_wrapped_by`], for the keys of family-tracing requests.
+    async fn tracing_keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>>;
+    /// As [`Store::rewrap_case_keys`], for family-tracing requests: `(request, old, new)`.
+    async fn rewrap_tracing_keys(
+        &self,
+        batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> StoreResult<u64>;
     /// A deployment key kept wrapped under the master key (e.g. `index`).
     async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>>;
     /// Store a deployment key: a new one when `expected` is `None`, else a replacement of exactly

@@ -612,25 +612,6 @@ async fn authorisation_on_every_route() {
                     (Some(&referrer), 201),
                 ],
             ),
-            // Last of the case rows: the adult case is erased here, so it answers 410 from then on.
-            (
-                "POST",
-                "/api/v1/cases/{adult}/erasure",
-                Some(json!({"reasons": "Fake request of the person under GDPR Art. 17"})),
-                vec![
-                    (None, 401),
-                    (Some(&admin), 404),
-                    (Some(&auditor), 404),
-                    (Some(&coordinator), 404),
-                    (Some(&stranger), 404),
-                    (Some(&cpo), 404),
-                    (Some(&referrer), 403),
-                    (Some(&decider), 200),
-                    (Some(&decider), 410),
-                    (Some(&referrer), 410),
-                    (Some(&stranger), 404),
-                ],
-            ),
             (
                 "POST",
                 "/api/v1/tracing-requests",
@@ -730,6 +711,25 @@ async fn authorisation_on_every_route() {
                 "/api/v1/auth/logout",
                 Some(json!({})),
                 vec![(None, 401), (Some(&coordinator), 204)],
+            ),
+            // Last of the case rows: the adult case is erased here, so it answers 410 from then on.
+            (
+                "POST",
+                "/api/v1/cases/{adult}/erasure",
+                Some(json!({"reasons": "Fake request of the person under GDPR Art. 17"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 200),
+                    (Some(&decider), 410),
+                    (Some(&referrer), 410),
+                    (Some(&stranger), 404),
+                ],
             ),
         ];
         let covered: BTreeSet<(String, String)> = table
