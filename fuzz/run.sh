@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz every parser of outside input for a short while each (FUZZ_SECONDS, default 15).
+# Fuzz every parser of outside input for a short while each (FUZZ_SECONDS, default 10).
 # Crashes found are copied into fuzz/regressions/<target>/, where `cargo test` replays them
 # (crates/harbour/tests/fuzz_regressions.rs); commit them with the fix.
 #
@@ -8,7 +8,7 @@
 # debug assertions are on so integer overflow panics. Set FUZZ_SANITIZER=address to use ASan.
 set -euo pipefail
 cd "$(dirname "$0")"
-SECS=${FUZZ_SECONDS:-15}
+SECS=${FUZZ_SECONDS:-10}
 SANITIZER=${FUZZ_SANITIZER:-none}
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$PWD/target}
