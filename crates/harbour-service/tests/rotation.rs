@@ -57,6 +57,7 @@ fn referral(given: &str) -> Referral {
         exploitation_forms: vec![ExploitationForm::ForcedLabour],
         consent: Some(Consent {
             nrm_referral: true,
+            family_tracing: false,
             scope: None,
             informed_in: None,
         }),
