@@ -312,10 +312,10 @@ pub fn compare(comps: &[Comp], a: &Prepared, b: &Prepared) -> (Gamma, bool) {
     let has_g = comps.contains(&Comp::GivenName);
     let has_s = comps.contains(&Comp::Surname);
     if has_g {
-        gl = opt_level(&a.given, &b.given, given_level);
+        gl = opt_level(&a.given, &b.given, |x, y| given_level(x, y));
     }
     if has_s {
-        sl = opt_level(&a.surname, &b.surname, surname_level);
+        sl = opt_level(&a.surname, &b.surname, |x, y| surname_level(x, y));
     }
     // Crosswise comparison only when one crosswise name agrees outright: a
     // swap supported by fuzzy similarity alone is no evidence, and this runs
@@ -374,7 +374,7 @@ impl TermFreq {
         let v = match c {
             Comp::GivenName => p.given.as_ref().map(|n| n.skel.as_str()),
             Comp::Surname => p.surname.as_ref().map(|n| n.skel.as_str()),
-            Comp::StreetNumber | Comp::Postcode => Some(p.generic[generic_index(c)].as_str()),
+            Comp::StreetNumber | Comp::Postcode => Some(&p.generic[generic_index(c)]),
             _ => None,
         };
         v.filter(|s| !s.is_empty())
@@ -408,6 +408,12 @@ impl TermFreq {
                 .entry((Comp::Surname, format!("#s{}", sn.stem)))
                 .or_insert(0) += 1;
         }
+    }
+
+    /// Approximate heap bytes held (table slots and key strings).
+    pub fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<((Comp, String), u32)>() + 1;
+        self.counts.capacity() * slot + self.counts.keys().map(|k| k.1.capacity()).sum::<usize>()
     }
 
     /// Relative frequency of a value (at least one occurrence).
