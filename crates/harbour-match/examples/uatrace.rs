@@ -122,9 +122,14 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn csv_file(dir: &std::path::Path, name: &str) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+fn csv_file(
+    dir: &std::path::Path,
+    name: &str,
+) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
     std::fs::create_dir_all(dir)?;
-    Ok(std::io::BufWriter::new(std::fs::File::create(dir.join(name))?))
+    Ok(std::io::BufWriter::new(std::fs::File::create(
+        dir.join(name),
+    )?))
 }
 
 fn write_requests(
@@ -199,7 +204,10 @@ fn run_streamed(
             if phase == "indexed" {
                 indexed_s = t.elapsed().as_secs_f64();
             }
-            heap.insert(format!("heap_live_mb_{phase}"), serde_json::json!(live_mb()));
+            heap.insert(
+                format!("heap_live_mb_{phase}"),
+                serde_json::json!(live_mb()),
+            );
         },
     );
     if let Some(e) = write_err {

@@ -174,14 +174,7 @@ fn evaluate_index(
     prepare_s += t.elapsed().as_secs_f64();
     let comps = Comp::active(&COLUMNS);
     let t = Instant::now();
-    let trained = link(
-        &comps,
-        &index,
-        &reqs,
-        None,
-        &Options::default(),
-        &|_, _| {},
-    );
+    let trained = link(&comps, &index, &reqs, None, &Options::default(), &|_, _| {});
     let training_s = t.elapsed().as_secs_f64();
     let model: Model = trained.model;
     drop(trained.candidates);

@@ -3,8 +3,8 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -301,11 +301,20 @@ impl Index {
                 .sum::<usize>();
         let slot = std::mem::size_of::<(u64, Vec<u32>)>() + 1;
         let blocks = self.blocks.capacity() * slot
-            + self.blocks.values().map(|v| v.capacity() * 4).sum::<usize>();
+            + self
+                .blocks
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>();
         let interned = self.interner.names.capacity() * 9
             + self.interner.names.iter().map(|n| name(n)).sum::<usize>()
             + self.interner.places.capacity() * 17
-            + self.interner.places.iter().map(|s| 16 + s.len()).sum::<usize>();
+            + self
+                .interner
+                .places
+                .iter()
+                .map(|s| 16 + s.len())
+                .sum::<usize>();
         vec![
             ("records_bytes", records),
             (

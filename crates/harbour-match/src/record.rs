@@ -435,7 +435,9 @@ fn prepare_with(
         given: name(r.get(Field::GivenName)),
         surname: name(r.get(Field::Surname)),
         sex: parse_sex(r.get(Field::Sex)),
-        dob_digits: dob.map(|d| DateDigits::new(&d.digits())).unwrap_or_default(),
+        dob_digits: dob
+            .map(|d| DateDigits::new(&d.digits()))
+            .unwrap_or_default(),
         dob,
         years,
         place: place(r.get(Field::BirthPlace)),
