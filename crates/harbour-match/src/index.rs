@@ -203,12 +203,120 @@ impl Interner {
     }
 }
 
+/// The inverted index from blocking key to record positions. Most of it is
+/// one sorted array of keys and one of postings (12 bytes per key, 4 per
+/// posting); records added since the last merge sit in a small hash map
+/// and are merged in once that holds an eighth as many keys as the arrays.
+/// (A hash map of vectors for everything cost about 100 bytes per key, and
+/// most keys are held by a single record.)
+#[derive(Debug, Default)]
+struct Blocks {
+    keys: Vec<u64>,
+    /// Postings of keys[i] are postings[starts[i]..starts[i + 1]].
+    starts: Vec<u32>,
+    postings: Vec<u32>,
+    recent: HashMap<u64, Vec<u32>>,
+    recent_postings: usize,
+}
+
+impl Blocks {
+    fn push(&mut self, key: u64, ix: u32) {
+        self.recent.entry(key).or_default().push(ix);
+        self.recent_postings += 1;
+        if self.recent.len() > (self.keys.len() / 8).max(1 << 16) {
+            self.merge();
+        }
+    }
+
+    /// Postings of a key: the merged part, then the recent one (each in
+    /// the order records were added).
+    fn get(&self, key: u64) -> (&[u32], &[u32]) {
+        let old = match self.keys.binary_search(&key) {
+            Ok(i) => {
+                let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+                &self.postings[a..b]
+            }
+            Err(_) => &[][..],
+        };
+        let new = self.recent.get(&key).map_or(&[][..], Vec::as_slice);
+        (old, new)
+    }
+
+    /// Fold the recent postings into the sorted arrays (a linear merge).
+    fn merge(&mut self) {
+        let mut recent: Vec<(u64, Vec<u32>)> = self.recent.drain().collect();
+        recent.sort_unstable_by_key(|x| x.0);
+        let n_keys = self.keys.len() + recent.len();
+        let mut keys = Vec::with_capacity(n_keys);
+        let mut starts = Vec::with_capacity(n_keys + 1);
+        let mut postings = Vec::with_capacity(self.postings.len() + self.recent_postings);
+        let mut r = recent.into_iter().peekable();
+        let mut i = 0;
+        starts.push(0u32);
+        loop {
+            let next_old = self.keys.get(i).copied();
+            let next_new = r.peek().map(|x| x.0);
+            let key = match (next_old, next_new) {
+                (None, None) => break,
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+            };
+            if next_old == Some(key) {
+                let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+                postings.extend_from_slice(&self.postings[a..b]);
+                i += 1;
+            }
+            if next_new == Some(key) {
+                if let Some((_, v)) = r.next() {
+                    postings.extend_from_slice(&v);
+                }
+            }
+            keys.push(key);
+            // Positions are u32 like record indexes; 4 billion postings
+            // would be some 700 million records, far past this design.
+            starts.push(postings.len() as u32);
+        }
+        self.keys = keys;
+        self.starts = starts;
+        self.postings = postings;
+        self.recent = HashMap::new();
+        self.recent_postings = 0;
+    }
+
+    fn keys(&self) -> usize {
+        self.keys.len()
+            + self
+                .recent
+                .keys()
+                .filter(|k| self.keys.binary_search(k).is_err())
+                .count()
+    }
+
+    fn postings(&self) -> usize {
+        self.postings.len() + self.recent_postings
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(u64, Vec<u32>)>() + 1;
+        self.keys.capacity() * 8
+            + self.starts.capacity() * 4
+            + self.postings.capacity() * 4
+            + self.recent.capacity() * slot
+            + self
+                .recent
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
+    }
+}
+
 /// In-memory index of prepared records. Adding a record updates the
 /// buckets and term frequencies only; the model is not retrained.
 pub struct Index {
     pub records: Vec<Prepared>,
     pub ids: Ids,
-    blocks: HashMap<u64, Vec<u32>>,
+    blocks: Blocks,
     pub tf: TermFreq,
     pub max_bucket: usize,
     /// Records withdrawn from search (consent withdrawn, record closed):
@@ -231,7 +339,7 @@ impl Index {
         Index {
             records: Vec::new(),
             ids: Ids::default(),
-            blocks: HashMap::new(),
+            blocks: Blocks::default(),
             tf: TermFreq::default(),
             max_bucket,
             removed: Vec::new(),
@@ -258,7 +366,7 @@ impl Index {
     pub fn add(&mut self, id: String, mut p: Prepared) -> u32 {
         let ix = self.records.len() as u32;
         for k in blocking_keys(&p, false) {
-            self.blocks.entry(k).or_default().push(ix);
+            self.blocks.push(k, ix);
         }
         self.tf.add(&p);
         self.interner.record(&mut p);
@@ -299,13 +407,7 @@ impl Index {
                 .iter()
                 .map(|p| p.parents.len() * std::mem::size_of::<Name>() + p.generic.heap_bytes())
                 .sum::<usize>();
-        let slot = std::mem::size_of::<(u64, Vec<u32>)>() + 1;
-        let blocks = self.blocks.capacity() * slot
-            + self
-                .blocks
-                .values()
-                .map(|v| v.capacity() * 4)
-                .sum::<usize>();
+        let blocks = self.blocks.heap_bytes();
         let interned = self.interner.names.capacity() * 9
             + self.interner.names.iter().map(|n| name(n)).sum::<usize>()
             + self.interner.places.capacity() * 17
@@ -325,8 +427,8 @@ impl Index {
             ("term_frequencies_bytes", self.tf.heap_bytes()),
             ("names_and_places_bytes", interned),
             ("removed_flags_bytes", self.removed.capacity()),
-            ("blocking_keys", self.blocks.len()),
-            ("postings", self.blocks.values().map(Vec::len).sum()),
+            ("blocking_keys", self.blocks.keys()),
+            ("postings", self.blocks.postings()),
             ("distinct_names", self.interner.names.len()),
         ]
     }
@@ -335,10 +437,10 @@ impl Index {
     pub fn candidates(&self, p: &Prepared, out: &mut Vec<u32>) {
         out.clear();
         for k in blocking_keys(p, true) {
-            if let Some(v) = self.blocks.get(&k) {
-                if v.len() <= self.max_bucket {
-                    out.extend_from_slice(v);
-                }
+            let (old, new) = self.blocks.get(k);
+            if old.len() + new.len() <= self.max_bucket {
+                out.extend_from_slice(old);
+                out.extend_from_slice(new);
             }
         }
         out.sort_unstable();
@@ -752,4 +854,79 @@ pub fn clusters(n: usize, pairs: &[ScoredPair]) -> Vec<usize> {
         }
     }
     (0..n).map(|i| find(&mut parent, i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The merged arrays plus the recent map answer exactly as one hash
+        /// map of vectors would, whenever the merges happen.
+        #[test]
+        fn blocks_answer_like_a_hash_map(
+            pushes in proptest::collection::vec((0u64..40, any::<bool>()), 0..300),
+        ) {
+            let mut blocks = Blocks::default();
+            let mut reference: HashMap<u64, Vec<u32>> = HashMap::new();
+            for (ix, (key, merge_now)) in pushes.iter().enumerate() {
+                blocks.push(*key, ix as u32);
+                reference.entry(*key).or_default().push(ix as u32);
+                if *merge_now {
+                    blocks.merge();
+                }
+            }
+            for key in 0u64..41 {
+                let (old, new) = blocks.get(key);
+                let got: Vec<u32> = old.iter().chain(new).copied().collect();
+                let want = reference.get(&key).cloned().unwrap_or_default();
+                prop_assert_eq!(got, want);
+            }
+            prop_assert_eq!(blocks.keys(), reference.len());
+            prop_assert_eq!(blocks.postings(), pushes.len());
+        }
+    }
+
+    #[test]
+    fn index_holds_each_distinct_name_once() {
+        use crate::record::{prepare, Field, Record};
+        let rec = |id: &str, given: &str| {
+            let r = Record::new(id)
+                .with(Field::GivenName, given)
+                .with(Field::Surname, "Фейкенко")
+                .with(Field::BirthPlace, "Kharkiv");
+            prepare(&r, 2024).unwrap()
+        };
+        let (a, b) = (rec("1", "Fake"), rec("2", "Other"));
+        let (sa, sb) = (a.surname.clone().unwrap(), b.surname.clone().unwrap());
+        assert!(!Arc::ptr_eq(&sa, &sb));
+        let mut index = Index::new(100);
+        index.add("1".into(), a);
+        index.add("2".into(), b);
+        let (ra, rb) = (&index.records[0], &index.records[1]);
+        let same = |x: &Option<Name>, y: &Option<Name>| match (x, y) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        assert!(same(&ra.surname, &rb.surname));
+        assert!(!same(&ra.given, &rb.given));
+        let (pa, pb) = (ra.place.as_ref().unwrap(), rb.place.as_ref().unwrap());
+        assert!(Arc::ptr_eq(&pa.0, &pb.0));
+        assert_eq!(&index.ids[1], "2");
+    }
+
+    #[test]
+    fn ids_are_read_back() {
+        let mut ids = Ids::default();
+        for id in ["C1", "", "Дитина-2", "C3"] {
+            ids.push(id);
+        }
+        assert_eq!(ids.len(), 4);
+        assert_eq!(&ids[0], "C1");
+        assert_eq!(&ids[1], "");
+        assert_eq!(&ids[2], "Дитина-2");
+        assert_eq!(ids.get(3), Some("C3"));
+        assert_eq!(ids.get(4), None);
+    }
 }

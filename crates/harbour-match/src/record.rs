@@ -528,4 +528,44 @@ mod tests {
         let p = prepare(&r, 2000).unwrap();
         assert_eq!(p.years, Some((2013, 2016)));
     }
+
+    #[test]
+    fn preparer_gives_what_prepare_gives_and_shares_names() {
+        let data = crate::synth::generate(500, 0, 11);
+        let mut preparer = Preparer::new();
+        let mut shared = 0;
+        let mut last: Option<Prepared> = None;
+        for r in &data.children {
+            let a = prepare(r, 2024).unwrap();
+            let b = preparer.prepare(r, 2024).unwrap();
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            if let (Some(prev), Some(g)) = (&last, &b.given) {
+                if prev.given.as_ref().is_some_and(|x| Arc::ptr_eq(x, g)) {
+                    shared += 1;
+                }
+            }
+            last = Some(b);
+        }
+        // Zipf-distributed given names repeat often enough that consecutive
+        // records share a spelling now and then; those must share memory.
+        assert!(shared > 0);
+    }
+
+    #[test]
+    fn compact_fields_read_as_before() {
+        let r = Record::new("x")
+            .with(Field::DateOfBirth, "04.03.2015")
+            .with(Field::Postcode, "2615")
+            .with(Field::State, "NSW");
+        let p = prepare(&r, 2024).unwrap();
+        assert_eq!(p.dob_digits.as_str(), "20150304");
+        assert_eq!(&p.generic[3], "2615");
+        assert_eq!(&p.generic[4], "nsw");
+        assert_eq!(&p.generic[5], "");
+        let bare = prepare(&Record::new("y").with(Field::GivenName, "Fake"), 2024).unwrap();
+        assert_eq!(bare.generic, Generic::default());
+        assert_eq!(bare.generic.heap_bytes(), 0);
+        assert_eq!(&bare.generic[0], "");
+        assert!(std::mem::size_of::<Prepared>() <= 112);
+    }
 }
