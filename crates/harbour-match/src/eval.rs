@@ -6,7 +6,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::baseline::Primero;
-use crate::index::{link, Index, Options};
+use crate::index::{link, Index, Options, Timings};
 use crate::model::{Comp, Model};
 use crate::record::{Prepared, Preparer, Record};
 use crate::synth::{generate_each, UaTrace, COLUMNS};
@@ -36,6 +36,8 @@ pub struct UaTraceReport {
     pub prepare_s: f64,
     pub index_build_s: f64,
     pub training_s: f64,
+    /// Parts of training (blocking the requests, u sampling, EM pairs, EM).
+    pub training_parts: Timings,
     pub harbour: RankMetrics,
     pub primero: Option<RankMetrics>,
     /// Share of true pairs that the blocking keys bring together.
@@ -177,6 +179,7 @@ fn evaluate_index(
     let trained = link(&comps, &index, &reqs, None, &Options::default(), &|_, _| {});
     let training_s = t.elapsed().as_secs_f64();
     let model: Model = trained.model;
+    let training_parts = trained.timings;
     drop(trained.candidates);
     drop(trained.pairs);
     phase("trained");
@@ -244,6 +247,7 @@ fn evaluate_index(
         prepare_s,
         index_build_s,
         training_s,
+        training_parts,
         harbour,
         primero,
         pairs_completeness: found as f64 / reqs.len().max(1) as f64,
