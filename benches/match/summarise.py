@@ -12,6 +12,9 @@ def j(name):
         return {}
     with open(p) as f:
         txt = f.read().strip()
+    if not txt:
+        # A run that failed or was cut short leaves an empty file.
+        return {}
     try:
         d = json.loads(txt)
     except json.JSONDecodeError:
