@@ -49,6 +49,18 @@ fn mb(b: usize) -> f64 {
     b as f64 / 1e6
 }
 
+/// CPU seconds of this process so far (user + system, from /proc; Linux
+/// only, None elsewhere). On a shared machine this is steadier than wall
+/// time, which includes waiting for a core.
+fn cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn live_mb() -> f64 {
     mb(LIVE.load(Ordering::Relaxed))
 }
@@ -189,6 +201,8 @@ fn run_streamed(
     let mut heap = serde_json::Map::new();
     let t = std::time::Instant::now();
     let mut indexed_s = 0.0;
+    let mut cpu_trained = None;
+    let mut query_cpu = None;
     let (report, requests, truth) = harbour_match::eval::evaluate_generated(
         n,
         r,
@@ -203,6 +217,12 @@ fn run_streamed(
         &mut |phase| {
             if phase == "indexed" {
                 indexed_s = t.elapsed().as_secs_f64();
+            }
+            if phase == "trained" {
+                cpu_trained = cpu_s();
+            }
+            if phase == "queried" {
+                query_cpu = cpu_s().zip(cpu_trained).map(|(b, a)| b - a);
             }
             heap.insert(
                 format!("heap_live_mb_{phase}"),
@@ -229,6 +249,11 @@ fn run_streamed(
     v["generate_s"] = serde_json::json!(indexed_s - report.prepare_s - report.index_build_s);
     for (k, x) in heap {
         v[k] = x;
+    }
+    // CPU of the query loop (ranking, explanations of the first requests
+    // and the pairs-completeness recount) per request.
+    if let Some(c) = query_cpu {
+        v["query_cpu_ms_per_request"] = serde_json::json!(c * 1000.0 / r.max(1) as f64);
     }
     Ok(v)
 }
