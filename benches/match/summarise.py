@@ -100,18 +100,23 @@ for key in ["uatrace1m-memory", "uatrace10m-memory"]:
     r = j(f"{key}.json")
     if r:
         res[key] = {**r, "process": j(f"{key}.time")}
+def cpu_ms(r):
+    v = r.get("query_cpu_ms_per_request")
+    return "" if v is None else f"{v:.2f}"
+
+
 if scale:
     rev = open(os.path.join(out, "before-rev.txt")).read().strip() if os.path.exists(os.path.join(out, "before-rev.txt")) else ""
     lines.append("")
     lines.append(f"UA-trace scale (Harbour; 'before' = harbour-match at {rev or 'n/a'})")
     lines.append("")
-    lines.append("| run | children | recall@1 | recall@5 | recall@10 | MRR | candidates / request | query p50 ms | query p95 ms | prepare s | index s | training s | process wall s | CPU s | peak MB |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("| run | children | recall@1 | recall@5 | recall@10 | MRR | candidates / request | query p50 ms | query p95 ms | query CPU ms / request | prepare s | index s | training s | process wall s | CPU s | peak MB |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in scale:
         h, t = r.get("harbour", {}), r["process"]
         lines.append(
             f"| {name} | {r.get('children')} | {h.get('recall_at_1', 0):.3f} | {h.get('recall_at_5', 0):.3f} | {h.get('recall_at_10', 0):.3f} | {h.get('mrr', 0):.3f} | "
-            f"{h.get('candidates_scored', 0):.0f} | {h.get('query_ms_p50', 0):.2f} | {h.get('query_ms_p95', 0):.2f} | {r.get('prepare_s', 0):.1f} | {r.get('index_build_s', 0):.1f} | "
+            f"{h.get('candidates_scored', 0):.0f} | {h.get('query_ms_p50', 0):.2f} | {h.get('query_ms_p95', 0):.2f} | {cpu_ms(r)} | {r.get('prepare_s', 0):.1f} | {r.get('index_build_s', 0):.1f} | "
             f"{r.get('training_s', 0):.1f} | {t.get('wall_s', 0):.1f} | {t.get('cpu_s', 0):.1f} | {t.get('peak_rss_kb', 0) / 1024:.0f} |"
         )
     by = dict(scale)
@@ -125,7 +130,7 @@ if scale:
             lines.append(
                 f"| {name} | | | | {q(ha.get('recall_at_10', 0), hb.get('recall_at_10', 0))} | {q(ha.get('mrr', 0), hb.get('mrr', 0))} | "
                 f"{q(ha.get('candidates_scored', 0), hb.get('candidates_scored', 0))} | {q(ha.get('query_ms_p50', 0), hb.get('query_ms_p50', 0))} | "
-                f"{q(ha.get('query_ms_p95', 0), hb.get('query_ms_p95', 0))} | | | | {q(ta.get('wall_s', 0), tb.get('wall_s', 0))} | "
+                f"{q(ha.get('query_ms_p95', 0), hb.get('query_ms_p95', 0))} | {q(a.get('query_cpu_ms_per_request', 0), b.get('query_cpu_ms_per_request', 0))} | | | | {q(ta.get('wall_s', 0), tb.get('wall_s', 0))} | "
                 f"{q(ta.get('cpu_s', 0), tb.get('cpu_s', 0))} | {q(ta.get('peak_rss_kb', 0), tb.get('peak_rss_kb', 0))} |"
             )
 
