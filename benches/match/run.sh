@@ -2,7 +2,7 @@
 # Harbour matcher benchmarks against its peers, in one run.
 #   bash benches/match/run.sh            # FEBRL3, FEBRL4, UA-trace 10k and 1M (about 7 minutes)
 #   SKIP_1M=1 bash benches/match/run.sh  # without the 1M run
-#   RUN_10M=1 bash benches/match/run.sh  # also UA-trace 10M for Harbour (about 15 more minutes, ~2 GB)
+#   RUN_10M=1 bash benches/match/run.sh  # also UA-trace 10M for Harbour (~35 more minutes on 2 busy cores; peak 2.7 GB)
 #   BEFORE_REV=e18a8c7 bash ...          # also UA-trace 1M with harbour-match as of that commit
 #                                        # (same run, for before/after figures; ~3 GB at e18a8c7;
 #                                        # builds it in $CARGO_TARGET_DIR-before)
