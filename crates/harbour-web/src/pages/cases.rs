@@ -252,6 +252,7 @@ struct CasePage {
     closure_error: String,
     message: String,
     form_error: String,
+    support: super::support::SupportSection,
 }
 
 fn days_left(lang: Lang, due: Date, today: Date) -> (String, bool) {
@@ -478,7 +479,7 @@ fn decision_forms(
     forms
 }
 
-async fn case_page(
+pub(crate) async fn case_page(
     h: &Harbour,
     web: &Web,
     id: CaseId,
@@ -486,6 +487,10 @@ async fn case_page(
     message: String,
 ) -> Response {
     let lang = web.lang;
+    let support_error = match &failed {
+        Some((form, _, _, general)) if form == "support" => general.clone(),
+        _ => String::new(),
+    };
     let (view, events) = match h.case_with_events(&web.actor, id, Some("case page")).await {
         Ok(v) => v,
         Err(harbour_service::ServiceError::NotFound(_)) => return not_found(web),
@@ -561,24 +566,25 @@ async fn case_page(
     };
     let mut safeguards = vec![];
     if child {
-        safeguards.push(match view.guardian {
-            Some(_) => (
+        // Appointed as a Harbour user, or named with their organisation.
+        let has_guardian = view.guardian.is_some() || view.support.named_guardian.is_some();
+        safeguards.push(if has_guardian {
+            (
                 t(lang, "safeguard-guardian"),
                 t(lang, "safeguard-guardian-appointed"),
                 false,
-            ),
-            None => {
-                let due = view
-                    .deadlines
-                    .guardian_due
-                    .map(|d| i18n::datetime(lang, d))
-                    .unwrap_or_default();
-                (
-                    t(lang, "safeguard-guardian"),
-                    i18n::t_str(lang, "safeguard-guardian-missing", "due", &due),
-                    true,
-                )
-            }
+            )
+        } else {
+            let due = view
+                .deadlines
+                .guardian_due
+                .map(|d| i18n::datetime(lang, d))
+                .unwrap_or_default();
+            (
+                t(lang, "safeguard-guardian"),
+                i18n::t_str(lang, "safeguard-guardian-missing", "due", &due),
+                true,
+            )
         });
         if view.minority == Minority::PresumedChild {
             safeguards.push((
@@ -665,6 +671,7 @@ async fn case_page(
     };
     let guardian_form = child
         && view.guardian.is_none()
+        && view.support.named_guardian.is_none()
         && !matches!(view.status, Status::Closed | Status::Disqualified)
         && matches!(
             web.actor.user.role,
@@ -761,6 +768,7 @@ async fn case_page(
             closure_error,
             message,
             form_error,
+            support: super::support::section(lang, &view, web.actor.user.role, support_error),
         },
     )
 }
@@ -786,6 +794,8 @@ pub async fn show(
         web.t("guardian-appointed")
     } else if q.contains_key("decided") {
         web.t("decision-recorded")
+    } else if q.contains_key("support") {
+        web.t("support-recorded")
     } else if q.contains_key("created") {
         web.t("referral-created")
     } else if q.contains_key("attached") {

@@ -47,6 +47,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/organisations", post(admin::add_org))
         .route("/admin/users", post(admin::add_user))
         .route("/audit", get(admin::audit))
+        .route("/cases/{id}/support", post(support::record))
+        .route("/service-referrals", get(support::inbox))
+        .route(
+            "/cases/{id}/service-referrals/{ref}",
+            get(support::referral_page).post(support::referral_step),
+        )
 }
 
 async fn css() -> Response {
@@ -196,6 +202,9 @@ impl Web {
         }
         if role == Role::Auditor {
             nav.push(("/audit", "nav-audit"));
+        }
+        if matches!(role, Role::ServiceProvider | Role::CaseWorker) {
+            nav.push(("/service-referrals", "nav-service-referrals"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
