@@ -646,3 +646,50 @@ async fn handovers_check_consent_and_a_transfer_moves_ownership_on_acceptance() 
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn national_rights_join_the_tracker_with_their_deadlines() {
+    let app = TestApp::start(&Backend::Sqlite).await;
+    let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
+    let (worker, actor) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
+    let (_, case) = app
+        .post(
+            "/api/v1/referrals",
+            Some(&worker),
+            adult_referral("Ion", true),
+        )
+        .await;
+    let id: harbour_domain::CaseId = case["id"].as_str().unwrap().parse().unwrap();
+    let national = app
+        .harbour
+        .clone()
+        .with_national_rights(
+            "[[right]]\ncode = \"fake_housing_allowance\"\nname = \"Fakeland housing allowance\"\nlegal_basis = \"Fakeland Act 12\"\napplies_to = \"adults\"\ndue_days = 3\n\n[[due]]\nright = \"information\"\ndays = 2\n",
+        )
+        .unwrap();
+    let rights = national.case_rights(&actor, id, None).await.unwrap();
+    let added = rights
+        .iter()
+        .find(|r| r.right == "fake_housing_allowance")
+        .unwrap();
+    assert_eq!(added.legal_basis, "Fakeland Act 12");
+    assert!(added.due.is_some());
+    app.clock.advance(time::Duration::days(2));
+    let rights = national.case_rights(&actor, id, None).await.unwrap();
+    let late: Vec<&str> = rights
+        .iter()
+        .filter(|r| r.overdue)
+        .map(|r| r.right.as_str())
+        .collect();
+    assert_eq!(
+        late,
+        vec!["recovery_period"],
+        "information is now due on day 2, housing on day 3"
+    );
+    assert!(app
+        .harbour
+        .clone()
+        .with_national_rights("[[due]]\nright = \"no_such_right\"\ndays = 1\n")
+        .is_err());
+    app.finish().await;
+}

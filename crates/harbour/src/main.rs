@@ -43,6 +43,10 @@ struct KeyArgs {
     /// National policy TOML (deadlines, recovery period...). Defaults to the shipped policy.
     #[arg(long, env = "HARBOUR_POLICY_FILE")]
     policy: Option<PathBuf>,
+    /// National rights TOML: rights added to the shipped tracker and deadlines changed
+    /// (same format as data/rights/default.toml).
+    #[arg(long, env = "HARBOUR_RIGHTS_FILE")]
+    rights: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -261,12 +265,16 @@ async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
         eprintln!("Created a new master key in {} (mode 0600). Back it up: without it no case can be read.", keys.key_file.display());
     }
     let policy = load_policy(keys.policy.as_deref())?;
-    Ok(Harbour::new(
-        store,
-        Arc::new(master),
-        policy,
-        Arc::new(SystemClock),
-    )?)
+    let h = Harbour::new(store, Arc::new(master), policy, Arc::new(SystemClock))?;
+    match &keys.rights {
+        None => Ok(h),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Failure(format!("cannot read rights {}: {e}", p.display())))?;
+            h.with_national_rights(&text)
+                .map_err(|e| Failure(format!("{}: {e}", p.display())))
+        }
+    }
 }
 
 fn default_keys() -> KeyArgs {
@@ -275,6 +283,7 @@ fn default_keys() -> KeyArgs {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("harbour.key")),
         policy: std::env::var_os("HARBOUR_POLICY_FILE").map(PathBuf::from),
+        rights: std::env::var_os("HARBOUR_RIGHTS_FILE").map(PathBuf::from),
     }
 }
 
