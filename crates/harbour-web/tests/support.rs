@@ -212,8 +212,18 @@ async fn a_provider_sees_its_referral_only_and_places_follow_acceptance() {
             .get(&format!("/api/v1/cases/{id}"), Some(&provider))
             .await;
         assert_eq!(s, 404);
+        for part in ["rights", "events", "services"] {
+            let (s, _) = app
+                .get(&format!("/api/v1/cases/{id}/{part}"), Some(&provider))
+                .await;
+            assert_eq!(s, 404, "{part}");
+        }
         let (s, _) = app
-            .get(&format!("/api/v1/cases/{id}/rights"), Some(&provider))
+            .post(
+                &format!("/api/v1/cases/{id}/needs"),
+                Some(&provider),
+                json!({"needs":[{"kind":"accommodation"}]}),
+            )
             .await;
         assert_eq!(s, 404);
         let (s, mine) = app
