@@ -63,6 +63,17 @@ test('caseworker: rights with legal basis, services and referrals, cooperation o
   await Promise.all([page.waitForURL(/support=1/), page.click('#support form[action$="/support"] button')]);
   assert.match(await page.textContent('#support'), /Renewable residence permit — Requested/);
 
+  // Refer to a ranked service: without consent refused, with it recorded.
+  const counselling = await page.$eval('#support-offer', (sel) => [...sel.options].find((o) => /Counselling/.test(o.text)).value);
+  await page.selectOption('#support-offer', counselling);
+  await page.click('#refer-service button');
+  await page.waitForSelector('#support .error-summary');
+  assert.match(await page.textContent('#support .error-summary'), /informed consent/);
+  await page.selectOption('#support-offer', counselling);
+  await page.check('#refer-consent');
+  await Promise.all([page.waitForURL(/support=1/), page.click('#refer-service button')]);
+  assert.match(await page.textContent('#support'), /Psychological support — Referred, waiting for the provider/);
+
   // The person declines to cooperate: recorded, and support stays as it was.
   await page.selectOption('#support-cooperation', 'declined');
   await Promise.all([page.waitForURL(/support=1/), page.click('form:has(#support-cooperation) button')]);
@@ -77,7 +88,7 @@ test('provider: sees the referral, not the case file; starts the service', async
   await login(page, server.url, server.logins.service_provider, 'en');
   await page.goto(`${server.url}/service-referrals`);
   await check(page, 'support-04-provider-inbox-en');
-  await Promise.all([page.waitForURL(/service-referrals\//), page.click('ul.cases a')]);
+  await Promise.all([page.waitForURL(/service-referrals\//), page.click('ul.cases li:has-text("Accepted") a')]);
   const body = await page.textContent('main');
   assert.match(body, /Safe accommodation/);
   assert.match(body, /a safe place away from the city/);

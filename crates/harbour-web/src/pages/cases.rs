@@ -768,7 +768,13 @@ pub(crate) async fn case_page(
             closure_error,
             message,
             form_error,
-            support: super::support::section(lang, &view, web.actor.user.role, support_error),
+            support: super::support::section(
+                lang,
+                &view,
+                web.actor.user.role,
+                support_error,
+                super::support::offers(h, &web.actor, &view).await,
+            ),
         },
     )
 }

@@ -179,10 +179,41 @@ pub struct SupportSection {
     pub may_record: bool,
     /// May do support case work (best interests, cooperation).
     pub may_support: bool,
+    /// May record needs and refer to services (caseworkers and child-protection officers).
+    pub may_refer: bool,
+    /// Service kinds for the needs form.
+    pub kind_options: Vec<(String, String)>,
+    /// Ranked services that fit an assessed need: (need|service id, label).
+    pub offers: Vec<(String, String)>,
     pub error: String,
 }
 
-pub fn section(lang: Lang, view: &CaseView, role: Role, error: String) -> SupportSection {
+/// Services that fit the person's assessed needs, best first, for the referral form (only for
+/// those who may refer; the service records the look-up like any read).
+pub async fn offers(
+    h: &harbour_service::Harbour,
+    actor: &harbour_service::Actor,
+    view: &CaseView,
+) -> Vec<harbour_service::support::ServiceView> {
+    if !matches!(
+        actor.user.role,
+        Role::CaseWorker | Role::ChildProtectionOfficer
+    ) || view.support.needs.is_none()
+    {
+        return vec![];
+    }
+    h.services_for_need(actor, view.id, None)
+        .await
+        .unwrap_or_default()
+}
+
+pub fn section(
+    lang: Lang,
+    view: &CaseView,
+    role: Role,
+    error: String,
+    offers: Vec<harbour_service::support::ServiceView>,
+) -> SupportSection {
     let sv = &view.support;
     let rights: Vec<RightRow> = sv
         .rights
@@ -267,6 +298,30 @@ pub fn section(lang: Lang, view: &CaseView, role: Role, error: String) -> Suppor
             role,
             Role::CaseWorker | Role::ChildProtectionOfficer | Role::DecisionMaker
         ),
+        may_refer: matches!(role, Role::CaseWorker | Role::ChildProtectionOfficer),
+        kind_options: ServiceKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), t(lang, &kind_key(*k))))
+            .collect(),
+        offers: offers
+            .iter()
+            .map(|o| {
+                (
+                    format!("{}|{}", o.kind.as_str(), o.id),
+                    i18n::tr(
+                        lang,
+                        "support-offer",
+                        Some(&{
+                            let mut a = fluent_bundle::FluentArgs::new();
+                            a.set("kind", t(lang, &kind_key(o.kind)));
+                            a.set("name", o.name.clone());
+                            a.set("free", i64::from(o.free));
+                            a
+                        }),
+                    ),
+                )
+            })
+            .collect(),
         error,
     }
 }
@@ -351,6 +406,55 @@ pub async fn record(
             }
             Err(_) => Err(ServiceError::invalid("/cooperation", "choose one")),
         },
+        "needs" => {
+            let kinds: Vec<ServiceKind> = form
+                .all("need")
+                .iter()
+                .filter_map(|k| k.parse().ok())
+                .collect();
+            h.assess_needs(
+                &web.actor,
+                id,
+                harbour_domain::support::NeedsAssessment {
+                    needs: kinds
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, kind)| harbour_domain::support::Need {
+                            kind,
+                            priority: u8::try_from(i + 1).ok(),
+                            notes: None,
+                        })
+                        .collect(),
+                    region: None,
+                    priorities: text("priorities"),
+                    child_views: text("child_views"),
+                },
+            )
+            .await
+            .map(|_| ())
+        }
+        "service_referral" => {
+            let (need, service) = form.get("offer").split_once('|').unwrap_or(("", ""));
+            match (need.parse::<ServiceKind>(), service.parse::<uuid::Uuid>()) {
+                (Ok(need), Ok(service_id)) => h
+                    .refer_to_service(
+                        &web.actor,
+                        id,
+                        harbour_service::support::ServiceReferralInput {
+                            service_id,
+                            need,
+                            consent: harbour_domain::support::ServiceConsent {
+                                informed_consent: form.has("informed_consent"),
+                                guardian_consent: form.has("guardian_consent").then_some(true),
+                                child_views: text("child_views"),
+                            },
+                        },
+                    )
+                    .await
+                    .map(|_| ()),
+                _ => Err(ServiceError::invalid("/service_id", "choose a service")),
+            }
+        }
         _ => return not_found(&web),
     };
     match result {
@@ -361,8 +465,14 @@ pub async fn record(
                 Some(f) if f.iter().any(|x| x.pointer == "/reason") => {
                     t(lang, "support-error-reason")
                 }
-                Some(f) if f.iter().any(|x| x.pointer == "/child_views") => {
+                Some(f) if f.iter().any(|x| x.pointer.contains("child_views")) => {
                     t(lang, "support-error-child-views")
+                }
+                Some(f) if f.iter().any(|x| x.pointer.starts_with("/consent")) => {
+                    t(lang, "support-error-consent")
+                }
+                Some(f) if f.iter().any(|x| x.pointer == "/needs") => {
+                    t(lang, "support-error-needs")
                 }
                 Some(_) => t(lang, "support-error-invalid"),
                 None => service_message(lang, &e),
