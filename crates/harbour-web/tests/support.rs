@@ -433,6 +433,27 @@ async fn a_provider_declines_with_a_reason_and_completes_to_free_the_place() {
         assert_eq!(v["status"], "completed");
         let (_, list) = app.get("/api/v1/services", Some(&worker)).await;
         assert_eq!(list[0]["free"], 2);
+
+        // Three referred while places were free; the third acceptance finds the service full.
+        let mut waiting = vec![];
+        for _ in 0..3 {
+            let (s, r) = refer().await;
+            assert_eq!(s, 201, "{r}");
+            waiting.push(r["id"].as_str().unwrap().to_string());
+        }
+        for r in &waiting[..2] {
+            let (s, v) = app
+                .post(&path(r, "accept"), Some(&provider), json!({}))
+                .await;
+            assert_eq!(s, 200, "{v}");
+        }
+        let before = version(&app, &id, &worker).await;
+        let (s, p) = app
+            .post(&path(&waiting[2], "accept"), Some(&provider), json!({}))
+            .await;
+        assert_eq!(s, 409, "{p}");
+        assert_eq!(p["type"], "/problems/service-unsuitable");
+        assert_eq!(version(&app, &id, &worker).await, before);
         app.finish().await;
     }
 }
