@@ -227,8 +227,14 @@ async fn seed_support(
         Accepts, Cooperation, Justice, Need, NeedsAssessment, ReferralStatus, RightStatus,
         ServiceConsent, ServiceKind,
     };
-    let caseworker = &actors[1];
-    let provider = &actors[8];
+    let by_role = |role: Role| {
+        actors
+            .iter()
+            .find(|a| a.user.role == role)
+            .ok_or_else(|| crate::ServiceError::Internal(format!("demo has no {role}")))
+    };
+    let caseworker = by_role(Role::CaseWorker)?;
+    let provider = by_role(Role::ServiceProvider)?;
     let service =
         |kind, name: &str, capacity, languages: &[&str], accepts: Vec<Accepts>| ServiceInput {
             kind,
