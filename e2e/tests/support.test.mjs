@@ -109,3 +109,19 @@ test('the support section in Ukrainian', async () => {
   assert.match(await page.textContent('#support'), /Права, послуги і правосуддя/);
   await check(page, 'support-06-case-uk');
 });
+
+test('closing with an open accepted referral needs a word on it', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.case_worker, 'en');
+  await page.goto(`${server.url}/cases/${supportCase}`);
+  await page.click('section[aria-labelledby="closure-h"] summary');
+  await page.check('#closure-integrated');
+  await page.click('form[action$="/closure"] button');
+  await page.waitForSelector('section[aria-labelledby="closure-h"] .error-summary');
+  assert.match(await page.textContent('section[aria-labelledby="closure-h"] .error-summary'), /accepted service referral is still open/);
+  await check(page, 'support-07-closure-open-referrals-en');
+  await page.check('#closure-integrated');
+  await page.check('#closure-open-continue');
+  await Promise.all([page.waitForURL(/closed=1/), page.click('form[action$="/closure"] button')]);
+  assert.match(await page.textContent('#support'), /Safe accommodation — Started/);
+});

@@ -548,3 +548,12 @@ support-offer-label = Services that fit, best first
 support-informed-consent = The person was informed and consents to this service
 support-guardian-consent = The guardian consents to this service
 support-refer-submit = Refer to this service
+error-service-unsuitable = This service cannot take the referral: it is full, or it does not fit the person or the need.
+error-best-interests-determination = A child's durable solution needs a best-interests determination first (for a return, one in favour of return).
+error-open-service-referrals = { $count ->
+    [one] One accepted service referral is still open: say whether it continues after closure or is withdrawn.
+   *[other] { $count } accepted service referrals are still open: say whether they continue after closure or are withdrawn.
+}
+closure-open-referrals = Accepted service referrals still open (if any)
+closure-open-referrals-continue = Support continues with the provider after closure
+closure-open-referrals-withdraw = Withdraw them with the closure

@@ -974,7 +974,13 @@ pub async fn close(
     };
     let notes = form.get("notes").trim();
     let notes = (!notes.is_empty()).then(|| notes.to_string());
-    match s.harbour.close_case(&web.actor, id, reason, notes).await {
+    // Accepted service referrals still open: continue after closure, or withdraw them.
+    let open_referrals = form.get("open_referrals").parse().ok();
+    match s
+        .harbour
+        .close_case_settling(&web.actor, id, reason, notes, open_referrals)
+        .await
+    {
         Ok(_) => see_other(&format!("/cases/{id}?closed=1")),
         Err(harbour_service::ServiceError::NotFound(_)) => not_found(&web),
         Err(e) => {

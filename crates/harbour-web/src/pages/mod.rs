@@ -444,6 +444,15 @@ pub fn service_message(lang: Lang, e: &ServiceError) -> String {
         ServiceError::Unauthenticated | ServiceError::BadCredentials => {
             t(lang, "error-bad-credentials")
         }
+        ServiceError::Domain(harbour_domain::DomainError::ServiceUnsuitable(_)) => {
+            t(lang, "error-service-unsuitable")
+        }
+        ServiceError::Domain(harbour_domain::DomainError::BestInterestsDeterminationRequired(
+            _,
+        )) => t(lang, "error-best-interests-determination"),
+        ServiceError::Domain(harbour_domain::DomainError::OpenServiceReferrals(n)) => {
+            i18n::t_num(lang, "error-open-service-referrals", "count", *n as i64)
+        }
         _ => t(lang, "error-internal"),
     }
 }
