@@ -584,3 +584,77 @@ tracing-error-text = Текст пустой или слишком длинны�
 tracing-filed-label = Подан
 tracing-consent-label = Человек также согласен на розыск семьи
 tracing-consent-hint = Тогда родственникам, которые ищут человека, могут сообщить о возможном совпадении. Без этого согласия дело взрослого никогда не включают в розыск семьи.
+nav-service-referrals = Направления в службы
+support-recorded = Записано.
+support-not-recorded = Ещё не записано
+support-error-reason = Для отказа в праве нужна его причина.
+support-error-child-views = Запишите мнение самого ребёнка.
+support-error-invalid = Некоторые ответы отсутствуют или неверны; проверьте форму.
+support-rights-title = Права, услуги и правосудие
+support-rights-overdue = { $count ->
+    [one] { $count } право уже положено, но не обеспечено
+    [few] { $count } права уже положены, но не обеспечены
+   *[other] { $count } прав уже положены, но не обеспечены
+}
+support-right-open = Записать состояние права
+support-right = Право
+support-status = Состояние
+support-reason = Причина (нужна при отказе)
+support-reason-hint = Кто отказал и почему, как написано в решении.
+support-right-submit = Записать
+support-services-title = Потребности и услуги
+support-no-needs = Потребности ещё не оценены.
+support-needs = Потребности
+support-referred-on = направлено { $date }
+support-accepted-on = принято { $date }
+support-best-interests-title = Наилучшие интересы ребёнка
+support-best-interests-open = Записать оценку или определение
+support-bi-kind = Вид
+support-bi-conclusion = Вывод
+support-bi-submit = Записать
+support-justice-title = Правосудие и возмещение
+support-cooperation = Сотрудничество с органами власти
+support-durable-solution = Долгосрочное решение
+support-unconditional = Поддержка никогда не зависит от сотрудничества (ст. 12(6) Конвенции).
+support-cooperation-submit = Записать выбор человека
+provider-inbox-title = Направления в службы
+provider-inbox-intro = Направления в службы вашей организации. Вы видите то, что нужно службе, а не дело.
+provider-inbox-empty = Направлений пока нет.
+provider-referral-title = Направление в службу { $reference }
+provider-need-to-know = Показано только то, что нужно этой службе.
+provider-need = Потребность
+provider-minority = Возрастная группа
+provider-languages = Языки
+provider-consent = Согласие на эту услугу
+provider-referred = Направлено
+provider-need-notes = Словами человека
+provider-priority = Приоритет для человека
+provider-accepted = Принято
+provider-decline-reason = Причина отказа
+provider-steps-title = Ваш ответ
+provider-step-accept = Принять
+provider-step-start = Начать услугу
+provider-step-complete = Завершить услугу
+provider-step-decline = Отклонить
+provider-step-done = Готово.
+provider-error-reason = Укажите, почему направление отклонено.
+support-error-consent = Для услуги нужно информированное согласие человека (для ребёнка — согласие опекуна и мнение ребёнка).
+support-error-needs = Выберите хотя бы одну потребность.
+support-needs-open = Записать оценку потребностей
+support-priorities = Что важнее всего для человека, его словами
+support-needs-submit = Записать потребности
+support-offer = { $kind }: { $name } (свободных мест: { $free })
+support-offer-label = Подходящие службы, лучшие первыми
+support-informed-consent = Человек проинформирован и согласен на эту услугу
+support-guardian-consent = Опекун согласен на эту услугу
+support-refer-submit = Направить в эту службу
+error-service-unsuitable = Эта служба не может принять направление: нет мест, или она не подходит человеку или потребности.
+error-best-interests-determination = Для долгосрочного решения по ребёнку сначала нужно определение наилучших интересов (для возвращения — в пользу возвращения).
+error-open-service-referrals = { $count ->
+    [one] { $count } принятое направление в службу ещё открыто: укажите, продолжается ли оно после закрытия или отзывается.
+    [few] { $count } принятых направления в службы ещё открыты: укажите, продолжаются ли они после закрытия или отзываются.
+   *[other] { $count } принятых направлений в службы ещё открыты: укажите, продолжаются ли они после закрытия или отзываются.
+}
+closure-open-referrals = Принятые направления в службы, которые ещё открыты (если есть)
+closure-open-referrals-continue = Поддержка продолжается у поставщика после закрытия
+closure-open-referrals-withdraw = Отозвать их вместе с закрытием

@@ -584,3 +584,77 @@ tracing-error-text = Текст порожній або задовгий; пер
 tracing-filed-label = Подано
 tracing-consent-label = Особа також погоджується на розшук родини
 tracing-consent-hint = Тоді родичам, які шукають особу, можуть повідомити про можливий збіг. Без цієї згоди справу дорослого ніколи не включають до розшуку родини.
+nav-service-referrals = Направлення до служб
+support-recorded = Записано.
+support-not-recorded = Ще не записано
+support-error-reason = Для відмови в праві потрібна її причина.
+support-error-child-views = Запишіть думку самої дитини.
+support-error-invalid = Деякі відповіді відсутні або неправильні; перевірте форму.
+support-rights-title = Права, послуги і правосуддя
+support-rights-overdue = { $count ->
+    [one] { $count } право вже належить, але не забезпечене
+    [few] { $count } права вже належать, але не забезпечені
+   *[other] { $count } прав вже належать, але не забезпечені
+}
+support-right-open = Записати стан права
+support-right = Право
+support-status = Стан
+support-reason = Причина (потрібна при відмові)
+support-reason-hint = Хто відмовив і чому, як написано в рішенні.
+support-right-submit = Записати
+support-services-title = Потреби і послуги
+support-no-needs = Потреби ще не оцінено.
+support-needs = Потреби
+support-referred-on = направлено { $date }
+support-accepted-on = прийнято { $date }
+support-best-interests-title = Найкращі інтереси дитини
+support-best-interests-open = Записати оцінку або визначення
+support-bi-kind = Вид
+support-bi-conclusion = Висновок
+support-bi-submit = Записати
+support-justice-title = Правосуддя і відшкодування
+support-cooperation = Співпраця з органами влади
+support-durable-solution = Довгострокове рішення
+support-unconditional = Підтримка ніколи не залежить від співпраці (ст. 12(6) Конвенції).
+support-cooperation-submit = Записати вибір особи
+provider-inbox-title = Направлення до служб
+provider-inbox-intro = Направлення до служб вашої організації. Ви бачите те, що потрібно службі, а не справу.
+provider-inbox-empty = Направлень ще немає.
+provider-referral-title = Направлення до служби { $reference }
+provider-need-to-know = Показано лише те, що потрібно цій службі.
+provider-need = Потреба
+provider-minority = Вікова група
+provider-languages = Мови
+provider-consent = Згода на цю послугу
+provider-referred = Направлено
+provider-need-notes = Словами особи
+provider-priority = Пріоритет для особи
+provider-accepted = Прийнято
+provider-decline-reason = Причина відмови
+provider-steps-title = Ваша відповідь
+provider-step-accept = Прийняти
+provider-step-start = Розпочати послугу
+provider-step-complete = Завершити послугу
+provider-step-decline = Відхилити
+provider-step-done = Готово.
+provider-error-reason = Вкажіть, чому направлення відхилено.
+support-error-consent = Для послуги потрібна поінформована згода особи (для дитини — згода опікуна і думка дитини).
+support-error-needs = Виберіть хоча б одну потребу.
+support-needs-open = Записати оцінку потреб
+support-priorities = Що найважливіше для особи, її словами
+support-needs-submit = Записати потреби
+support-offer = { $kind }: { $name } (вільних місць: { $free })
+support-offer-label = Відповідні служби, найкращі першими
+support-informed-consent = Особу поінформовано, і вона погоджується на цю послугу
+support-guardian-consent = Опікун погоджується на цю послугу
+support-refer-submit = Направити до цієї служби
+error-service-unsuitable = Ця служба не може прийняти направлення: немає місць, або вона не підходить особі чи потребі.
+error-best-interests-determination = Для довгострокового рішення щодо дитини спочатку потрібне визначення найкращих інтересів (для повернення — на користь повернення).
+error-open-service-referrals = { $count ->
+    [one] { $count } прийняте направлення до служби ще відкрите: вкажіть, чи триває воно після закриття, чи відкликається.
+    [few] { $count } прийняті направлення до служб ще відкриті: вкажіть, чи тривають вони після закриття, чи відкликаються.
+   *[other] { $count } прийнятих направлень до служб ще відкриті: вкажіть, чи тривають вони після закриття, чи відкликаються.
+}
+closure-open-referrals = Прийняті направлення до служб, що ще відкриті (якщо є)
+closure-open-referrals-continue = Підтримка триває у надавача після закриття
+closure-open-referrals-withdraw = Відкликати їх разом із закриттям

@@ -68,6 +68,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             OrgKind::NationalCoordinator,
         ),
         ("DEMO Platform Administration (fictional)", OrgKind::Other),
+        ("DEMO Women's Shelter (fictional)", OrgKind::Shelter),
     ];
     let mut created = Vec::new();
     for (n, k) in orgs {
@@ -86,6 +87,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
         ("coordinator@demo.invalid", 5, Role::Coordinator),
         ("auditor@demo.invalid", 6, Role::Auditor),
         ("admin@demo.invalid", 6, Role::Admin),
+        ("provider@demo.invalid", 7, Role::ServiceProvider),
     ];
     let mut logins = Vec::new();
     let mut actors = Vec::new();
@@ -264,5 +266,172 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
         },
     )
     .await?;
+    seed_support(h, &actors, case.id).await?;
     Ok(logins)
+}
+
+/// A few services in the directory, and on the identified adult's case a rights history, a
+/// needs assessment and service referrals (one accepted by the shelter), so the support pages
+/// show something.
+async fn seed_support(
+    h: &Harbour,
+    actors: &[Actor],
+    case: harbour_domain::CaseId,
+) -> ServiceResult<()> {
+    use crate::support::{RightInput, ServiceInput, ServiceReferralInput};
+    use harbour_domain::support::{
+        Accepts, Cooperation, Justice, Need, NeedsAssessment, ReferralStatus, RightStatus,
+        ServiceConsent, ServiceKind,
+    };
+    let by_role = |role: Role| {
+        actors
+            .iter()
+            .find(|a| a.user.role == role)
+            .ok_or_else(|| crate::ServiceError::Internal(format!("demo has no {role}")))
+    };
+    let caseworker = by_role(Role::CaseWorker)?;
+    let provider = by_role(Role::ServiceProvider)?;
+    let service =
+        |kind, name: &str, capacity, languages: &[&str], accepts: Vec<Accepts>| ServiceInput {
+            kind,
+            name: name.into(),
+            capacity,
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+            accepts,
+            regions: vec!["any".into()],
+            child_specialised: false,
+        };
+    let beds = h
+        .create_service(
+            provider,
+            service(
+                ServiceKind::Accommodation,
+                "DEMO Women's shelter beds",
+                4,
+                &["en", "ro", "uk"],
+                vec![Accepts::Adults, Accepts::Women],
+            ),
+        )
+        .await?;
+    h.create_service(
+        provider,
+        service(
+            ServiceKind::Psychological,
+            "DEMO Counselling in Ukrainian and Russian",
+            6,
+            &["uk", "ru"],
+            vec![Accepts::Adults, Accepts::Children],
+        ),
+    )
+    .await?;
+    h.create_service(
+        provider,
+        ServiceInput {
+            child_specialised: true,
+            ..service(
+                ServiceKind::ChildCare,
+                "DEMO Children's home places",
+                2,
+                &["uk", "en"],
+                vec![Accepts::Children],
+            )
+        },
+    )
+    .await?;
+    let legal = h
+        .create_service(
+            caseworker,
+            service(
+                ServiceKind::LegalAid,
+                "DEMO Free legal aid desk",
+                10,
+                &["en", "ro"],
+                vec![Accepts::Adults],
+            ),
+        )
+        .await?;
+
+    for (right, status) in [
+        ("information", RightStatus::Informed),
+        ("interpretation", RightStatus::Granted),
+        ("accommodation", RightStatus::Requested),
+    ] {
+        h.record_right(
+            caseworker,
+            case,
+            right,
+            RightInput {
+                status,
+                reason: None,
+            },
+        )
+        .await?;
+    }
+    let need = |kind, priority, notes: &str| Need {
+        kind,
+        priority: Some(priority),
+        notes: Some(notes.into()),
+    };
+    h.assess_needs(
+        caseworker,
+        case,
+        NeedsAssessment {
+            needs: vec![
+                need(
+                    ServiceKind::Accommodation,
+                    1,
+                    "DEMO: a safe place away from the city",
+                ),
+                need(ServiceKind::LegalAid, 2, "DEMO: wages never paid"),
+                need(ServiceKind::Psychological, 3, "DEMO: cannot sleep"),
+            ],
+            region: None,
+            priorities: Some("DEMO: safety first, then getting the wages back".into()),
+            child_views: None,
+        },
+    )
+    .await?;
+    let consent = ServiceConsent {
+        informed_consent: true,
+        guardian_consent: None,
+        child_views: None,
+    };
+    let bed = h
+        .refer_to_service(
+            caseworker,
+            case,
+            ServiceReferralInput {
+                service_id: beds.id,
+                need: ServiceKind::Accommodation,
+                consent: consent.clone(),
+            },
+        )
+        .await?;
+    h.refer_to_service(
+        caseworker,
+        case,
+        ServiceReferralInput {
+            service_id: legal.id,
+            need: ServiceKind::LegalAid,
+            consent,
+        },
+    )
+    .await?;
+    h.provider_step(provider, case, bed.id, ReferralStatus::Accepted, None)
+        .await?;
+    h.record_justice(
+        caseworker,
+        case,
+        Justice {
+            cooperation: Cooperation::Undecided,
+            legal_representative: None,
+            proceedings: vec![],
+            protection_measures: vec![],
+            residence_permits: vec![],
+            compensation: vec![],
+            non_punishment: None,
+        },
+    )
+    .await?;
+    Ok(())
 }

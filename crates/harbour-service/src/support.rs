@@ -614,7 +614,22 @@ impl Harbour {
                 "a provider accepts, declines, starts or completes a referral",
             ));
         }
-        let (case, _) = self.open_for_provider(actor, id, referral).await?;
+        let (case, row) = self.open_for_provider(actor, id, referral).await?;
+        if to == ReferralStatus::Accepted {
+            // Say plainly that the service is full; the store checks again when it takes the place.
+            let full = self
+                .store
+                .get_service(row.service_id)
+                .await?
+                .is_none_or(|s| s.taken >= s.capacity);
+            if full {
+                return Err(ServiceError::Domain(
+                    harbour_domain::DomainError::ServiceUnsuitable(
+                        "the service has no free place to accept this referral; complete or decline another first".into(),
+                    ),
+                ));
+            }
+        }
         let (state, now) = self
             .commit(actor, case, "service_referral", |_| {
                 Ok((

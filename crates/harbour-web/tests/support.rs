@@ -212,8 +212,18 @@ async fn a_provider_sees_its_referral_only_and_places_follow_acceptance() {
             .get(&format!("/api/v1/cases/{id}"), Some(&provider))
             .await;
         assert_eq!(s, 404);
+        for part in ["rights", "events", "services"] {
+            let (s, _) = app
+                .get(&format!("/api/v1/cases/{id}/{part}"), Some(&provider))
+                .await;
+            assert_eq!(s, 404, "{part}");
+        }
         let (s, _) = app
-            .get(&format!("/api/v1/cases/{id}/rights"), Some(&provider))
+            .post(
+                &format!("/api/v1/cases/{id}/needs"),
+                Some(&provider),
+                json!({"needs":[{"kind":"accommodation"}]}),
+            )
             .await;
         assert_eq!(s, 404);
         let (s, mine) = app
@@ -423,6 +433,27 @@ async fn a_provider_declines_with_a_reason_and_completes_to_free_the_place() {
         assert_eq!(v["status"], "completed");
         let (_, list) = app.get("/api/v1/services", Some(&worker)).await;
         assert_eq!(list[0]["free"], 2);
+
+        // Three referred while places were free; the third acceptance finds the service full.
+        let mut waiting = vec![];
+        for _ in 0..3 {
+            let (s, r) = refer().await;
+            assert_eq!(s, 201, "{r}");
+            waiting.push(r["id"].as_str().unwrap().to_string());
+        }
+        for r in &waiting[..2] {
+            let (s, v) = app
+                .post(&path(r, "accept"), Some(&provider), json!({}))
+                .await;
+            assert_eq!(s, 200, "{v}");
+        }
+        let before = version(&app, &id, &worker).await;
+        let (s, p) = app
+            .post(&path(&waiting[2], "accept"), Some(&provider), json!({}))
+            .await;
+        assert_eq!(s, 409, "{p}");
+        assert_eq!(p["type"], "/problems/service-unsuitable");
+        assert_eq!(version(&app, &id, &worker).await, before);
         app.finish().await;
     }
 }
@@ -645,4 +676,51 @@ async fn handovers_check_consent_and_a_transfer_moves_ownership_on_acceptance() 
         assert!(kinds.contains(&"transfer_answered"));
         app.finish().await;
     }
+}
+
+#[tokio::test]
+async fn national_rights_join_the_tracker_with_their_deadlines() {
+    let app = TestApp::start(&Backend::Sqlite).await;
+    let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
+    let (worker, actor) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
+    let (_, case) = app
+        .post(
+            "/api/v1/referrals",
+            Some(&worker),
+            adult_referral("Ion", true),
+        )
+        .await;
+    let id: harbour_domain::CaseId = case["id"].as_str().unwrap().parse().unwrap();
+    let national = app
+        .harbour
+        .clone()
+        .with_national_rights(
+            "[[right]]\ncode = \"fake_housing_allowance\"\nname = \"Fakeland housing allowance\"\nlegal_basis = \"Fakeland Act 12\"\napplies_to = \"adults\"\ndue_days = 3\n\n[[due]]\nright = \"information\"\ndays = 2\n",
+        )
+        .unwrap();
+    let rights = national.case_rights(&actor, id, None).await.unwrap();
+    let added = rights
+        .iter()
+        .find(|r| r.right == "fake_housing_allowance")
+        .unwrap();
+    assert_eq!(added.legal_basis, "Fakeland Act 12");
+    assert!(added.due.is_some());
+    app.clock.advance(time::Duration::days(2));
+    let rights = national.case_rights(&actor, id, None).await.unwrap();
+    let late: Vec<&str> = rights
+        .iter()
+        .filter(|r| r.overdue)
+        .map(|r| r.right.as_str())
+        .collect();
+    assert_eq!(
+        late,
+        vec!["recovery_period"],
+        "information is now due on day 2, housing on day 3"
+    );
+    assert!(app
+        .harbour
+        .clone()
+        .with_national_rights("[[due]]\nright = \"no_such_right\"\ndays = 1\n")
+        .is_err());
+    app.finish().await;
 }

@@ -44,6 +44,10 @@ pub(crate) struct KeyArgs {
     /// National policy TOML (deadlines, recovery period...). Defaults to the shipped policy.
     #[arg(long, env = "HARBOUR_POLICY_FILE")]
     pub(crate) policy: Option<PathBuf>,
+    /// National rights TOML: rights added to the shipped tracker and deadlines changed
+    /// (same format as data/rights/default.toml).
+    #[arg(long, env = "HARBOUR_RIGHTS_FILE")]
+    pub(crate) rights: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -292,11 +296,18 @@ pub(crate) async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Fail
     }
     let policy = load_policy(keys.policy.as_deref())?;
     // The blind-index key lives wrapped in the database so that key rotation keeps it.
-    Ok(
-        Harbour::new(store, Arc::new(master), policy, Arc::new(SystemClock))?
-            .with_stored_index_key()
-            .await?,
-    )
+    let h = Harbour::new(store, Arc::new(master), policy, Arc::new(SystemClock))?
+        .with_stored_index_key()
+        .await?;
+    match &keys.rights {
+        None => Ok(h),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Failure(format!("cannot read rights {}: {e}", p.display())))?;
+            h.with_national_rights(&text)
+                .map_err(|e| Failure(format!("{}: {e}", p.display())))
+        }
+    }
 }
 
 fn default_keys() -> KeyArgs {
@@ -305,6 +316,7 @@ fn default_keys() -> KeyArgs {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("harbour.key")),
         policy: std::env::var_os("HARBOUR_POLICY_FILE").map(PathBuf::from),
+        rights: std::env::var_os("HARBOUR_RIGHTS_FILE").map(PathBuf::from),
     }
 }
 

@@ -192,12 +192,13 @@ fn serve_demo_prints_url_and_logins_then_journals_verify_until_tampered() {
         .unwrap_or(0);
     assert!(journals >= 3 && out.contains(" case journals"), "{out}");
 
-    // Delete the last event of the decided case behind Harbour's back: `audit verify` names it.
+    // Delete the last event of the longest journal (the decided case, which the demo also gives
+    // its support history) behind Harbour's back: `audit verify` names it.
     let db = dir.path().join("harbour.db");
     let status = Command::new("python3")
         .arg("-c")
         .arg(format!(
-            "import sqlite3; c=sqlite3.connect('{}'); c.execute(\"DELETE FROM case_events WHERE seq = 2\"); c.commit()",
+            "import sqlite3; c=sqlite3.connect('{}'); c.execute(\"DELETE FROM case_events WHERE (case_id, seq) = (SELECT case_id, MAX(seq) FROM case_events GROUP BY case_id ORDER BY MAX(seq) DESC LIMIT 1)\"); c.commit()",
             db.display()
         ))
         .status()
@@ -206,12 +207,12 @@ fn serve_demo_prints_url_and_logins_then_journals_verify_until_tampered() {
     let (code, _, err) = run(harbour(dir.path()).args(["audit", "verify"]), None);
     assert_eq!(code, 1);
     assert!(
-        err.contains("journal broken at event 2") && err.contains("deleted"),
+        err.contains("journal broken at event") && err.contains("deleted"),
         "{err}"
     );
     let status = Command::new("python3")
         .arg("-c")
-        .arg(format!("import sqlite3; c=sqlite3.connect('{}'); c.execute(\"UPDATE cases SET seq = 1\"); c.commit()", db.display()))
+        .arg(format!("import sqlite3; c=sqlite3.connect('{}'); c.execute(\"UPDATE cases SET seq = (SELECT MAX(seq) FROM case_events e WHERE e.case_id = cases.id)\"); c.commit()", db.display()))
         .status()
         .unwrap();
     assert!(status.success());

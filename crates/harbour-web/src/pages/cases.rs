@@ -255,6 +255,7 @@ struct CasePage {
     form_error: String,
     /// Family-tracing candidates (child-protection officers and the competent authority).
     tracing: Option<super::tracing_requests::CaseSection>,
+    support: super::support::SupportSection,
 }
 
 fn days_left(lang: Lang, due: Date, today: Date) -> (String, bool) {
@@ -489,7 +490,7 @@ fn decision_forms(
     forms
 }
 
-async fn case_page(
+pub(crate) async fn case_page(
     h: &Harbour,
     web: &Web,
     id: CaseId,
@@ -497,6 +498,10 @@ async fn case_page(
     message: String,
 ) -> Response {
     let lang = web.lang;
+    let support_error = match &failed {
+        Some((form, _, _, general)) if form == "support" => general.clone(),
+        _ => String::new(),
+    };
     let (view, events) = match h.case_with_events(&web.actor, id, Some("case page")).await {
         Ok(v) => v,
         Err(harbour_service::ServiceError::NotFound(_)) => return not_found(web),
@@ -572,24 +577,25 @@ async fn case_page(
     };
     let mut safeguards = vec![];
     if child {
-        safeguards.push(match view.guardian {
-            Some(_) => (
+        // Appointed as a Harbour user, or named with their organisation.
+        let has_guardian = view.guardian.is_some() || view.support.named_guardian.is_some();
+        safeguards.push(if has_guardian {
+            (
                 t(lang, "safeguard-guardian"),
                 t(lang, "safeguard-guardian-appointed"),
                 false,
-            ),
-            None => {
-                let due = view
-                    .deadlines
-                    .guardian_due
-                    .map(|d| i18n::datetime(lang, d))
-                    .unwrap_or_default();
-                (
-                    t(lang, "safeguard-guardian"),
-                    i18n::t_str(lang, "safeguard-guardian-missing", "due", &due),
-                    true,
-                )
-            }
+            )
+        } else {
+            let due = view
+                .deadlines
+                .guardian_due
+                .map(|d| i18n::datetime(lang, d))
+                .unwrap_or_default();
+            (
+                t(lang, "safeguard-guardian"),
+                i18n::t_str(lang, "safeguard-guardian-missing", "due", &due),
+                true,
+            )
         });
         if view.minority == Minority::PresumedChild {
             safeguards.push((
@@ -676,6 +682,7 @@ async fn case_page(
     };
     let guardian_form = child
         && view.guardian.is_none()
+        && view.support.named_guardian.is_none()
         && !matches!(view.status, Status::Closed | Status::Disqualified)
         && matches!(
             web.actor.user.role,
@@ -773,6 +780,13 @@ async fn case_page(
             message,
             form_error,
             tracing: super::tracing_requests::case_section(h, web, id).await,
+            support: super::support::section(
+                lang,
+                &view,
+                web.actor.user.role,
+                support_error,
+                super::support::offers(h, &web.actor, &view).await,
+            ),
         },
     )
 }
@@ -798,6 +812,8 @@ pub async fn show(
         web.t("guardian-appointed")
     } else if q.contains_key("decided") {
         web.t("decision-recorded")
+    } else if q.contains_key("support") {
+        web.t("support-recorded")
     } else if q.contains_key("created") {
         web.t("referral-created")
     } else if q.contains_key("attached") {
@@ -970,7 +986,13 @@ pub async fn close(
     };
     let notes = form.get("notes").trim();
     let notes = (!notes.is_empty()).then(|| notes.to_string());
-    match s.harbour.close_case(&web.actor, id, reason, notes).await {
+    // Accepted service referrals still open: continue after closure, or withdraw them.
+    let open_referrals = form.get("open_referrals").parse().ok();
+    match s
+        .harbour
+        .close_case_settling(&web.actor, id, reason, notes, open_referrals)
+        .await
+    {
         Ok(_) => see_other(&format!("/cases/{id}?closed=1")),
         Err(harbour_service::ServiceError::NotFound(_)) => not_found(&web),
         Err(e) => {

@@ -55,6 +55,12 @@ pub fn routes() -> Router<AppState> {
         .route("/tracing/new", get(tracing_requests::new_form))
         .route("/tracing/{id}", get(tracing_requests::show))
         .route("/tracing/{id}/withdraw", post(tracing_requests::withdraw))
+        .route("/cases/{id}/support", post(support::record))
+        .route("/service-referrals", get(support::inbox))
+        .route(
+            "/cases/{id}/service-referrals/{ref}",
+            get(support::referral_page).post(support::referral_step),
+        )
 }
 
 async fn css() -> Response {
@@ -210,6 +216,9 @@ impl Web {
             Role::CaseWorker | Role::ChildProtectionOfficer | Role::DecisionMaker
         ) {
             nav.push(("/tracing", "nav-tracing"));
+        }
+        if matches!(role, Role::ServiceProvider | Role::CaseWorker) {
+            nav.push(("/service-referrals", "nav-service-referrals"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
@@ -450,6 +459,15 @@ pub fn service_message(lang: Lang, e: &ServiceError) -> String {
         }
         ServiceError::Unauthenticated | ServiceError::BadCredentials => {
             t(lang, "error-bad-credentials")
+        }
+        ServiceError::Domain(harbour_domain::DomainError::ServiceUnsuitable(_)) => {
+            t(lang, "error-service-unsuitable")
+        }
+        ServiceError::Domain(harbour_domain::DomainError::BestInterestsDeterminationRequired(
+            _,
+        )) => t(lang, "error-best-interests-determination"),
+        ServiceError::Domain(harbour_domain::DomainError::OpenServiceReferrals(n)) => {
+            i18n::t_num(lang, "error-open-service-referrals", "count", *n as i64)
         }
         _ => t(lang, "error-internal"),
     }

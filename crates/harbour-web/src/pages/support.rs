@@ -118,5 +118,576 @@ pub fn keys() -> Vec<String> {
     k.extend(DurableSolutionKind::ALL.iter().map(|s| solution_key(*s)));
     k.extend(BestInterestsKind::ALL.iter().map(|s| bi_key(*s)));
     k.extend(HandoverKind::ALL.iter().map(|s| handover_key(*s)));
+    k.extend(
+        ["accept", "start", "complete"]
+            .iter()
+            .map(|a| format!("provider-step-{a}")),
+    );
     k
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case page's support sections
+
+use super::cases::case_page;
+use super::i18n::{self};
+use super::{
+    field_errors, not_found, render, see_other, service_message, Ctx, Errors, FormData, Web,
+};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use harbour_domain::support::{BestInterests, Justice};
+use harbour_domain::{CaseId, Role};
+use harbour_service::support::RightInput;
+use harbour_service::views::CaseView;
+use harbour_service::ServiceError;
+use std::collections::HashMap;
+
+pub struct RightRow {
+    pub name: String,
+    pub basis: String,
+    pub status: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub struct ReferralRow {
+    pub kind: String,
+    pub status: String,
+    pub referred: String,
+    pub accepted: String,
+}
+
+/// What the case page shows of support, rights and justice.
+pub struct SupportSection {
+    pub rights: Vec<RightRow>,
+    pub overdue_count: usize,
+    pub right_options: Vec<(String, String)>,
+    pub status_options: Vec<(String, String)>,
+    pub needs: Vec<String>,
+    pub referrals: Vec<ReferralRow>,
+    pub child: bool,
+    pub best_interests: Vec<(String, String, String)>,
+    pub bi_options: Vec<(String, String)>,
+    pub cooperation: String,
+    pub cooperation_options: Vec<(String, String)>,
+    pub durable_solution: String,
+    /// May record rights (anyone who reads the case records what they did).
+    pub may_record: bool,
+    /// May do support case work (best interests, cooperation).
+    pub may_support: bool,
+    /// May record needs and refer to services (caseworkers and child-protection officers).
+    pub may_refer: bool,
+    /// Service kinds for the needs form.
+    pub kind_options: Vec<(String, String)>,
+    /// Ranked services that fit an assessed need: (need|service id, label).
+    pub offers: Vec<(String, String)>,
+    pub error: String,
+}
+
+/// Services that fit the person's assessed needs, best first, for the referral form (only for
+/// those who may refer; the service records the look-up like any read).
+pub async fn offers(
+    h: &harbour_service::Harbour,
+    actor: &harbour_service::Actor,
+    view: &CaseView,
+) -> Vec<harbour_service::support::ServiceView> {
+    if !matches!(
+        actor.user.role,
+        Role::CaseWorker | Role::ChildProtectionOfficer
+    ) || view.support.needs.is_none()
+    {
+        return vec![];
+    }
+    h.services_for_need(actor, view.id, None)
+        .await
+        .unwrap_or_default()
+}
+
+pub fn section(
+    lang: Lang,
+    view: &CaseView,
+    role: Role,
+    error: String,
+    offers: Vec<harbour_service::support::ServiceView>,
+) -> SupportSection {
+    let sv = &view.support;
+    let rights: Vec<RightRow> = sv
+        .rights
+        .iter()
+        .map(|r| RightRow {
+            name: right_name(lang, &r.right),
+            basis: r.legal_basis.clone(),
+            status: t(lang, &status_key(r.status)),
+            due: r.due.map(|d| i18n::date(lang, d)).unwrap_or_default(),
+            overdue: r.overdue,
+        })
+        .collect();
+    SupportSection {
+        overdue_count: rights.iter().filter(|r| r.overdue).count(),
+        right_options: sv
+            .rights
+            .iter()
+            .map(|r| (r.right.clone(), right_name(lang, &r.right)))
+            .collect(),
+        rights,
+        status_options: RightStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), t(lang, &status_key(*s))))
+            .collect(),
+        needs: sv
+            .needs
+            .iter()
+            .flat_map(|n| n.needs.iter())
+            .map(|n| t(lang, &kind_key(n.kind)))
+            .collect(),
+        referrals: sv
+            .service_referrals
+            .iter()
+            .map(|r| ReferralRow {
+                kind: t(lang, &kind_key(r.service_kind)),
+                status: t(lang, &referral_status_key(r.status)),
+                referred: i18n::datetime(lang, r.referred_at),
+                accepted: r
+                    .accepted_at
+                    .map(|a| i18n::datetime(lang, a))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        child: view.minority.is_child_or_presumed(),
+        best_interests: sv
+            .best_interests
+            .iter()
+            .map(|b| {
+                (
+                    t(lang, &bi_key(b.kind)),
+                    b.child_views.clone(),
+                    b.conclusion.clone(),
+                )
+            })
+            .collect(),
+        bi_options: BestInterestsKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), t(lang, &bi_key(*k))))
+            .collect(),
+        cooperation: sv
+            .justice
+            .as_ref()
+            .map(|j| t(lang, &cooperation_key(j.cooperation)))
+            .unwrap_or_else(|| t(lang, "support-not-recorded")),
+        cooperation_options: Cooperation::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), t(lang, &cooperation_key(*c))))
+            .collect(),
+        durable_solution: sv
+            .durable_solution
+            .as_ref()
+            .map(|d| {
+                let mut s = t(lang, &solution_key(d.kind));
+                if let Some(c) = &d.country {
+                    s.push_str(&format!(" ({c})"));
+                }
+                s
+            })
+            .unwrap_or_else(|| t(lang, "support-not-recorded")),
+        may_record: role.may_read_cases(),
+        may_support: matches!(
+            role,
+            Role::CaseWorker | Role::ChildProtectionOfficer | Role::DecisionMaker
+        ),
+        may_refer: matches!(role, Role::CaseWorker | Role::ChildProtectionOfficer),
+        kind_options: ServiceKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), t(lang, &kind_key(*k))))
+            .collect(),
+        offers: offers
+            .iter()
+            .map(|o| {
+                (
+                    format!("{}|{}", o.kind.as_str(), o.id),
+                    i18n::tr(
+                        lang,
+                        "support-offer",
+                        Some(&{
+                            let mut a = fluent_bundle::FluentArgs::new();
+                            a.set("kind", t(lang, &kind_key(o.kind)));
+                            a.set("name", o.name.clone());
+                            a.set("free", i64::from(o.free));
+                            a
+                        }),
+                    ),
+                )
+            })
+            .collect(),
+        error,
+    }
+}
+
+/// The case page's support forms: a right's status, a best-interests record, the person's
+/// choice about cooperation.
+pub async fn record(
+    State(s): State<AppState>,
+    web: Web,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let Ok(id) = id.parse::<CaseId>() else {
+        return not_found(&web);
+    };
+    let lang = web.lang;
+    let h = &s.harbour;
+    let text = |name: &str| {
+        let v = form.get(name).trim();
+        (!v.is_empty()).then(|| v.to_string())
+    };
+    let result = match form.get("form") {
+        "right" => match form.get("status").parse::<RightStatus>() {
+            Ok(status) => h
+                .record_right(
+                    &web.actor,
+                    id,
+                    form.get("right"),
+                    RightInput {
+                        status,
+                        reason: text("reason"),
+                    },
+                )
+                .await
+                .map(|_| ()),
+            Err(_) => Err(ServiceError::invalid("/status", "choose a status")),
+        },
+        "best_interests" => match form.get("kind").parse::<BestInterestsKind>() {
+            Ok(kind) => h
+                .record_best_interests(
+                    &web.actor,
+                    id,
+                    BestInterests {
+                        kind,
+                        child_views: form.get("child_views").to_string(),
+                        conclusion: form.get("conclusion").to_string(),
+                        return_in_best_interests: None,
+                        recommended_solution: None,
+                    },
+                )
+                .await
+                .map(|_| ()),
+            Err(_) => Err(ServiceError::invalid(
+                "/kind",
+                "choose assessment or determination",
+            )),
+        },
+        "cooperation" => match form.get("cooperation").parse::<Cooperation>() {
+            Ok(cooperation) => {
+                // Only the choice changes here; the rest of justice and redress is kept.
+                match h.get_case(&web.actor, id, Some("case page")).await {
+                    Ok(view) => {
+                        let justice = match view.support.justice {
+                            Some(j) => Justice { cooperation, ..j },
+                            None => Justice {
+                                cooperation,
+                                legal_representative: None,
+                                proceedings: vec![],
+                                protection_measures: vec![],
+                                residence_permits: vec![],
+                                compensation: vec![],
+                                non_punishment: None,
+                            },
+                        };
+                        h.record_justice(&web.actor, id, justice).await.map(|_| ())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(_) => Err(ServiceError::invalid("/cooperation", "choose one")),
+        },
+        "needs" => {
+            let kinds: Vec<ServiceKind> = form
+                .all("need")
+                .iter()
+                .filter_map(|k| k.parse().ok())
+                .collect();
+            h.assess_needs(
+                &web.actor,
+                id,
+                harbour_domain::support::NeedsAssessment {
+                    needs: kinds
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, kind)| harbour_domain::support::Need {
+                            kind,
+                            priority: u8::try_from(i + 1).ok(),
+                            notes: None,
+                        })
+                        .collect(),
+                    region: None,
+                    priorities: text("priorities"),
+                    child_views: text("child_views"),
+                },
+            )
+            .await
+            .map(|_| ())
+        }
+        "service_referral" => {
+            let (need, service) = form.get("offer").split_once('|').unwrap_or(("", ""));
+            match (need.parse::<ServiceKind>(), service.parse::<uuid::Uuid>()) {
+                (Ok(need), Ok(service_id)) => h
+                    .refer_to_service(
+                        &web.actor,
+                        id,
+                        harbour_service::support::ServiceReferralInput {
+                            service_id,
+                            need,
+                            consent: harbour_domain::support::ServiceConsent {
+                                informed_consent: form.has("informed_consent"),
+                                guardian_consent: form.has("guardian_consent").then_some(true),
+                                child_views: text("child_views"),
+                            },
+                        },
+                    )
+                    .await
+                    .map(|_| ()),
+                _ => Err(ServiceError::invalid("/service_id", "choose a service")),
+            }
+        }
+        _ => return not_found(&web),
+    };
+    match result {
+        Ok(()) => see_other(&format!("/cases/{id}?support=1#support-h")),
+        Err(ServiceError::NotFound(_)) => not_found(&web),
+        Err(e) => {
+            let general = match field_errors(&e) {
+                Some(f) if f.iter().any(|x| x.pointer == "/reason") => {
+                    t(lang, "support-error-reason")
+                }
+                Some(f) if f.iter().any(|x| x.pointer.contains("child_views")) => {
+                    t(lang, "support-error-child-views")
+                }
+                Some(f) if f.iter().any(|x| x.pointer.starts_with("/consent")) => {
+                    t(lang, "support-error-consent")
+                }
+                Some(f) if f.iter().any(|x| x.pointer == "/needs") => {
+                    t(lang, "support-error-needs")
+                }
+                Some(_) => t(lang, "support-error-invalid"),
+                None => service_message(lang, &e),
+            };
+            case_page(
+                h,
+                &web,
+                id,
+                Some((
+                    "support".to_string(),
+                    Errors::default(),
+                    FormData(vec![]),
+                    general,
+                )),
+                String::new(),
+            )
+            .await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider's pages: its inbox and one referral (never the case file)
+
+#[derive(Template)]
+#[template(path = "service_referrals.html")]
+struct InboxPage {
+    c: Ctx,
+    rows: Vec<InboxRow>,
+}
+
+struct InboxRow {
+    href: String,
+    reference: String,
+    status: String,
+    referred: String,
+}
+
+pub async fn inbox(State(s): State<AppState>, web: Web) -> Response {
+    let lang = web.lang;
+    let lines = match s.harbour.provider_inbox(&web.actor).await {
+        Ok(l) => l,
+        Err(ServiceError::Forbidden(_)) => return super::forbidden_page(&web),
+        Err(e) => {
+            tracing::warn!(error = %e, "provider inbox");
+            return not_found(&web);
+        }
+    };
+    let rows = lines
+        .iter()
+        .map(|l| InboxRow {
+            href: format!("/cases/{}/service-referrals/{}", l.case_id, l.id),
+            reference: super::cases::short_ref(l.case_id),
+            status: t(lang, &referral_status_key(l.status)),
+            referred: i18n::datetime(lang, l.referred_at),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &InboxPage {
+            c: web.ctx(web.t("provider-inbox-title")),
+            rows,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "service_referral.html")]
+struct ReferralPage {
+    c: Ctx,
+    action: String,
+    facts: Vec<(String, String)>,
+    status: String,
+    steps: Vec<(String, String)>,
+    may_decline: bool,
+    message: String,
+    error: String,
+}
+
+async fn referral_view(
+    s: &AppState,
+    web: &Web,
+    id: CaseId,
+    referral: uuid::Uuid,
+    message: String,
+    error: String,
+) -> Response {
+    let lang = web.lang;
+    let r = match s
+        .harbour
+        .provider_referral(&web.actor, id, referral, Some("provider page"))
+        .await
+    {
+        Ok(r) => r,
+        Err(_) => return not_found(web),
+    };
+    let yes_no = |b: bool| t(lang, if b { "yes" } else { "no" });
+    let mut facts = vec![
+        (t(lang, "provider-need"), t(lang, &kind_key(r.need))),
+        (
+            t(lang, "provider-minority"),
+            t(lang, &format!("minority-{}", r.minority.as_str())),
+        ),
+        (
+            t(lang, "person-sex"),
+            t(lang, &format!("sex-{}", r.sex.as_str())),
+        ),
+        (t(lang, "provider-languages"), r.languages.join(", ")),
+        (
+            t(lang, "provider-consent"),
+            yes_no(r.consent.informed_consent || r.consent.guardian_consent == Some(true)),
+        ),
+        (
+            t(lang, "provider-referred"),
+            i18n::datetime(lang, r.referred_at),
+        ),
+    ];
+    if let Some(n) = &r.need_notes {
+        facts.push((t(lang, "provider-need-notes"), n.clone()));
+    }
+    if let Some(p) = r.need_priority {
+        facts.push((t(lang, "provider-priority"), p.to_string()));
+    }
+    if let Some(v) = &r.consent.child_views {
+        facts.push((t(lang, "safeguard-views"), v.clone()));
+    }
+    if let Some(a) = r.accepted_at {
+        facts.push((t(lang, "provider-accepted"), i18n::datetime(lang, a)));
+    }
+    if let Some(d) = &r.decline_reason {
+        facts.push((t(lang, "provider-decline-reason"), d.clone()));
+    }
+    let next: &[&str] = match r.status {
+        ReferralStatus::Referred => &["accept"],
+        ReferralStatus::Accepted => &["start", "complete"],
+        ReferralStatus::Started => &["complete"],
+        _ => &[],
+    };
+    render(
+        StatusCode::OK,
+        &ReferralPage {
+            c: web.ctx(i18n::t_str(
+                lang,
+                "provider-referral-title",
+                "reference",
+                &super::cases::short_ref(id),
+            )),
+            action: format!("/cases/{id}/service-referrals/{referral}"),
+            facts,
+            status: t(lang, &referral_status_key(r.status)),
+            steps: next
+                .iter()
+                .map(|a| (a.to_string(), t(lang, &format!("provider-step-{a}"))))
+                .collect(),
+            may_decline: r.status == ReferralStatus::Referred,
+            message,
+            error,
+        },
+    )
+}
+
+pub async fn referral_page(
+    State(s): State<AppState>,
+    web: Web,
+    Path((id, referral)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (Ok(id), Ok(referral)) = (id.parse::<CaseId>(), referral.parse::<uuid::Uuid>()) else {
+        return not_found(&web);
+    };
+    let message = if q.contains_key("done") {
+        web.t("provider-step-done")
+    } else {
+        String::new()
+    };
+    referral_view(&s, &web, id, referral, message, String::new()).await
+}
+
+pub async fn referral_step(
+    State(s): State<AppState>,
+    web: Web,
+    Path((id, referral)): Path<(String, String)>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let (Ok(id), Ok(referral)) = (id.parse::<CaseId>(), referral.parse::<uuid::Uuid>()) else {
+        return not_found(&web);
+    };
+    let to = match form.get("action") {
+        "accept" => ReferralStatus::Accepted,
+        "decline" => ReferralStatus::Declined,
+        "start" => ReferralStatus::Started,
+        "complete" => ReferralStatus::Completed,
+        _ => return not_found(&web),
+    };
+    let reason = {
+        let r = form.get("reason").trim();
+        (!r.is_empty()).then(|| r.to_string())
+    };
+    match s
+        .harbour
+        .provider_step(&web.actor, id, referral, to, reason)
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{id}/service-referrals/{referral}?done=1")),
+        Err(ServiceError::NotFound(_)) => not_found(&web),
+        Err(e) => {
+            let error = if field_errors(&e).is_some() {
+                web.t("provider-error-reason")
+            } else {
+                service_message(web.lang, &e)
+            };
+            referral_view(&s, &web, id, referral, String::new(), error).await
+        }
+    }
 }
