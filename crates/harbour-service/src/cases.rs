@@ -135,13 +135,38 @@ impl Harbour {
     /// Load a case the actor may see, decrypting its journal. A case they may not see is
     /// "not found", exactly as one that does not exist.
     async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
+        self.open_case_as(actor, id, false)
+            .await
+            .map(|(case, _)| case)
+    }
+
+    /// Load a case to read it: also a case opened by a running break-glass grant, which the
+    /// returned flag reports (reads under break-glass are logged as such).
+    async fn open_case_for_read(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+    ) -> ServiceResult<(OpenCase, bool)> {
+        self.open_case_as(actor, id, true).await
+    }
+
+    async fn open_case_as(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        allow_break_glass: bool,
+    ) -> ServiceResult<(OpenCase, bool)> {
         let record = self
             .store
             .load_case(id)
             .await?
             .ok_or(ServiceError::NotFound("case"))?;
+        let mut break_glass = false;
         if !may_see(actor, &record.header) {
-            return Err(ServiceError::NotFound("case"));
+            if !(allow_break_glass && self.has_break_glass(actor, id).await?) {
+                return Err(ServiceError::NotFound("case"));
+            }
+            break_glass = true;
         }
         let wrapped = WrappedKey::from_bytes(&record.wrapped_key)?;
         let key = self.master.unwrap_key(&wrapped, &case_context(id))?;
@@ -160,13 +185,16 @@ impl Harbour {
         }
         let state = CaseState::from_events(id, events.iter());
         let last_hash = record.events.last().map(|e| e.hash).unwrap_or(GENESIS);
-        Ok(OpenCase {
-            header: record.header,
-            key,
-            events,
-            last_hash,
-            state,
-        })
+        Ok((
+            OpenCase {
+                header: record.header,
+                key,
+                events,
+                last_hash,
+                state,
+            },
+            break_glass,
+        ))
     }
 
     /// Seal and chain new events after `prev`.
@@ -461,9 +489,18 @@ impl Harbour {
         id: CaseId,
         purpose: Option<&str>,
     ) -> ServiceResult<CaseView> {
-        let case = self.open_case(actor, id).await?;
+        let (case, break_glass) = self.open_case_for_read(actor, id).await?;
         self.store
-            .record_access(&self.access(actor, Some(id), "read", purpose))
+            .record_access(&self.access(
+                actor,
+                Some(id),
+                if break_glass {
+                    "break_glass_read"
+                } else {
+                    "read"
+                },
+                purpose,
+            ))
             .await?;
         self.view(&case.state, self.now())
     }
@@ -476,9 +513,18 @@ impl Harbour {
         id: CaseId,
         purpose: Option<&str>,
     ) -> ServiceResult<(CaseView, Vec<EventView>)> {
-        let case = self.open_case(actor, id).await?;
+        let (case, break_glass) = self.open_case_for_read(actor, id).await?;
         self.store
-            .record_access(&self.access(actor, Some(id), "read", purpose))
+            .record_access(&self.access(
+                actor,
+                Some(id),
+                if break_glass {
+                    "break_glass_read"
+                } else {
+                    "read"
+                },
+                purpose,
+            ))
             .await?;
         let view = self.view(&case.state, self.now())?;
         Ok((view, timeline(case.events)))
@@ -491,9 +537,18 @@ impl Harbour {
         id: CaseId,
         purpose: Option<&str>,
     ) -> ServiceResult<Vec<EventView>> {
-        let case = self.open_case(actor, id).await?;
+        let (case, break_glass) = self.open_case_for_read(actor, id).await?;
         self.store
-            .record_access(&self.access(actor, Some(id), "read_events", purpose))
+            .record_access(&self.access(
+                actor,
+                Some(id),
+                if break_glass {
+                    "break_glass_read_events"
+                } else {
+                    "read_events"
+                },
+                purpose,
+            ))
             .await?;
         Ok(timeline(case.events))
     }

@@ -9,9 +9,11 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod breakglass;
 pub mod cases;
 pub mod demo;
 pub mod hashmatch;
+pub mod mfa;
 pub mod screening;
 pub mod views;
 
@@ -92,6 +94,9 @@ pub enum ServiceError {
     /// Wrong e-mail or password (never says which).
     #[error("the e-mail address or password is not correct")]
     BadCredentials,
+    /// The second-factor code is wrong, already used, or the recovery code is spent.
+    #[error("the code is not correct or was already used; wait for the next code and try again")]
+    BadSecondFactor,
     /// The role may not do this (only said for things the user can already see).
     #[error("{0}")]
     Forbidden(String),
@@ -107,6 +112,9 @@ pub enum ServiceError {
     /// The person may already have a case the user can see: attach to it, or confirm a new one.
     #[error("this person may already have a case: attach the referral to it, or confirm that this is someone else")]
     PossibleDuplicate(Vec<views::DuplicateCandidate>),
+    /// Too many failed logins for the account or the address; try again after `retry_after` s.
+    #[error("too many failed logins; try again in {retry_after} seconds")]
+    LoginThrottled { retry_after: u64 },
     /// Too many requests for this key this minute.
     #[error("too many requests; try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
@@ -153,6 +161,8 @@ pub struct Harbour {
     pub(crate) catalogue: Arc<harbour_indicators::Catalogue>,
     pub(crate) quick_screen: Arc<harbour_indicators::QuickScreen>,
     pub(crate) bank_cache: Arc<hashmatch::BankCache>,
+    /// Throttling, break-glass and session limits.
+    pub(crate) access_policy: Arc<harbour_domain::AccessPolicy>,
 }
 
 impl Harbour {
@@ -178,6 +188,7 @@ impl Harbour {
             catalogue: Arc::new(catalogue),
             quick_screen: Arc::new(quick_screen),
             bank_cache: Arc::new(hashmatch::BankCache::default()),
+            access_policy: Arc::new(harbour_domain::AccessPolicy::default()),
         })
     }
 
@@ -191,6 +202,10 @@ impl Harbour {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    pub fn access_policy(&self) -> &harbour_domain::AccessPolicy {
+        &self.access_policy
     }
 
     pub fn policy(&self) -> &Policy {
