@@ -183,6 +183,7 @@ impl Harbour {
         let token = self
             .open_session(&user, kind, self.access_policy.session_absolute)
             .await?;
+        self.log_auth(&user, "login", kind).await?;
         Ok(LoginOutcome::Session {
             token,
             actor: Actor { user, org },
@@ -194,6 +195,23 @@ impl Harbour {
             .get_org(user.org_id)
             .await?
             .ok_or_else(|| ServiceError::Internal("user without organisation".into()))
+    }
+
+    /// Record an authentication event in the (chained) access log. Failed passwords are not
+    /// recorded here: writing only for existing accounts would let timing reveal which exist;
+    /// they are counted in `login_failures` instead.
+    async fn log_auth(&self, user: &User, action: &str, kind: &str) -> ServiceResult<()> {
+        Ok(self
+            .store
+            .record_access(&harbour_store::AccessRecord {
+                at: self.now(),
+                user_id: user.id,
+                org_id: user.org_id,
+                case_id: None,
+                action: action.into(),
+                purpose: Some(kind.into()),
+            })
+            .await?)
     }
 
     /// The user behind a live second-factor challenge.
@@ -254,6 +272,9 @@ impl Harbour {
                 self.store
                     .record_login_failure(&account, &address, self.now())
                     .await?;
+                // The password was right, so the account is known: this reveals nothing.
+                self.log_auth(&user, "login_failed_second_factor", &kind)
+                    .await?;
                 return Err(ServiceError::BadSecondFactor);
             }
             Err(e) => return Err(e),
@@ -264,6 +285,12 @@ impl Harbour {
         let token = self
             .open_session(&user, &kind, self.access_policy.session_absolute)
             .await?;
+        let action = if recovery.is_some() {
+            "login_enrolled_second_factor"
+        } else {
+            "login"
+        };
+        self.log_auth(&user, action, &kind).await?;
         Ok((token, Actor { user, org }, recovery))
     }
 

@@ -212,7 +212,11 @@ async fn the_access_log_is_one_chain_that_verify_checks() {
         let report = harbour_service::audit::verify_access_log(app.store.as_ref())
             .await
             .unwrap();
-        assert_eq!(report.records, 3 + 24, "{}", app.backend_name());
+        // The login (an authentication event), three referrals, 24 reads.
+        assert_eq!(report.records, 1 + 3 + 24, "{}", app.backend_name());
+        let chain = app.store.access_chain(0, 100).await.unwrap();
+        assert_eq!(chain[0].record.action, "login_enrolled_second_factor");
+        assert_eq!(chain[0].record.case_id, None);
 
         // An edited purpose breaks the chain at that record.
         exec_sql(
@@ -235,7 +239,7 @@ async fn the_access_log_is_one_chain_that_verify_checks() {
             .unwrap();
 
         // A removed record in the middle, and records cut off the end, are both found.
-        exec_sql(&app, "DELETE FROM access_log WHERE seq = 27").await;
+        exec_sql(&app, "DELETE FROM access_log WHERE seq = 28").await;
         let err = harbour_service::audit::verify_access_log(app.store.as_ref())
             .await
             .unwrap_err();
@@ -472,6 +476,30 @@ async fn the_second_factor_is_enrolled_once_and_every_code_works_once() {
             .unwrap()
             .unwrap();
         assert_eq!(app.harbour.recovery_codes_left(user.id).await.unwrap(), 8);
+
+        // Authentication events are in the chained access log (failed passwords are counted
+        // apart, so timing cannot tell existing accounts from others).
+        let actions: Vec<String> = app
+            .store
+            .access_chain(0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.record.user_id == user.id)
+            .map(|a| a.record.action)
+            .collect();
+        assert_eq!(
+            actions,
+            vec![
+                "login_failed_second_factor",
+                "login_enrolled_second_factor",
+                "login_failed_second_factor",
+                "login",
+                "login",
+                "login_failed_second_factor",
+                "login"
+            ]
+        );
 
         // Neither the secret nor a recovery code is stored in clear.
         let dump = app.dump().await;
