@@ -683,14 +683,24 @@ async fn pages_enrol_with_a_qr_code_and_break_the_glass_with_a_reason() {
             .unwrap();
         assert_eq!(res.headers()[LOCATION], "/login");
 
+        // The language switch works on this page too (and is remembered).
         let res = c
-            .get(format!("{}/login/enrol", app.base))
+            .get(format!("{}/login/enrol?lang=en", app.base))
             .header(COOKIE, &challenge_cookie)
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), 200);
+        assert_eq!(
+            cookie_of(res.headers(), "harbour_lang").as_deref(),
+            Some("en")
+        );
         let html = res.text().await.unwrap();
+        assert!(html.contains("Set up your authenticator"));
+        assert!(
+            html.contains("action=\"/login/enrol\""),
+            "the switch stays here"
+        );
         assert!(
             html.contains("<figure class=\"qr\"><svg role=\"img\" aria-label=\""),
             "{}",

@@ -126,9 +126,9 @@ pub async fn login(
     let address = crate::api_security::client_address(&headers, crate::api_security::peer(&ext));
     match s.harbour.login(&email, password, "web", &address).await {
         Ok(outcome) => {
-            let (token, next, user_id, locale) = match outcome {
+            let (token, next, user_id, locale, full) = match outcome {
                 harbour_service::auth::LoginOutcome::Session { token, actor } => {
-                    (token, "/", actor.user.id, actor.user.locale)
+                    (token, "/", actor.user.id, actor.user.locale, true)
                 }
                 // The cookie holds the challenge until the second factor is answered; it
                 // authenticates nothing else.
@@ -146,10 +146,13 @@ pub async fn login(
                     },
                     user_id,
                     locale,
+                    false,
                 ),
             };
             let lang = chosen.or_else(|| Lang::parse(&locale)).unwrap_or(lang);
-            if locale != lang.code() {
+            // Nothing is stored for the user before the login is complete: with a second
+            // factor, the language is stored at the second step.
+            if full && locale != lang.code() {
                 if let Err(e) = s
                     .harbour
                     .store()

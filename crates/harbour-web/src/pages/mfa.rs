@@ -6,14 +6,15 @@
 use super::i18n::{t, Lang};
 use super::{
     anonymous_lang, cookie, csrf_for, render, same, see_other, set_cookie, Ctx, Errors, FormData,
-    SESSION,
+    LANG, SESSION,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use harbour_service::ServiceError;
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "mfa.html")]
@@ -44,17 +45,40 @@ fn ctx(lang: Lang, challenge: &str, title: &str, here: &str) -> Ctx {
     }
 }
 
+/// The language of these pages: the one just chosen with the switch (remembered in the cookie),
+/// else the one chosen at the password step.
+fn page_lang(headers: &HeaderMap, q: &HashMap<String, String>) -> (Lang, bool) {
+    match q.get("lang").and_then(|l| Lang::parse(l)) {
+        Some(l) => (l, true),
+        None => (anonymous_lang(headers), false),
+    }
+}
+
+fn remember_lang(mut res: Response, headers: &HeaderMap, lang: Lang, chosen: bool) -> Response {
+    if chosen {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(headers, LANG, lang.code(), Some(365 * 86400)),
+        );
+    }
+    res
+}
+
 fn back_to_login() -> Response {
     Redirect::to("/login").into_response()
 }
 
 /// `GET /login/mfa`: the code form.
-pub async fn show(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = anonymous_lang(&headers);
+pub async fn show(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (lang, chosen) = page_lang(&headers, &q);
     let Some(challenge) = cookie(&headers, SESSION) else {
         return back_to_login();
     };
-    match s.harbour.challenge_enrolled(&challenge).await {
+    let res = match s.harbour.challenge_enrolled(&challenge).await {
         Ok(true) => render(
             StatusCode::OK,
             &MfaPage {
@@ -67,16 +91,22 @@ pub async fn show(State(s): State<AppState>, headers: HeaderMap) -> Response {
         ),
         Ok(false) => see_other("/login/enrol"),
         Err(_) => back_to_login(),
-    }
+    };
+    remember_lang(res, &headers, lang, chosen)
 }
 
 /// `GET /login/enrol`: a new secret as a QR code and as text, and the code form.
-pub async fn enrol(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let lang = anonymous_lang(&headers);
+pub async fn enrol(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (lang, chosen) = page_lang(&headers, &q);
     let Some(challenge) = cookie(&headers, SESSION) else {
         return back_to_login();
     };
-    enrol_page(&s, lang, &challenge, Errors::default(), StatusCode::OK).await
+    let res = enrol_page(&s, lang, &challenge, Errors::default(), StatusCode::OK).await;
+    remember_lang(res, &headers, lang, chosen)
 }
 
 async fn enrol_page(
@@ -141,7 +171,19 @@ pub async fn submit(
         let address =
             crate::api_security::client_address(&headers, crate::api_security::peer(&ext));
         match s.harbour.complete_login(&challenge, &code, &address).await {
-            Ok((token, _actor, recovery)) => {
+            Ok((token, actor, recovery)) => {
+                // The language chosen (or kept) at the password step, now the login is complete.
+                let chosen = cookie(&headers, LANG).and_then(|c| Lang::parse(&c));
+                if let Some(l) = chosen.filter(|l| actor.user.locale != l.code()) {
+                    if let Err(e) = s
+                        .harbour
+                        .store()
+                        .set_user_locale(actor.user.id, l.code())
+                        .await
+                    {
+                        tracing::warn!(error = %e, "could not remember the language");
+                    }
+                }
                 let mut res = match recovery {
                     Some(codes) => render(
                         StatusCode::OK,
