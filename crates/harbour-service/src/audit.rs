@@ -87,6 +87,16 @@ pub async fn verify_access_log(store: &dyn Store) -> Result<AccessLogReport, Acc
         }
         .into());
     }
+    let outside = store.unchained_access_records().await?;
+    if outside > 0 {
+        return Err(harbour_store::AccessChainBreak {
+            seq: 0,
+            reason: format!(
+                "{outside} access records are outside the chain (they were added behind Harbour's back)"
+            ),
+        }
+        .into());
+    }
     if hash != head_hash {
         return Err(harbour_store::AccessChainBreak {
             seq,

@@ -480,13 +480,18 @@ fn access_from_row(r: &PgRow) -> StoreResult<AccessRecord> {
     })
 }
 
-/// Chain access records written before the chain existed, in the order they were written.
+/// Chain access records written before the chain existed, in the order they were written. Only
+/// while the chain is still empty (the first start after migration 0007): later, a record outside
+/// the chain was written behind Harbour's back, and `audit verify` reports it instead.
 async fn chain_legacy_access(pool: &PgPool) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(backend)?;
     let head = sqlx::query("SELECT seq, hash FROM access_chain_head WHERE id = 1 FOR UPDATE")
         .fetch_one(&mut *tx)
         .await
         .map_err(backend)?;
+    if seq_from_db(&head, "seq")? != 0 {
+        return Ok(());
+    }
     let rows = sqlx::query("SELECT * FROM access_log WHERE seq IS NULL ORDER BY id")
         .fetch_all(&mut *tx)
         .await
@@ -943,6 +948,14 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         Ok((seq_from_db(&r, "seq")?, hash_col(&r, "hash")?))
+    }
+
+    async fn unchained_access_records(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_log WHERE seq IS NULL")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
     }
 
     async fn insert_break_glass(

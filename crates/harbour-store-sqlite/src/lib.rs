@@ -404,8 +404,17 @@ fn access_from_row(r: &SqliteRow) -> StoreResult<AccessRecord> {
     })
 }
 
-/// Chain access records written before the chain existed, in the order they were written.
+/// Chain access records written before the chain existed, in the order they were written. Only
+/// while the chain is still empty (the first start after migration 0007): later, a record outside
+/// the chain was written behind Harbour's back, and `audit verify` reports it instead.
 async fn chain_legacy_access(pool: &SqlitePool) -> StoreResult<()> {
+    let started: i64 = sqlx::query_scalar("SELECT seq FROM access_chain_head WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
+    if started != 0 {
+        return Ok(());
+    }
     let mut tx = pool.begin().await.map_err(backend)?;
     // Take the write lock before reading, so no new record slips in between.
     sqlx::query("UPDATE access_chain_head SET seq = seq WHERE id = 1")
@@ -912,6 +921,14 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         let seq: i64 = r.try_get("seq").map_err(backend)?;
         Ok((seq as u64, hash_col(&r, "hash")?))
+    }
+
+    async fn unchained_access_records(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_log WHERE seq IS NULL")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
     }
 
     async fn insert_break_glass(

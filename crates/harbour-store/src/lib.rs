@@ -98,6 +98,8 @@ pub trait Store: Send + Sync + 'static {
     async fn access_chain(&self, after_seq: u64, limit: u32) -> StoreResult<Vec<ChainedAccess>>;
     /// The chain's head: the last sequence number handed out and its hash.
     async fn access_chain_head(&self) -> StoreResult<(u64, [u8; 32])>;
+    /// How many access records are outside the chain (none, unless written behind Harbour's back).
+    async fn unchained_access_records(&self) -> StoreResult<u64>;
 
     // ----- break-glass -----
     /// Store a grant together with its access record, in one transaction.

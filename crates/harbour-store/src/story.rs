@@ -648,6 +648,7 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
     let (head_seq, head_hash) = store.access_chain_head().await.unwrap();
     let chain = store.access_chain(0, 10_000).await.unwrap();
     assert_eq!(chain.len() as u64, head_seq);
+    assert_eq!(store.unchained_access_records().await.unwrap(), 0);
     assert!(head_seq >= 3);
     assert_eq!(
         crate::verify_access_chain(0, crate::GENESIS, &chain).unwrap(),

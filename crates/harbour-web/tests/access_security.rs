@@ -238,6 +238,24 @@ async fn the_access_log_is_one_chain_that_verify_checks() {
             .await
             .unwrap();
 
+        // A record slipped in outside the chain is reported (and never chained at a restart).
+        exec_sql(
+            &app,
+            "INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) \
+             SELECT at, user_id, org_id, case_id, 'read', 'forged' FROM access_log WHERE seq = 2",
+        )
+        .await;
+        app.store.migrate().await.unwrap();
+        let err = harbour_service::audit::verify_access_log(app.store.as_ref())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("1 access records are outside the chain"),
+            "{err}"
+        );
+        exec_sql(&app, "DELETE FROM access_log WHERE seq IS NULL").await;
+
         // A removed record in the middle, and records cut off the end, are both found.
         exec_sql(&app, "DELETE FROM access_log WHERE seq = 28").await;
         let err = harbour_service::audit::verify_access_log(app.store.as_ref())
