@@ -1,5 +1,6 @@
 // Shared helpers: a real `harbour serve --demo` in a temp dir, headless Chromium, axe-core.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -35,8 +36,8 @@ export async function startServer() {
   await ready;
   const url = out.match(/Harbour is running at (http:\/\/\S+?)\/? /)[1];
   const logins = {};
-  for (const m of out.matchAll(/^\s+(\S+@\S+)\s+password (\S+)\s+role (\S+)/gm)) {
-    logins[m[3]] = { email: m[1], password: m[2] };
+  for (const m of out.matchAll(/^\s+(\S+@\S+)\s+password (\S+)\s+role (\S+)(?:\s+totp (\S+))?/gm)) {
+    logins[m[3]] = { email: m[1], password: m[2], totp: m[4] };
   }
   return {
     url, logins,
@@ -85,5 +86,58 @@ export async function login(page, base, who, lang) {
   await page.fill('#email', who.email);
   await page.fill('#password', who.password);
   if (lang) await page.selectOption('#lang', lang);
+  const next = who.totp ? `${base}/login/mfa` : `${base}/`;
+  await Promise.all([page.waitForURL(next), page.click('button[type=submit].primary')]);
+  if (who.totp) await secondFactor(page, base, who);
+}
+
+/** On the second-factor page: type the user's current TOTP code and continue home. */
+export async function secondFactor(page, base, who) {
+  await page.fill('#code', await totp(who.totp));
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit].primary')]);
+}
+
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; let value = 0; const out = [];
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c); bits += 5;
+    if (bits >= 8) { bits -= 8; out.push((value >>> bits) & 0xff); }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a time step. */
+export function totpAt(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const d = createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = d[19] & 0x0f;
+  const bin = ((d[o] & 0x7f) << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3];
+  return String(bin % 1000000).padStart(6, '0');
+}
+
+// Each code works once: remember the last step answered per secret, as the server does.
+const lastStep = new Map();
+
+/** The next code an authenticator would give: a step near now not used yet (waits if needed). */
+export async function totp(secret) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30000);
+    const last = lastStep.get(secret) ?? 0;
+    const step = [now - 1, now, now + 1].find((s) => s > last);
+    if (step !== undefined) { lastStep.set(secret, step); return totpAt(secret, step); }
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+/** Log in through the API as a demo user, answering the second factor; resolves to a bearer token. */
+export async function apiLogin(base, who) {
+  const post = async (path, body) => (await fetch(`${base}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  })).json();
+  const first = await post('/api/v1/auth/login', { email: who.email, password: who.password });
+  if (!first.mfa_required) return first.token;
+  const done = await post('/api/v1/auth/mfa', { challenge: first.challenge, code: await totp(who.totp) });
+  return done.token;
 }

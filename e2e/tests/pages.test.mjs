@@ -1,7 +1,7 @@
 // End-to-end: the pages in headless Chromium at a 360×740 phone viewport, axe-core on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, axe, shot, login } from './harness.mjs';
+import { startServer, launch, phone, axe, shot, login, secondFactor } from './harness.mjs';
 
 let server;
 let browser;
@@ -81,7 +81,8 @@ test('login page: keyboard only, clear errors, language switch', async () => {
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'lang');
   await page.keyboard.press('Tab');
-  await Promise.all([page.waitForURL(`${server.url}/`), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL(`${server.url}/login/mfa`), page.keyboard.press('Enter')]);
+  await secondFactor(page, server.url, server.logins.first_responder);
   assert.equal(await page.getAttribute('html', 'lang'), 'uk');
   await page.context().close();
 });

@@ -2,7 +2,7 @@
 // The demo seeds services, a rights history and an accepted shelter referral on one case.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, axe, shot, login } from './harness.mjs';
+import { startServer, launch, phone, axe, shot, login, apiLogin } from './harness.mjs';
 
 let server;
 let browser;
@@ -13,11 +13,7 @@ before(async () => {
   browser = await launch();
   // Find the seeded case through the API: the caseworker's case in its recovery period.
   const cw = server.logins.case_worker;
-  const r = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: cw.email, password: cw.password }),
-  });
-  const { token } = await r.json();
+  const token = await apiLogin(server.url, cw);
   const list = await (await fetch(`${server.url}/api/v1/cases`, { headers: { authorization: `Bearer ${token}` } })).json();
   supportCase = list.cases.find((c) => c.status === 'recovery_period').id;
 });

@@ -4,6 +4,7 @@
 //! Time is always passed in (`now`), policy is passed in, and every rule is a pure function
 //! so it can be property-tested without a database.
 
+pub mod access;
 pub mod case;
 pub mod deadlines;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod retention;
 pub mod support;
 pub mod tracing;
 
+pub use access::AccessPolicy;
 pub use case::{
     apply, decide, AgeAssessmentResult, CaseState, ClosureReason, Command, Consent,
     DecisionOutcome, DisqualificationGround, Event, ExploitationForm, Phase,

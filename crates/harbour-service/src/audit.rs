@@ -51,3 +51,58 @@ pub async fn verify_journals(store: &dyn Store) -> Result<VerifyReport, VerifyEr
     }
     Ok(report)
 }
+
+/// What the access-log check found.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AccessLogReport {
+    pub records: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccessLogError {
+    #[error(transparent)]
+    Broken(#[from] harbour_store::AccessChainBreak),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Walk the global access-log chain from its first record; stop at the first break. The head
+/// row remembers the last number handed out, so cutting records off the end is caught too.
+pub async fn verify_access_log(store: &dyn Store) -> Result<AccessLogReport, AccessLogError> {
+    let (head_seq, head_hash) = store.access_chain_head().await?;
+    let (mut seq, mut hash) = (0u64, harbour_store::GENESIS);
+    loop {
+        let page = store.access_chain(seq, 1000).await?;
+        if page.is_empty() {
+            break;
+        }
+        (seq, hash) = harbour_store::verify_access_chain(seq, hash, &page)?;
+    }
+    if seq != head_seq {
+        return Err(harbour_store::AccessChainBreak {
+            seq: seq + 1,
+            reason: format!(
+                "the log ends at record {seq} but {head_seq} were written (records were deleted from the end)"
+            ),
+        }
+        .into());
+    }
+    let outside = store.unchained_access_records().await?;
+    if outside > 0 {
+        return Err(harbour_store::AccessChainBreak {
+            seq: 0,
+            reason: format!(
+                "{outside} access records are outside the chain (they were added behind Harbour's back)"
+            ),
+        }
+        .into());
+    }
+    if hash != head_hash {
+        return Err(harbour_store::AccessChainBreak {
+            seq,
+            reason: "the last record is not the one that was written (it was replaced)".into(),
+        }
+        .into());
+    }
+    Ok(AccessLogReport { records: seq })
+}

@@ -11,7 +11,7 @@ use harbour_store::{Organisation, SessionRecord, User};
 use time::Duration;
 use uuid::Uuid;
 
-/// How long a login lasts.
+/// How long a login lasts at most (the idle limit is shorter; see `AccessPolicy`).
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
 /// Shorter passwords are refused.
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -54,16 +54,93 @@ pub fn normalise_email(email: &str) -> ServiceResult<String> {
     Ok(e)
 }
 
+/// What a correct password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// A full session (the role needs no second factor).
+    Session { token: String, actor: Actor },
+    /// The password was right; answer the second factor with this short-lived challenge.
+    /// `enrolled` is false when the user must first set up an authenticator.
+    SecondFactor {
+        challenge: String,
+        enrolled: bool,
+        /// Who answered the password (for the language of the next page; not a session).
+        user_id: UserId,
+        locale: String,
+    },
+}
+
+/// Session kinds: full sessions (`api`, `web`) and the challenges between password and second
+/// factor (`mfa-api`, `mfa-web`), which authenticate nothing.
+const CHALLENGE_PREFIX: &str = "mfa-";
+
 impl Harbour {
-    /// Check credentials and open a session. Unknown accounts cost the same Argon2 work.
+    fn account_key(&self, email: &str) -> Vec<u8> {
+        self.index_key
+            .hash("login-account-v1", &email.trim().to_lowercase())
+            .to_vec()
+    }
+
+    fn address_key(&self, address: &str) -> Vec<u8> {
+        self.index_key.hash("login-address-v1", address).to_vec()
+    }
+
+    /// Refuse with `LoginThrottled` while the account or the address has failed too often.
+    async fn throttle(&self, account: &[u8], address: &[u8]) -> ServiceResult<()> {
+        let now = self.now();
+        let failures = self
+            .store
+            .login_failures_since(account, address, now - self.access_policy.throttle_window)
+            .await?;
+        if let Some(wait) =
+            self.access_policy
+                .login_retry_after(&failures.account, &failures.address, now)
+        {
+            let secs = wait.whole_seconds().max(1) as u64;
+            return Err(ServiceError::LoginThrottled { retry_after: secs });
+        }
+        Ok(())
+    }
+
+    async fn open_session(
+        &self,
+        user: &User,
+        kind: &str,
+        lifetime: Duration,
+    ) -> ServiceResult<String> {
+        let token = harbour_crypto::random_token();
+        let now = self.now();
+        self.store
+            .insert_session(&SessionRecord {
+                token_hash: token_hash(&token),
+                user_id: user.id,
+                kind: kind.into(),
+                created_at: now,
+                expires_at: now + lifetime,
+                last_seen_at: now,
+            })
+            .await?;
+        Ok(token)
+    }
+
+    /// Check the password. Unknown accounts cost the same Argon2 work; every failure is counted
+    /// against the account and the address (kept in the database, so every app server counts
+    /// the same), and too many refuse further attempts for a while. Roles that read cases get a
+    /// challenge for their second factor, not a session.
     pub async fn login(
         &self,
         email: &str,
         password: &str,
         kind: &str,
-    ) -> ServiceResult<(String, Actor)> {
-        let email = normalise_email(email).map_err(|_| ServiceError::BadCredentials)?;
-        let user = self.store.user_by_email(&email).await?;
+        address: &str,
+    ) -> ServiceResult<LoginOutcome> {
+        let account = self.account_key(email);
+        let address = self.address_key(address);
+        self.throttle(&account, &address).await?;
+        let user = match normalise_email(email) {
+            Ok(e) => self.store.user_by_email(&e).await?,
+            Err(_) => None,
+        };
         let phc = match &user {
             Some(u) if u.active => u.password_hash.clone(),
             _ => self.dummy_hash.as_ref().clone(),
@@ -74,34 +151,162 @@ impl Harbour {
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let user = match user {
             Some(u) if ok && u.active => u,
-            _ => return Err(ServiceError::BadCredentials),
+            _ => {
+                self.store
+                    .record_login_failure(&account, &address, self.now())
+                    .await?;
+                return Err(ServiceError::BadCredentials);
+            }
         };
-        let org = self
-            .store
-            .get_org(user.org_id)
-            .await?
-            .ok_or_else(|| ServiceError::Internal("user without organisation".into()))?;
-        let token = harbour_crypto::random_token();
-        let now = self.now();
-        self.store
-            .insert_session(&SessionRecord {
-                token_hash: token_hash(&token),
+        if harbour_domain::access::second_factor_required(user.role) {
+            let enrolled = self
+                .store
+                .totp(user.id)
+                .await?
+                .is_some_and(|t| t.confirmed_at.is_some());
+            let challenge = self
+                .open_session(
+                    &user,
+                    &format!("{CHALLENGE_PREFIX}{kind}"),
+                    self.access_policy.mfa_challenge,
+                )
+                .await?;
+            return Ok(LoginOutcome::SecondFactor {
+                challenge,
+                enrolled,
                 user_id: user.id,
-                kind: kind.into(),
-                created_at: now,
-                expires_at: now + SESSION_LIFETIME,
-                last_seen_at: now,
-            })
+                locale: user.locale.clone(),
+            });
+        }
+        self.store.clear_login_failures(&account).await?;
+        let org = self.org_of(&user).await?;
+        let token = self
+            .open_session(&user, kind, self.access_policy.session_absolute)
             .await?;
-        Ok((token, Actor { user, org }))
+        self.log_auth(&user, "login", kind).await?;
+        Ok(LoginOutcome::Session {
+            token,
+            actor: Actor { user, org },
+        })
     }
 
-    /// The actor behind a token, if the session is live.
-    pub async fn authenticate(&self, token: &str) -> ServiceResult<Actor> {
+    async fn org_of(&self, user: &User) -> ServiceResult<Organisation> {
+        self.store
+            .get_org(user.org_id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("user without organisation".into()))
+    }
+
+    /// Record an authentication event in the (chained) access log. Failed passwords are not
+    /// recorded here: writing only for existing accounts would let timing reveal which exist;
+    /// they are counted in `login_failures` instead.
+    async fn log_auth(&self, user: &User, action: &str, kind: &str) -> ServiceResult<()> {
+        Ok(self
+            .store
+            .record_access(&harbour_store::AccessRecord {
+                at: self.now(),
+                user_id: user.id,
+                org_id: user.org_id,
+                case_id: None,
+                action: action.into(),
+                purpose: Some(kind.into()),
+            })
+            .await?)
+    }
+
+    /// The user behind a live second-factor challenge.
+    async fn challenge_user(&self, challenge: &str) -> ServiceResult<(User, String)> {
+        let now = self.now();
         let session = self
             .store
-            .session(&token_hash(token), self.now())
+            .session(
+                &token_hash(challenge),
+                now,
+                now - self.access_policy.mfa_challenge,
+            )
             .await?
+            .filter(|s| s.kind.starts_with(CHALLENGE_PREFIX))
+            .ok_or(ServiceError::Unauthenticated)?;
+        let user = self
+            .store
+            .get_user(session.user_id)
+            .await?
+            .filter(|u| u.active)
+            .ok_or(ServiceError::Unauthenticated)?;
+        let kind = session.kind[CHALLENGE_PREFIX.len()..].to_string();
+        Ok((user, kind))
+    }
+
+    /// Whether the user behind a challenge has a confirmed second factor.
+    pub async fn challenge_enrolled(&self, challenge: &str) -> ServiceResult<bool> {
+        let (user, _) = self.challenge_user(challenge).await?;
+        Ok(self
+            .store
+            .totp(user.id)
+            .await?
+            .is_some_and(|t| t.confirmed_at.is_some()))
+    }
+
+    /// Start (or restart) setting up an authenticator, for a user who has none yet.
+    pub async fn begin_enrolment(&self, challenge: &str) -> ServiceResult<crate::mfa::Enrolment> {
+        let (user, _) = self.challenge_user(challenge).await?;
+        self.new_totp_secret(&user).await
+    }
+
+    /// Answer the second factor. On success the challenge is spent and a new session opens
+    /// under a new token (the id rotates at this step-up); with the recovery codes when this
+    /// completed enrolment. Wrong answers count as failed logins.
+    pub async fn complete_login(
+        &self,
+        challenge: &str,
+        code: &str,
+        address: &str,
+    ) -> ServiceResult<(String, Actor, Option<Vec<String>>)> {
+        let (user, kind) = self.challenge_user(challenge).await?;
+        let account = self.account_key(&user.email);
+        let address = self.address_key(address);
+        self.throttle(&account, &address).await?;
+        let recovery = match self.check_second_factor(&user, code).await {
+            Ok(r) => r,
+            Err(ServiceError::BadSecondFactor) => {
+                self.store
+                    .record_login_failure(&account, &address, self.now())
+                    .await?;
+                // The password was right, so the account is known: this reveals nothing.
+                self.log_auth(&user, "login_failed_second_factor", &kind)
+                    .await?;
+                return Err(ServiceError::BadSecondFactor);
+            }
+            Err(e) => return Err(e),
+        };
+        self.store.delete_session(&token_hash(challenge)).await?;
+        self.store.clear_login_failures(&account).await?;
+        let org = self.org_of(&user).await?;
+        let token = self
+            .open_session(&user, &kind, self.access_policy.session_absolute)
+            .await?;
+        let action = if recovery.is_some() {
+            "login_enrolled_second_factor"
+        } else {
+            "login"
+        };
+        self.log_auth(&user, action, &kind).await?;
+        Ok((token, Actor { user, org }, recovery))
+    }
+
+    /// The actor behind a token, if the session is live: not past its absolute expiry, not idle
+    /// too long, and a full session (a second-factor challenge authenticates nothing).
+    pub async fn authenticate(&self, token: &str) -> ServiceResult<Actor> {
+        let now = self.now();
+        let session = self
+            .store
+            .session(
+                &token_hash(token),
+                now,
+                now - self.access_policy.session_idle,
+            )
+            .await?
+            .filter(|s| !s.kind.starts_with(CHALLENGE_PREFIX))
             .ok_or(ServiceError::Unauthenticated)?;
         let user = self
             .store
@@ -119,6 +324,7 @@ impl Harbour {
         Ok(Actor { user, org })
     }
 
+    /// End a session (or a challenge) on the server: the token is worthless afterwards.
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
         Ok(self.store.delete_session(&token_hash(token)).await?)
     }

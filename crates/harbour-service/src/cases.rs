@@ -170,7 +170,40 @@ impl Harbour {
     /// Load a case the actor may see, decrypting its journal. A case they may not see is
     /// "not found", exactly as one that does not exist.
     pub(crate) async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
-        self.open_case_if(id, |header| may_see(actor, header)).await
+        self.open_case_as(actor, id, false)
+            .await
+            .map(|(case, _)| case)
+    }
+
+    /// Load a case to read it: also a case opened by a running break-glass grant, which the
+    /// returned flag reports (reads under break-glass are logged as such).
+    pub(crate) async fn open_case_for_read(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+    ) -> ServiceResult<(OpenCase, bool)> {
+        self.open_case_as(actor, id, true).await
+    }
+
+    async fn open_case_as(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        allow_break_glass: bool,
+    ) -> ServiceResult<(OpenCase, bool)> {
+        let record = self
+            .store
+            .load_case(id)
+            .await?
+            .ok_or(ServiceError::NotFound("case"))?;
+        let mut break_glass = false;
+        if !may_see(actor, &record.header) {
+            if !(allow_break_glass && self.has_break_glass(actor, id).await?) {
+                return Err(ServiceError::NotFound("case"));
+            }
+            break_glass = true;
+        }
+        Ok((self.decrypt_case(record).await?, break_glass))
     }
 
     /// Load and open a case if `visible` says so from its header; "not found" otherwise. Only
@@ -514,9 +547,18 @@ impl Harbour {
         id: CaseId,
         purpose: Option<&str>,
     ) -> ServiceResult<CaseView> {
-        let case = self.open_case(actor, id).await?;
+        let (case, break_glass) = self.open_case_for_read(actor, id).await?;
         self.store
-            .record_access(&self.access(actor, Some(id), "read", purpose))
+            .record_access(&self.access(
+                actor,
+                Some(id),
+                if break_glass {
+                    "break_glass_read"
+                } else {
+                    "read"
+                },
+                purpose,
+            ))
             .await?;
         self.view(&case.state, self.now())
     }
@@ -529,9 +571,18 @@ impl Harbour {
         id: CaseId,
         purpose: Option<&str>,
     ) -> ServiceResult<(CaseView, Vec<EventView>)> {
-        let case = self.open_case(actor, id).await?;
+        let (case, break_glass) = self.open_case_for_read(actor, id).await?;
         self.store
-            .record_access(&self.access(actor, Some(id), "read", purpose))
+            .record_access(&self.access(
+                actor,
+                Some(id),
+                if break_glass {
+                    "break_glass_read"
+                } else {
+                    "read"
+                },
+                purpose,
+            ))
             .await?;
         let view = self.view(&case.state, self.now())?;
         Ok((view, timeline(case.events)))
@@ -544,9 +595,18 @@ impl Harbour {
         id: CaseId,
         purpose: Option<&str>,
     ) -> ServiceResult<Vec<EventView>> {
-        let case = self.open_case(actor, id).await?;
+        let (case, break_glass) = self.open_case_for_read(actor, id).await?;
         self.store
-            .record_access(&self.access(actor, Some(id), "read_events", purpose))
+            .record_access(&self.access(
+                actor,
+                Some(id),
+                if break_glass {
+                    "break_glass_read_events"
+                } else {
+                    "read_events"
+                },
+                purpose,
+            ))
             .await?;
         Ok(timeline(case.events))
     }

@@ -14,6 +14,10 @@ pub struct DemoLogin {
     pub password: String,
     pub role: Role,
     pub organisation: String,
+    /// DEMO ONLY: the TOTP secret (base32) of users who need a second factor, printed so the
+    /// demo can be tried with any authenticator app or `oathtool --totp -b SECRET`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
 }
 
 fn name(given: &str, family: &str, script: &str) -> PersonName {
@@ -95,6 +99,15 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
         let u = h
             .create_user(email, created[org].id, role, password)
             .await?;
+        // Demo users who read cases are pre-enrolled with a random secret the demo prints.
+        let totp_secret = if harbour_domain::access::second_factor_required(role) {
+            let mut secret = [0u8; 20];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
+            h.enrol_totp_with_secret(&u, &secret).await?;
+            Some(crate::mfa::base32_encode(&secret))
+        } else {
+            None
+        };
         actors.push(Actor {
             user: u,
             org: created[org].clone(),
@@ -104,6 +117,7 @@ pub async fn seed(h: &Harbour, password: &str) -> ServiceResult<Vec<DemoLogin>> 
             password: password.into(),
             role,
             organisation: created[org].name.clone(),
+            totp_secret,
         });
     }
     let responder = &actors[0];

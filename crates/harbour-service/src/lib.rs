@@ -9,10 +9,12 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod breakglass;
 pub mod cases;
 pub mod demo;
 pub mod family_tracing;
 pub mod hashmatch;
+pub mod mfa;
 pub mod protection;
 pub mod screening;
 pub mod support;
@@ -95,6 +97,9 @@ pub enum ServiceError {
     /// Wrong e-mail or password (never says which).
     #[error("the e-mail address or password is not correct")]
     BadCredentials,
+    /// The second-factor code is wrong, already used, or the recovery code is spent.
+    #[error("the code is not correct or was already used; wait for the next code and try again")]
+    BadSecondFactor,
     /// The role may not do this (only said for things the user can already see).
     #[error("{0}")]
     Forbidden(String),
@@ -110,6 +115,9 @@ pub enum ServiceError {
     /// The person may already have a case the user can see: attach to it, or confirm a new one.
     #[error("this person may already have a case: attach the referral to it, or confirm that this is someone else")]
     PossibleDuplicate(Vec<views::DuplicateCandidate>),
+    /// Too many failed logins for the account or the address; try again after `retry_after` s.
+    #[error("too many failed logins; try again in {retry_after} seconds")]
+    LoginThrottled { retry_after: u64 },
     /// Too many requests for this key this minute.
     #[error("too many requests; try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
@@ -167,6 +175,8 @@ pub struct Harbour {
     pub(crate) rights: Arc<harbour_domain::support::RightsCatalogue>,
     /// The family-tracing model and in-memory index (personal data: never persisted or logged).
     pub(crate) tracing: Arc<family_tracing::TracingIndex>,
+    /// Throttling, break-glass and session limits.
+    pub(crate) access_policy: Arc<harbour_domain::AccessPolicy>,
 }
 
 impl Harbour {
@@ -194,6 +204,7 @@ impl Harbour {
             bank_cache: Arc::new(hashmatch::BankCache::default()),
             rights: Arc::new(harbour_domain::support::RightsCatalogue::shipped()),
             tracing: Arc::new(family_tracing::TracingIndex::new()?),
+            access_policy: Arc::new(harbour_domain::AccessPolicy::default()),
         })
     }
 
@@ -227,6 +238,10 @@ impl Harbour {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    pub fn access_policy(&self) -> &harbour_domain::AccessPolicy {
+        &self.access_policy
     }
 
     pub fn policy(&self) -> &Policy {

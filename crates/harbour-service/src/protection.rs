@@ -12,6 +12,7 @@ use crate::{Actor, Harbour, ServiceError, ServiceResult};
 use harbour_crypto::{rewrap, CryptoError, MasterKey, WrappedKey};
 use harbour_domain::retention::{erasure_due, ErasureBasis, ErasureRecord, ERASURE_EVENT_KIND};
 use harbour_domain::{CaseId, OrgId, OrgKind, Role, UserId};
+use harbour_store::SealedKeyTable;
 use harbour_store::{
     chain_hash, AccessRecord, CaseChange, CaseProjection, KeyRewrap, Store, StoreError, StoredEvent,
 };
@@ -324,34 +325,39 @@ pub async fn rotate_master_key(
         report.rewrapped += store.rewrap_case_keys(&rewraps).await?;
         report.batches += 1;
     }
-    // Family-tracing requests are sealed like cases, each with its own key under the master key.
-    loop {
-        let todo = store
-            .tracing_keys_not_wrapped_by(&new_id, batch.max(1))
-            .await?;
-        if todo.is_empty() {
-            break;
-        }
-        let mut rewraps = Vec::with_capacity(todo.len());
-        for (request, bytes) in todo {
-            let wrapped = WrappedKey::from_bytes(&bytes)?;
-            if wrapped.master_key_id() != old.id() {
-                return Err(KeyError::UnknownWrapping {
-                    case: CaseId(request),
-                    found: wrapped.master_key_id(),
-                    old: old.id().to_owned(),
-                });
+    // Family-tracing requests, second factors and break-glass reasons are sealed like cases,
+    // each with its own key under the master key.
+    for table in SealedKeyTable::ALL {
+        loop {
+            let todo = store
+                .record_keys_not_wrapped_by(table, &new_id, batch.max(1))
+                .await?;
+            if todo.is_empty() {
+                break;
             }
-            let again = rewrap(
-                old,
-                new,
-                &wrapped,
-                &crate::family_tracing::request_context(request),
-            )?;
-            rewraps.push((request, bytes, again.to_bytes()));
+            let mut rewraps = Vec::with_capacity(todo.len());
+            for (record, bytes) in todo {
+                let wrapped = WrappedKey::from_bytes(&bytes)?;
+                if wrapped.master_key_id() != old.id() {
+                    return Err(KeyError::UnknownWrapping {
+                        case: CaseId(record),
+                        found: wrapped.master_key_id(),
+                        old: old.id().to_owned(),
+                    });
+                }
+                let context = match table {
+                    SealedKeyTable::TracingRequests => {
+                        crate::family_tracing::request_context(record)
+                    }
+                    SealedKeyTable::TotpFactors => crate::mfa::totp_context(UserId(record)),
+                    SealedKeyTable::BreakGlass => crate::breakglass::grant_context(record),
+                };
+                let again = rewrap(old, new, &wrapped, &context)?;
+                rewraps.push((record, bytes, again.to_bytes()));
+            }
+            report.rewrapped += store.rewrap_record_keys(table, &rewraps).await?;
+            report.batches += 1;
         }
-        report.rewrapped += store.rewrap_tracing_keys(&rewraps).await?;
-        report.batches += 1;
     }
     Ok(report)
 }

@@ -505,10 +505,21 @@ fn tracing_header(r: &PgRow) -> StoreResult<TracingRequestHeader> {
     })
 }
 
+/// Append an access record to the global chain. The `UPDATE ... RETURNING` of the head row
+/// locks it until the transaction ends, so concurrent writers on any app server queue there
+/// and each chains to the previous writer's record.
 async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<()> {
+    let head =
+        sqlx::query("UPDATE access_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+    let seq = seq_from_db(&head, "seq")?;
+    let prev = hash_col(&head, "hash")?;
+    let hash = access_hash(&prev, seq, a);
     sqlx::query(
-        "INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose, seq, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(to_micros(a.at))
     .bind(a.user_id.0)
@@ -516,9 +527,17 @@ async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<(
     .bind(a.case_id.map(|c| c.0))
     .bind(&a.action)
     .bind(&a.purpose)
+    .bind(seq_to_db(seq)?)
+    .bind(prev.as_slice())
+    .bind(hash.as_slice())
     .execute(&mut *tx)
     .await
     .map_err(backend)?;
+    sqlx::query("UPDATE access_chain_head SET hash = $1 WHERE id = 1")
+        .bind(hash.as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     Ok(())
 }
 
@@ -623,6 +642,81 @@ async fn support_writes(tx: &mut PgConnection, case: CaseId, w: &SupportWrites) 
     Ok(())
 }
 
+fn access_from_row(r: &PgRow) -> StoreResult<AccessRecord> {
+    Ok(AccessRecord {
+        at: micros_col(r, "at")?,
+        user_id: UserId(r.try_get("user_id").map_err(backend)?),
+        org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+        case_id: r
+            .try_get::<Option<Uuid>, _>("case_id")
+            .map_err(backend)?
+            .map(CaseId),
+        action: r.try_get("action").map_err(backend)?,
+        purpose: r.try_get("purpose").map_err(backend)?,
+    })
+}
+
+/// Chain access records written before the chain existed, in the order they were written. Only
+/// while the chain is still empty (the first start after migration 0007): later, a record outside
+/// the chain was written behind Harbour's back, and `audit verify` reports it instead.
+async fn chain_legacy_access(pool: &PgPool) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let head = sqlx::query("SELECT seq, hash FROM access_chain_head WHERE id = 1 FOR UPDATE")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if seq_from_db(&head, "seq")? != 0 {
+        return Ok(());
+    }
+    let rows = sqlx::query("SELECT * FROM access_log WHERE seq IS NULL ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut seq = seq_from_db(&head, "seq")?;
+    let mut prev = hash_col(&head, "hash")?;
+    for r in &rows {
+        let id: i64 = r.try_get("id").map_err(backend)?;
+        seq += 1;
+        let hash = access_hash(&prev, seq, &access_from_row(r)?);
+        sqlx::query("UPDATE access_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
+            .bind(seq_to_db(seq)?)
+            .bind(prev.as_slice())
+            .bind(hash.as_slice())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        prev = hash;
+    }
+    sqlx::query("UPDATE access_chain_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq_to_db(seq)?)
+        .bind(prev.as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    tx.commit().await.map_err(backend)
+}
+
+fn break_glass_from_row(r: &PgRow) -> StoreResult<BreakGlassGrant> {
+    Ok(BreakGlassGrant {
+        id: r.try_get("id").map_err(backend)?,
+        user_id: UserId(r.try_get("user_id").map_err(backend)?),
+        org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+        case_id: CaseId(r.try_get("case_id").map_err(backend)?),
+        wrapped_key: r.try_get("wrapped_key").map_err(backend)?,
+        sealed_reason: r.try_get("sealed_reason").map_err(backend)?,
+        granted_at: micros_col(r, "granted_at")?,
+        expires_at: micros_col(r, "expires_at")?,
+    })
+}
+
+fn micros_list(rows: Vec<i64>) -> Vec<OffsetDateTime> {
+    rows.into_iter().map(from_micros).collect()
+}
+
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
      c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
@@ -637,7 +731,8 @@ impl Store for PostgresStore {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Migration(e.to_string()))
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        chain_legacy_access(&self.pool).await
     }
 
     async fn insert_org(&self, org: &Organisation) -> StoreResult<()> {
@@ -756,13 +851,16 @@ impl Store for PostgresStore {
         &self,
         token_hash: &[u8],
         now: OffsetDateTime,
+        idle_cutoff: OffsetDateTime,
     ) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query(
             "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND expires_at > $1 \
+             AND last_seen_at > $3 \
              RETURNING token_hash, user_id, kind, created_at, expires_at, last_seen_at",
         )
         .bind(to_micros(now))
         .bind(token_hash)
+        .bind(to_micros(idle_cutoff))
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
@@ -1037,8 +1135,9 @@ impl Store for PostgresStore {
     }
 
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
-        insert_access(&mut conn, record).await
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        insert_access(&mut tx, record).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>> {
@@ -1047,21 +1146,278 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
+        rows.iter().map(access_from_row).collect()
+    }
+
+    async fn access_chain(&self, after_seq: u64, limit: u32) -> StoreResult<Vec<ChainedAccess>> {
+        let rows = sqlx::query("SELECT * FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(seq_to_db(after_seq)?)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         rows.iter()
             .map(|r| {
-                Ok(AccessRecord {
-                    at: micros_col(r, "at")?,
-                    user_id: UserId(r.try_get("user_id").map_err(backend)?),
-                    org_id: OrgId(r.try_get("org_id").map_err(backend)?),
-                    case_id: r
-                        .try_get::<Option<Uuid>, _>("case_id")
-                        .map_err(backend)?
-                        .map(CaseId),
-                    action: r.try_get("action").map_err(backend)?,
-                    purpose: r.try_get("purpose").map_err(backend)?,
+                Ok(ChainedAccess {
+                    seq: seq_from_db(r, "seq")?,
+                    prev_hash: hash_col(r, "prev_hash")?,
+                    hash: hash_col(r, "hash")?,
+                    record: access_from_row(r)?,
                 })
             })
             .collect()
+    }
+
+    async fn access_chain_head(&self) -> StoreResult<(u64, [u8; 32])> {
+        let r = sqlx::query("SELECT seq, hash FROM access_chain_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok((seq_from_db(&r, "seq")?, hash_col(&r, "hash")?))
+    }
+
+    async fn unchained_access_records(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_log WHERE seq IS NULL")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    async fn insert_break_glass(
+        &self,
+        g: &BreakGlassGrant,
+        access: &AccessRecord,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO break_glass (id, user_id, org_id, case_id, wrapped_key, sealed_reason, granted_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(g.id)
+        .bind(g.user_id.0)
+        .bind(g.org_id.0)
+        .bind(g.case_id.0)
+        .bind(&g.wrapped_key)
+        .bind(&g.sealed_reason)
+        .bind(to_micros(g.granted_at))
+        .bind(to_micros(g.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn live_break_glass(
+        &self,
+        user: UserId,
+        case: CaseId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<BreakGlassGrant>> {
+        let row = sqlx::query(
+            "SELECT * FROM break_glass WHERE user_id = $1 AND case_id = $2 AND expires_at > $3 \
+             AND granted_at <= $3 ORDER BY expires_at DESC LIMIT 1",
+        )
+        .bind(user.0)
+        .bind(case.0)
+        .bind(to_micros(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(break_glass_from_row).transpose()
+    }
+
+    async fn break_glass_since(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<BreakGlassGrant>> {
+        let rows = sqlx::query(
+            "SELECT * FROM break_glass WHERE granted_at >= $1 ORDER BY granted_at DESC, id LIMIT $2",
+        )
+        .bind(to_micros(since))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(break_glass_from_row).collect()
+    }
+
+    async fn totp(&self, user: UserId) -> StoreResult<Option<TotpRecord>> {
+        let row = sqlx::query("SELECT * FROM totp_factors WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let confirmed: Option<i64> = r.try_get("confirmed_at").map_err(backend)?;
+            Ok(TotpRecord {
+                user_id: UserId(r.try_get("user_id").map_err(backend)?),
+                wrapped_key: r.try_get("wrapped_key").map_err(backend)?,
+                sealed_secret: r.try_get("sealed_secret").map_err(backend)?,
+                confirmed_at: confirmed.map(from_micros),
+                last_step: seq_from_db(&r, "last_step")?,
+                created_at: micros_col(&r, "created_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn put_unconfirmed_totp(&self, t: &TotpRecord) -> StoreResult<()> {
+        let r = sqlx::query(
+            "INSERT INTO totp_factors (user_id, wrapped_key, sealed_secret, confirmed_at, last_step, created_at) \
+             VALUES ($1, $2, $3, NULL, 0, $4) \
+             ON CONFLICT (user_id) DO UPDATE SET wrapped_key = excluded.wrapped_key, \
+             sealed_secret = excluded.sealed_secret, created_at = excluded.created_at \
+             WHERE totp_factors.confirmed_at IS NULL",
+        )
+        .bind(t.user_id.0)
+        .bind(&t.wrapped_key)
+        .bind(&t.sealed_secret)
+        .bind(to_micros(t.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Duplicate("a confirmed second factor".into()));
+        }
+        Ok(())
+    }
+
+    async fn confirm_totp(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        step: u64,
+        codes: &[Vec<u8>],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r = sqlx::query(
+            "UPDATE totp_factors SET confirmed_at = $1, last_step = $2 \
+             WHERE user_id = $3 AND confirmed_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(seq_to_db(step)?)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for c in codes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)",
+            )
+            .bind(user.0)
+            .bind(c)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn use_totp_step(&self, user: UserId, step: u64) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE totp_factors SET last_step = $1 WHERE user_id = $2 AND confirmed_at IS NOT NULL AND last_step < $1",
+        )
+        .bind(seq_to_db(step)?)
+        .bind(user.0)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user.0)
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn recovery_codes_left(&self, user: UserId) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user.0)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(n as u32)
+    }
+
+    async fn record_login_failure(
+        &self,
+        account_key: &[u8],
+        address_key: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO login_failures (at, account_key, address_key) VALUES ($1, $2, $3)",
+        )
+        .bind(to_micros(at))
+        .bind(account_key)
+        .bind(address_key)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn login_failures_since(
+        &self,
+        account_key: &[u8],
+        address_key: &[u8],
+        since: OffsetDateTime,
+    ) -> StoreResult<LoginFailures> {
+        let account: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM login_failures WHERE account_key = $1 AND at >= $2 ORDER BY at LIMIT 1000",
+        )
+        .bind(account_key)
+        .bind(to_micros(since))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let address: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM login_failures WHERE address_key = $1 AND at >= $2 ORDER BY at LIMIT 1000",
+        )
+        .bind(address_key)
+        .bind(to_micros(since))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(LoginFailures {
+            account: micros_list(account),
+            address: micros_list(address),
+        })
+    }
+
+    async fn clear_login_failures(&self, account_key: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE account_key = $1")
+            .bind(account_key)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()> {
@@ -1469,12 +1825,14 @@ impl Store for PostgresStore {
         Ok(n)
     }
 
-    async fn tracing_keys_not_wrapped_by(
+    async fn record_keys_not_wrapped_by(
         &self,
+        table: SealedKeyTable,
         key_id: &[u8],
         limit: u32,
     ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>> {
-        let rows = sqlx::query("SELECT id, wrapped_key FROM tracing_requests WHERE substring(wrapped_key from 2 for $1) <> $2 ORDER BY id LIMIT $3")
+        let (t, col) = table.sql_names();
+        let rows = sqlx::query(&format!("SELECT {col} AS id, wrapped_key FROM {t} WHERE substring(wrapped_key from 2 for $1) <> $2 ORDER BY {col} LIMIT $3"))
             .bind(key_id.len() as i32)
             .bind(key_id)
             .bind(i64::from(limit))
@@ -1491,23 +1849,24 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn rewrap_tracing_keys(
+    async fn rewrap_record_keys(
         &self,
+        table: SealedKeyTable,
         batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
     ) -> StoreResult<u64> {
+        let (t, col) = table.sql_names();
+        let sql = format!("UPDATE {t} SET wrapped_key = $1 WHERE {col} = $2 AND wrapped_key = $3");
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let mut n = 0;
         for (id, old, new) in batch {
-            n += sqlx::query(
-                "UPDATE tracing_requests SET wrapped_key = $1 WHERE id = $2 AND wrapped_key = $3",
-            )
-            .bind(new)
-            .bind(*id)
-            .bind(old)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?
-            .rows_affected();
+            n += sqlx::query(&sql)
+                .bind(new)
+                .bind(*id)
+                .bind(old)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?
+                .rows_affected();
         }
         tx.commit().await.map_err(backend)?;
         Ok(n)

@@ -386,14 +386,32 @@ async fn insert_parties(
     Ok(())
 }
 
+/// Append an access record to the global chain. Updating the head row first takes SQLite's
+/// write lock, so concurrent writers queue and each sees the previous writer's head.
 async fn insert_access(tx: &mut sqlx::SqliteConnection, a: &AccessRecord) -> StoreResult<()> {
-    sqlx::query("INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose) VALUES (?, ?, ?, ?, ?, ?)")
+    let head =
+        sqlx::query("UPDATE access_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+    let seq: i64 = head.try_get("seq").map_err(backend)?;
+    let prev = hash_col(&head, "hash")?;
+    let hash = access_hash(&prev, seq as u64, a);
+    sqlx::query("INSERT INTO access_log (at, user_id, org_id, case_id, action, purpose, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(to_micros(a.at))
         .bind(a.user_id.to_string())
         .bind(a.org_id.to_string())
         .bind(a.case_id.map(|c| c.to_string()))
         .bind(&a.action)
         .bind(&a.purpose)
+        .bind(seq)
+        .bind(prev.as_slice())
+        .bind(hash.as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query("UPDATE access_chain_head SET hash = ? WHERE id = 1")
+        .bind(hash.as_slice())
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -538,6 +556,87 @@ async fn support_writes(
     Ok(())
 }
 
+fn access_from_row(r: &SqliteRow) -> StoreResult<AccessRecord> {
+    Ok(AccessRecord {
+        at: from_micros(r.try_get("at").map_err(backend)?),
+        user_id: UserId(uuid_col(r, "user_id")?),
+        org_id: OrgId(uuid_col(r, "org_id")?),
+        case_id: opt_uuid_col(r, "case_id")?.map(CaseId),
+        action: r.try_get("action").map_err(backend)?,
+        purpose: r.try_get("purpose").map_err(backend)?,
+    })
+}
+
+/// Chain access records written before the chain existed, in the order they were written. Only
+/// while the chain is still empty (the first start after migration 0007): later, a record outside
+/// the chain was written behind Harbour's back, and `audit verify` reports it instead.
+async fn chain_legacy_access(pool: &SqlitePool) -> StoreResult<()> {
+    let started: i64 = sqlx::query_scalar("SELECT seq FROM access_chain_head WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
+    if started != 0 {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await.map_err(backend)?;
+    // Take the write lock before reading, so no new record slips in between.
+    sqlx::query("UPDATE access_chain_head SET seq = seq WHERE id = 1")
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let rows = sqlx::query("SELECT * FROM access_log WHERE seq IS NULL ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let head = sqlx::query("SELECT seq, hash FROM access_chain_head WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let mut seq: i64 = head.try_get("seq").map_err(backend)?;
+    let mut prev = hash_col(&head, "hash")?;
+    for r in &rows {
+        let id: i64 = r.try_get("id").map_err(backend)?;
+        seq += 1;
+        let hash = access_hash(&prev, seq as u64, &access_from_row(r)?);
+        sqlx::query("UPDATE access_log SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?")
+            .bind(seq)
+            .bind(prev.as_slice())
+            .bind(hash.as_slice())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        prev = hash;
+    }
+    sqlx::query("UPDATE access_chain_head SET seq = ?, hash = ? WHERE id = 1")
+        .bind(seq)
+        .bind(prev.as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    tx.commit().await.map_err(backend)
+}
+
+fn break_glass_from_row(r: &SqliteRow) -> StoreResult<BreakGlassGrant> {
+    Ok(BreakGlassGrant {
+        id: uuid_col(r, "id")?,
+        user_id: UserId(uuid_col(r, "user_id")?),
+        org_id: OrgId(uuid_col(r, "org_id")?),
+        case_id: CaseId(uuid_col(r, "case_id")?),
+        wrapped_key: r.try_get("wrapped_key").map_err(backend)?,
+        sealed_reason: r.try_get("sealed_reason").map_err(backend)?,
+        granted_at: from_micros(r.try_get("granted_at").map_err(backend)?),
+        expires_at: from_micros(r.try_get("expires_at").map_err(backend)?),
+    })
+}
+
+fn micros_list(rows: Vec<i64>) -> Vec<OffsetDateTime> {
+    rows.into_iter().map(from_micros).collect()
+}
+
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
      c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
@@ -584,7 +683,8 @@ impl Store for SqliteStore {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Migration(e.to_string()))
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        chain_legacy_access(&self.pool).await
     }
 
     async fn insert_org(&self, org: &Organisation) -> StoreResult<()> {
@@ -696,14 +796,17 @@ impl Store for SqliteStore {
         &self,
         token_hash: &[u8],
         now: OffsetDateTime,
+        idle_cutoff: OffsetDateTime,
     ) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query(
             "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND expires_at > ? \
+             AND last_seen_at > ? \
              RETURNING token_hash, user_id, kind, created_at, expires_at, last_seen_at",
         )
         .bind(to_micros(now))
         .bind(token_hash)
         .bind(to_micros(now))
+        .bind(to_micros(idle_cutoff))
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
@@ -1023,8 +1126,9 @@ impl Store for SqliteStore {
     }
 
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
-        insert_access(&mut conn, record).await
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        insert_access(&mut tx, record).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>> {
@@ -1033,18 +1137,281 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
+        rows.iter().map(access_from_row).collect()
+    }
+
+    async fn access_chain(&self, after_seq: u64, limit: u32) -> StoreResult<Vec<ChainedAccess>> {
+        let rows = sqlx::query("SELECT * FROM access_log WHERE seq > ? ORDER BY seq LIMIT ?")
+            .bind(after_seq as i64)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         rows.iter()
             .map(|r| {
-                Ok(AccessRecord {
-                    at: from_micros(r.try_get("at").map_err(backend)?),
-                    user_id: UserId(uuid_col(r, "user_id")?),
-                    org_id: OrgId(uuid_col(r, "org_id")?),
-                    case_id: opt_uuid_col(r, "case_id")?.map(CaseId),
-                    action: r.try_get("action").map_err(backend)?,
-                    purpose: r.try_get("purpose").map_err(backend)?,
+                let seq: i64 = r.try_get("seq").map_err(backend)?;
+                Ok(ChainedAccess {
+                    seq: seq as u64,
+                    prev_hash: hash_col(r, "prev_hash")?,
+                    hash: hash_col(r, "hash")?,
+                    record: access_from_row(r)?,
                 })
             })
             .collect()
+    }
+
+    async fn access_chain_head(&self) -> StoreResult<(u64, [u8; 32])> {
+        let r = sqlx::query("SELECT seq, hash FROM access_chain_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        let seq: i64 = r.try_get("seq").map_err(backend)?;
+        Ok((seq as u64, hash_col(&r, "hash")?))
+    }
+
+    async fn unchained_access_records(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_log WHERE seq IS NULL")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    async fn insert_break_glass(
+        &self,
+        g: &BreakGlassGrant,
+        access: &AccessRecord,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO break_glass (id, user_id, org_id, case_id, wrapped_key, sealed_reason, granted_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(g.id.to_string())
+        .bind(g.user_id.to_string())
+        .bind(g.org_id.to_string())
+        .bind(g.case_id.to_string())
+        .bind(&g.wrapped_key)
+        .bind(&g.sealed_reason)
+        .bind(to_micros(g.granted_at))
+        .bind(to_micros(g.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn live_break_glass(
+        &self,
+        user: UserId,
+        case: CaseId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<BreakGlassGrant>> {
+        let row = sqlx::query(
+            "SELECT * FROM break_glass WHERE user_id = ? AND case_id = ? AND expires_at > ? \
+             AND granted_at <= ? ORDER BY expires_at DESC LIMIT 1",
+        )
+        .bind(user.to_string())
+        .bind(case.to_string())
+        .bind(to_micros(now))
+        .bind(to_micros(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(break_glass_from_row).transpose()
+    }
+
+    async fn break_glass_since(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<BreakGlassGrant>> {
+        let rows = sqlx::query(
+            "SELECT * FROM break_glass WHERE granted_at >= ? ORDER BY granted_at DESC, id LIMIT ?",
+        )
+        .bind(to_micros(since))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(break_glass_from_row).collect()
+    }
+
+    async fn totp(&self, user: UserId) -> StoreResult<Option<TotpRecord>> {
+        let row = sqlx::query("SELECT * FROM totp_factors WHERE user_id = ?")
+            .bind(user.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let confirmed: Option<i64> = r.try_get("confirmed_at").map_err(backend)?;
+            let step: i64 = r.try_get("last_step").map_err(backend)?;
+            Ok(TotpRecord {
+                user_id: UserId(uuid_col(&r, "user_id")?),
+                wrapped_key: r.try_get("wrapped_key").map_err(backend)?,
+                sealed_secret: r.try_get("sealed_secret").map_err(backend)?,
+                confirmed_at: confirmed.map(from_micros),
+                last_step: step as u64,
+                created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn put_unconfirmed_totp(&self, t: &TotpRecord) -> StoreResult<()> {
+        let r = sqlx::query(
+            "INSERT INTO totp_factors (user_id, wrapped_key, sealed_secret, confirmed_at, last_step, created_at) \
+             VALUES (?, ?, ?, NULL, 0, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET wrapped_key = excluded.wrapped_key, \
+             sealed_secret = excluded.sealed_secret, created_at = excluded.created_at \
+             WHERE totp_factors.confirmed_at IS NULL",
+        )
+        .bind(t.user_id.to_string())
+        .bind(&t.wrapped_key)
+        .bind(&t.sealed_secret)
+        .bind(to_micros(t.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Duplicate("a confirmed second factor".into()));
+        }
+        Ok(())
+    }
+
+    async fn confirm_totp(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        step: u64,
+        codes: &[Vec<u8>],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r = sqlx::query(
+            "UPDATE totp_factors SET confirmed_at = ?, last_step = ? \
+             WHERE user_id = ? AND confirmed_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(step as i64)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for c in codes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)",
+            )
+            .bind(user.to_string())
+            .bind(c)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn use_totp_step(&self, user: UserId, step: u64) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE totp_factors SET last_step = ? WHERE user_id = ? AND confirmed_at IS NOT NULL AND last_step < ?",
+        )
+        .bind(step as i64)
+        .bind(user.to_string())
+        .bind(step as i64)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user.to_string())
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn recovery_codes_left(&self, user: UserId) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        )
+        .bind(user.to_string())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(n as u32)
+    }
+
+    async fn record_login_failure(
+        &self,
+        account_key: &[u8],
+        address_key: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO login_failures (at, account_key, address_key) VALUES (?, ?, ?)")
+            .bind(to_micros(at))
+            .bind(account_key)
+            .bind(address_key)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn login_failures_since(
+        &self,
+        account_key: &[u8],
+        address_key: &[u8],
+        since: OffsetDateTime,
+    ) -> StoreResult<LoginFailures> {
+        let account: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM login_failures WHERE account_key = ? AND at >= ? ORDER BY at LIMIT 1000",
+        )
+        .bind(account_key)
+        .bind(to_micros(since))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let address: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM login_failures WHERE address_key = ? AND at >= ? ORDER BY at LIMIT 1000",
+        )
+        .bind(address_key)
+        .bind(to_micros(since))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(LoginFailures {
+            account: micros_list(account),
+            address: micros_list(address),
+        })
+    }
+
+    async fn clear_login_failures(&self, account_key: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE account_key = ?")
+            .bind(account_key)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()> {
@@ -1457,12 +1824,14 @@ impl Store for SqliteStore {
         Ok(n)
     }
 
-    async fn tracing_keys_not_wrapped_by(
+    async fn record_keys_not_wrapped_by(
         &self,
+        table: SealedKeyTable,
         key_id: &[u8],
         limit: u32,
     ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>> {
-        let rows = sqlx::query("SELECT id, wrapped_key FROM tracing_requests WHERE substr(wrapped_key, 2, ?) <> ? ORDER BY id LIMIT ?")
+        let (t, col) = table.sql_names();
+        let rows = sqlx::query(&format!("SELECT {col} AS id, wrapped_key FROM {t} WHERE substr(wrapped_key, 2, ?) <> ? ORDER BY {col} LIMIT ?"))
             .bind(key_id.len() as i64)
             .bind(key_id)
             .bind(i64::from(limit))
@@ -1479,23 +1848,24 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn rewrap_tracing_keys(
+    async fn rewrap_record_keys(
         &self,
+        table: SealedKeyTable,
         batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
     ) -> StoreResult<u64> {
+        let (t, col) = table.sql_names();
+        let sql = format!("UPDATE {t} SET wrapped_key = ? WHERE {col} = ? AND wrapped_key = ?");
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let mut n = 0;
         for (id, old, new) in batch {
-            n += sqlx::query(
-                "UPDATE tracing_requests SET wrapped_key = ? WHERE id = ? AND wrapped_key = ?",
-            )
-            .bind(new)
-            .bind(id.to_string())
-            .bind(old)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?
-            .rows_affected();
+            n += sqlx::query(&sql)
+                .bind(new)
+                .bind(id.to_string())
+                .bind(old)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?
+                .rows_affected();
         }
         tx.commit().await.map_err(backend)?;
         Ok(n)

@@ -6,10 +6,12 @@
 //! dates, organisation ids) so that lists and "overdue" are plain queries.
 
 pub mod chain;
+mod security;
 pub mod story;
 mod types;
 
 pub use chain::{chain_hash, verify_chain, ChainBreak, GENESIS};
+pub use security::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -62,11 +64,13 @@ pub trait Store: Send + Sync + 'static {
 
     // ----- sessions and API tokens (stored hashed, shared by every app server) -----
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;
-    /// The live session for a token hash at `now`, touching its last-seen time.
+    /// The live session for a token hash at `now`, touching its last-seen time. A session last
+    /// seen at or before `idle_cutoff` has timed out and is not returned.
     async fn session(
         &self,
         token_hash: &[u8],
         now: OffsetDateTime,
+        idle_cutoff: OffsetDateTime,
     ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
 
@@ -107,6 +111,77 @@ pub trait Store: Send + Sync + 'static {
     // ----- access log -----
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()>;
     async fn access_log(&self, case: CaseId) -> StoreResult<Vec<AccessRecord>>;
+
+    /// The access log from `after_seq` on, in chain order, at most `limit` records.
+    async fn access_chain(&self, after_seq: u64, limit: u32) -> StoreResult<Vec<ChainedAccess>>;
+    /// The chain's head: the last sequence number handed out and its hash.
+    async fn access_chain_head(&self) -> StoreResult<(u64, [u8; 32])>;
+    /// How many access records are outside the chain (none, unless written behind Harbour's back).
+    async fn unchained_access_records(&self) -> StoreResult<u64>;
+
+    // ----- break-glass -----
+    /// Store a grant together with its access record, in one transaction.
+    async fn insert_break_glass(
+        &self,
+        grant: &BreakGlassGrant,
+        access: &AccessRecord,
+    ) -> StoreResult<()>;
+    /// The user's grant for this case that is still running at `now`, if any.
+    async fn live_break_glass(
+        &self,
+        user: UserId,
+        case: CaseId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<BreakGlassGrant>>;
+    /// Grants made at or after `since`, newest first (the auditors' review list).
+    async fn break_glass_since(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<BreakGlassGrant>>;
+
+    // ----- second factor (TOTP) and recovery codes -----
+    async fn totp(&self, user: UserId) -> StoreResult<Option<TotpRecord>>;
+    /// Store a new, unconfirmed secret, replacing an earlier unconfirmed one. A confirmed factor
+    /// is never replaced: [`StoreError::Duplicate`].
+    async fn put_unconfirmed_totp(&self, record: &TotpRecord) -> StoreResult<()>;
+    /// Confirm the factor at `step` and store the recovery codes' hashes, in one transaction.
+    /// [`StoreError::Conflict`] if there is no unconfirmed factor.
+    async fn confirm_totp(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+        step: u64,
+        recovery_code_hashes: &[Vec<u8>],
+    ) -> StoreResult<()>;
+    /// Accept time step `step` only if it is later than the last accepted one (atomic, so two
+    /// servers cannot both accept the same code). Returns whether it was accepted.
+    async fn use_totp_step(&self, user: UserId, step: u64) -> StoreResult<bool>;
+    /// Spend a recovery code (its hash); false if unknown or already used.
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    async fn recovery_codes_left(&self, user: UserId) -> StoreResult<u32>;
+
+    // ----- login throttling (in the database, so every app server counts the same) -----
+    async fn record_login_failure(
+        &self,
+        account_key: &[u8],
+        address_key: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Failures since `since` for the account and for the address, oldest first.
+    async fn login_failures_since(
+        &self,
+        account_key: &[u8],
+        address_key: &[u8],
+        since: OffsetDateTime,
+    ) -> StoreResult<LoginFailures>;
+    /// Forget an account's failures after a complete, successful login.
+    async fn clear_login_failures(&self, account_key: &[u8]) -> StoreResult<()>;
 
     // ----- anonymous notifications (no identifying data, never linked to a person) -----
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()>;
@@ -185,15 +260,18 @@ pub trait Store: Send + Sync + 'static {
     /// Replace wrapped case keys in one transaction, each only while it is still `old` (a case
     /// erased meanwhile stays erased). Returns how many were replaced.
     async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64>;
-    /// As [`Store::keys_not_wrapped_by`], for the keys of family-tracing requests.
-    async fn tracing_keys_not_wrapped_by(
+    /// As [`Store::keys_not_wrapped_by`], for the other records sealed with their own key under
+    /// the master key (family-tracing requests, second factors, break-glass reasons).
+    async fn record_keys_not_wrapped_by(
         &self,
+        table: SealedKeyTable,
         key_id: &[u8],
         limit: u32,
     ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>>;
-    /// As [`Store::rewrap_case_keys`], for family-tracing requests: `(request, old, new)`.
-    async fn rewrap_tracing_keys(
+    /// As [`Store::rewrap_case_keys`], for those records: `(record id, old, new)`.
+    async fn rewrap_record_keys(
         &self,
+        table: SealedKeyTable,
         batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
     ) -> StoreResult<u64>;
     /// A deployment key kept wrapped under the master key (e.g. `index`).

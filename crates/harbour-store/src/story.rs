@@ -179,7 +179,7 @@ pub async fn run(store: &dyn Store) {
     store.insert_session(&s).await.unwrap();
     assert_eq!(
         store
-            .session(&[7; 32], t0 + Duration::hours(1))
+            .session(&[7; 32], t0 + Duration::hours(1), t0 - Duration::hours(1))
             .await
             .unwrap()
             .unwrap()
@@ -188,17 +188,21 @@ pub async fn run(store: &dyn Store) {
     );
     assert!(
         store
-            .session(&[7; 32], t0 + Duration::hours(9))
+            .session(&[7; 32], t0 + Duration::hours(9), t0 - Duration::hours(1))
             .await
             .unwrap()
             .is_none(),
         "expired session"
     );
-    assert!(store.session(&[8; 32], t0).await.unwrap().is_none());
+    assert!(store
+        .session(&[8; 32], t0, t0 - Duration::hours(1))
+        .await
+        .unwrap()
+        .is_none());
     store.delete_session(&[7; 32]).await.unwrap();
     assert!(
         store
-            .session(&[7; 32], t0 + Duration::hours(1))
+            .session(&[7; 32], t0 + Duration::hours(1), t0 - Duration::hours(1))
             .await
             .unwrap()
             .is_none(),
@@ -737,6 +741,7 @@ pub async fn run(store: &dyn Store) {
     );
 
     support_story(store).await;
+    security_story(store, &decider, adult, t0).await;
 }
 
 /// Support (issue 5): the service directory, service referral rows written with the case change
@@ -1137,5 +1142,206 @@ async fn data_protection(store: &dyn Store) {
     assert_eq!(
         store.deployment_key("index").await.unwrap().as_deref(),
         Some(&b"wrapped-b"[..])
+    );
+}
+
+/// The access half of issue 6: the chained access log, idle sessions, break-glass grants, the
+/// second factor and login throttling.
+async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: OffsetDateTime) {
+    // Every access record written above is in one chain that verifies, and the head agrees.
+    let (head_seq, head_hash) = store.access_chain_head().await.unwrap();
+    let chain = store.access_chain(0, 10_000).await.unwrap();
+    assert_eq!(chain.len() as u64, head_seq);
+    assert_eq!(store.unchained_access_records().await.unwrap(), 0);
+    assert!(head_seq >= 3);
+    assert_eq!(
+        crate::verify_access_chain(0, crate::GENESIS, &chain).unwrap(),
+        (head_seq, head_hash)
+    );
+    // Paging: the chain continues across pages.
+    let first = store.access_chain(0, 2).await.unwrap();
+    let (s, h) = crate::verify_access_chain(0, crate::GENESIS, &first).unwrap();
+    let rest = store.access_chain(s, 10_000).await.unwrap();
+    assert_eq!(
+        crate::verify_access_chain(s, h, &rest).unwrap(),
+        (head_seq, head_hash)
+    );
+    // A record with other content does not verify.
+    let mut forged = chain.clone();
+    forged[0].record.action = "nothing".into();
+    assert_eq!(
+        crate::verify_access_chain(0, crate::GENESIS, &forged)
+            .unwrap_err()
+            .seq,
+        1
+    );
+
+    // A session unused since before the idle cutoff is over.
+    store
+        .insert_session(&SessionRecord {
+            token_hash: vec![6; 32],
+            user_id: user.id,
+            kind: "web".into(),
+            created_at: t0,
+            expires_at: t0 + Duration::hours(8),
+            last_seen_at: t0,
+        })
+        .await
+        .unwrap();
+    let t = t0 + Duration::minutes(40);
+    assert!(store
+        .session(&[6; 32], t, t - Duration::minutes(30))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .session(&[6; 32], t, t - Duration::minutes(50))
+        .await
+        .unwrap()
+        .is_some());
+
+    // Break-glass: live until it expires, listed for review, its grant in the access log.
+    let grant = BreakGlassGrant {
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        org_id: user.org_id,
+        case_id: case,
+        wrapped_key: vec![1; 81],
+        sealed_reason: vec![2; 40],
+        granted_at: t0,
+        expires_at: t0 + Duration::hours(4),
+    };
+    store
+        .insert_break_glass(
+            &grant,
+            &AccessRecord {
+                at: t0,
+                user_id: user.id,
+                org_id: user.org_id,
+                case_id: Some(case),
+                action: "break_glass".into(),
+                purpose: None,
+            },
+        )
+        .await
+        .unwrap();
+    let live = |at| store.live_break_glass(user.id, case, at);
+    assert_eq!(
+        live(t0 + Duration::hours(1)).await.unwrap(),
+        Some(grant.clone())
+    );
+    assert_eq!(
+        live(t0 + Duration::hours(4)).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        live(t0 - Duration::hours(1)).await.unwrap(),
+        None,
+        "not yet"
+    );
+    assert_eq!(
+        store
+            .break_glass_since(t0 - Duration::days(1), 10)
+            .await
+            .unwrap(),
+        vec![grant]
+    );
+    assert!(store
+        .break_glass_since(t0 + Duration::seconds(1), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let log = store.access_log(case).await.unwrap();
+    assert_eq!(log.last().unwrap().action, "break_glass");
+    assert_eq!(store.access_chain_head().await.unwrap().0, head_seq + 1);
+
+    // The second factor: unconfirmed until confirmed, then never replaced; steps only go up.
+    assert_eq!(store.totp(user.id).await.unwrap(), None);
+    let mut factor = TotpRecord {
+        user_id: user.id,
+        wrapped_key: vec![3; 81],
+        sealed_secret: vec![4; 45],
+        confirmed_at: None,
+        last_step: 0,
+        created_at: t0,
+    };
+    store.put_unconfirmed_totp(&factor).await.unwrap();
+    factor.sealed_secret = vec![5; 45];
+    store.put_unconfirmed_totp(&factor).await.unwrap();
+    assert_eq!(store.totp(user.id).await.unwrap(), Some(factor.clone()));
+    assert!(
+        !store.use_totp_step(user.id, 7).await.unwrap(),
+        "not confirmed yet"
+    );
+    let codes: Vec<Vec<u8>> = (0u8..10).map(|i| vec![i; 32]).collect();
+    store.confirm_totp(user.id, t0, 5, &codes).await.unwrap();
+    assert!(matches!(
+        store.confirm_totp(user.id, t0, 6, &codes).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(matches!(
+        store.put_unconfirmed_totp(&factor).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let stored = store.totp(user.id).await.unwrap().unwrap();
+    assert_eq!((stored.confirmed_at, stored.last_step), (Some(t0), 5));
+    assert!(!store.use_totp_step(user.id, 5).await.unwrap(), "replay");
+    assert!(
+        !store.use_totp_step(user.id, 4).await.unwrap(),
+        "older step"
+    );
+    assert!(store.use_totp_step(user.id, 6).await.unwrap());
+    assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 10);
+    assert!(store
+        .use_recovery_code(user.id, &[3; 32], t0)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .use_recovery_code(user.id, &[3; 32], t0)
+            .await
+            .unwrap(),
+        "used once"
+    );
+    assert!(
+        !store
+            .use_recovery_code(user.id, &[42; 32], t0)
+            .await
+            .unwrap(),
+        "unknown"
+    );
+    assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 9);
+
+    // Login failures, per account and per address, within a window; cleared per account.
+    for i in 0..3 {
+        store
+            .record_login_failure(&[1; 32], &[2; 32], t0 + Duration::minutes(i))
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_failure(&[9; 32], &[2; 32], t0 + Duration::minutes(3))
+        .await
+        .unwrap();
+    let f = store
+        .login_failures_since(&[1; 32], &[2; 32], t0 + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.account,
+        vec![t0 + Duration::minutes(1), t0 + Duration::minutes(2)]
+    );
+    assert_eq!(f.address.len(), 3);
+    store.clear_login_failures(&[1; 32]).await.unwrap();
+    let f = store
+        .login_failures_since(&[1; 32], &[2; 32], t0)
+        .await
+        .unwrap();
+    assert!(f.account.is_empty());
+    assert_eq!(
+        f.address.len(),
+        1,
+        "the address keeps the other account's failure"
     );
 }

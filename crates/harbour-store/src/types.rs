@@ -345,3 +345,29 @@ pub struct TracingAccess {
     /// `file`, `read`, `candidates`, `withdraw`, `list`...
     pub action: String,
 }
+
+/// Records other than cases that hold their own data key wrapped by the master key (master-key
+/// rotation rewraps them all). Table and id column come from this closed list, never from input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SealedKeyTable {
+    TracingRequests,
+    TotpFactors,
+    BreakGlass,
+}
+
+impl SealedKeyTable {
+    pub const ALL: [SealedKeyTable; 3] = [
+        SealedKeyTable::TracingRequests,
+        SealedKeyTable::TotpFactors,
+        SealedKeyTable::BreakGlass,
+    ];
+
+    /// `(table, id column)`.
+    pub fn sql_names(self) -> (&'static str, &'static str) {
+        match self {
+            SealedKeyTable::TracingRequests => ("tracing_requests", "id"),
+            SealedKeyTable::TotpFactors => ("totp_factors", "user_id"),
+            SealedKeyTable::BreakGlass => ("break_glass", "id"),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
 pub mod api_protection;
+pub mod api_security;
 pub mod api_support;
 pub mod api_tracing;
 pub mod extract;
@@ -90,6 +91,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/tracing-requests/{id}/withdraw"),
     ("GET", "/api/v1/cases/{id}/tracing-candidates"),
     ("POST", "/api/v1/cases/{id}/family-tracing-consent"),
+    ("POST", "/api/v1/auth/mfa"),
+    ("POST", "/api/v1/auth/mfa/enrolment"),
+    ("POST", "/api/v1/cases/{id}/break-glass"),
+    ("GET", "/api/v1/break-glass"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -123,6 +128,7 @@ pub fn router(harbour: Harbour) -> Router {
         .merge(api_protection::routes())
         .merge(api_support::routes())
         .merge(api_tracing::routes())
+        .merge(api_security::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
@@ -134,9 +140,12 @@ pub fn router(harbour: Harbour) -> Router {
         .with_state(AppState { harbour })
 }
 
-/// Headers every response carries: nothing is cached, sniffed, framed or referred elsewhere.
+/// Headers every response carries: nothing is cached, sniffed, framed, scripted or referred
+/// elsewhere; no powerful browser feature is available; and over TLS (as the proxy reports it,
+/// the same test as the cookies' `__Host-` prefix) browsers are told to use nothing else.
 async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
     let method = req.method().clone();
+    let https = pages::is_https(req.headers());
     let started = std::time::Instant::now();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -152,14 +161,36 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
     // Logs carry method, status and time only: no path (it holds case ids) and no personal data.
     tracing::debug!(%method, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     res
 }
+
+/// No script at all (the pages have none), nothing from elsewhere, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+/// Every powerful browser feature off: Harbour uses none of them.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), interest-cohort=()";
 
 async fn api_not_found() -> Problem {
     Problem::not_found()
@@ -201,15 +232,34 @@ struct LoginBody {
     password: String,
 }
 
+/// Password first. Roles that read cases get `mfa_required` and a challenge to answer at
+/// `/auth/mfa` (after enrolling at `/auth/mfa/enrolment` if `enrolled` is false).
 async fn login(
     State(s): State<AppState>,
+    headers: HeaderMap,
+    ext: axum::http::Extensions,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<Response, Problem> {
-    let (token, actor) = s.harbour.login(&body.email, &body.password, "api").await?;
-    Ok(Json(json!({
-        "token": token,
-        "user": {"id": actor.user.id, "email": actor.user.email, "role": actor.user.role, "organisation": actor.org.id},
-    }))
+    let address = api_security::client_address(&headers, api_security::peer(&ext));
+    let outcome = s
+        .harbour
+        .login(&body.email, &body.password, "api", &address)
+        .await?;
+    Ok(match outcome {
+        harbour_service::auth::LoginOutcome::Session { token, actor } => Json(json!({
+            "token": token,
+            "user": {"id": actor.user.id, "email": actor.user.email, "role": actor.user.role, "organisation": actor.org.id},
+        })),
+        harbour_service::auth::LoginOutcome::SecondFactor {
+            challenge,
+            enrolled,
+            ..
+        } => Json(json!({
+            "mfa_required": true,
+            "enrolled": enrolled,
+            "challenge": challenge,
+        })),
+    }
     .into_response())
 }
 

@@ -93,6 +93,22 @@ impl From<ServiceError> for Problem {
                 "Login failed",
                 e.to_string(),
             ),
+            ServiceError::BadSecondFactor => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "bad-second-factor",
+                "Code not accepted",
+                e.to_string(),
+            ),
+            ServiceError::LoginThrottled { retry_after } => {
+                let mut p = Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "login-throttled",
+                    "Too many failed logins",
+                    format!("Too many failed logins for this account or from this address; try again in {retry_after} seconds."),
+                );
+                p.retry_after = Some(u32::try_from(retry_after).unwrap_or(900));
+                p
+            }
             ServiceError::Forbidden(why) => Problem::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",

@@ -612,6 +612,82 @@ async fn authorisation_on_every_route() {
                     (Some(&referrer), 201),
                 ],
             ),
+            // The second login step answers nothing without a live challenge.
+            (
+                "POST",
+                "/api/v1/auth/mfa",
+                Some(json!({"challenge": "not-a-challenge", "code": "123456"})),
+                vec![(None, 401), (Some(&referrer), 401)],
+            ),
+            (
+                "POST",
+                "/api/v1/auth/mfa/enrolment",
+                Some(json!({"challenge": "not-a-challenge"})),
+                vec![(None, 401), (Some(&referrer), 401)],
+            ),
+            // Break-glass: only roles that read cases, only with a reason, only for a case
+            // they cannot already see; then read-only.
+            (
+                "POST",
+                "/api/v1/cases/{adult}/break-glass",
+                Some(json!({"reason": "   "})),
+                vec![(None, 401), (Some(&stranger), 422)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/break-glass",
+                Some(json!({"reason": "Fake emergency: police call at night"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&referrer), 409),
+                    (Some(&decider), 409),
+                    (Some(&cpo), 201),
+                    (Some(&stranger), 201),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{adult}",
+                None,
+                vec![
+                    (Some(&stranger), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 404),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{adult}/events",
+                None,
+                vec![(Some(&stranger), 200)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/reconsideration",
+                Some(reasons.clone()),
+                vec![(Some(&stranger), 404)],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{child}",
+                None,
+                vec![(Some(&stranger), 404)],
+            ),
+            (
+                "GET",
+                "/api/v1/break-glass",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&stranger), 403),
+                    (Some(&auditor), 200),
+                ],
+            ),
             (
                 "POST",
                 "/api/v1/tracing-requests",

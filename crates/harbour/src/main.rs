@@ -359,20 +359,28 @@ async fn serve(db: DbArgs, keys: KeyArgs, bind: String, demo: bool) -> Result<()
     if let Some(serde_json::Value::Array(list)) = &logins {
         println!("Demo logins (fictional data only):");
         for l in list {
+            let totp = l["totp_secret"]
+                .as_str()
+                .map(|s| format!("  totp {s}"))
+                .unwrap_or_default();
             println!(
-                "  {:<32} password {}  role {}",
+                "  {:<32} password {}  role {}{totp}",
                 l["email"].as_str().unwrap_or(""),
                 l["password"].as_str().unwrap_or(""),
                 l["role"].as_str().unwrap_or("")
             );
         }
+        println!("DEMO ONLY: `totp` is the second-factor secret of that demo user; add it to an authenticator app (or run `oathtool --totp -b SECRET`) and enter the 6-digit code after the password. Real users set up their own authenticator at first login.");
         println!("Try: curl -s -X POST http://{addr}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"decider@demo.invalid\",\"password\":\"...\"}}'");
     }
-    axum::serve(listener, harbour_web::router(h))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        harbour_web::router(h).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -470,9 +478,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let store = open_store(&db.db).await?;
             let report = harbour_service::audit::verify_journals(store.as_ref()).await?;
+            let access = harbour_service::audit::verify_access_log(store.as_ref()).await?;
             println!(
-                "ok: {} case journals, {} events verified",
-                report.cases, report.events
+                "ok: {} case journals, {} events, {} access records verified",
+                report.cases, report.events, access.records
             );
             Ok(())
         }

@@ -3,10 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::sync::{Arc, Mutex};
 
 fn harbour(dir: &Path) -> Command {
@@ -127,7 +129,48 @@ fn dechunk(mut s: &str) -> String {
 fn demo_password(dir: &Path) -> String {
     let text = std::fs::read_to_string(dir.join("harbour-demo-logins.json")).unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
-    v[0]["password"].as_str().unwrap().to_string()
+    let password = v[0]["password"].as_str().unwrap().to_string();
+    // Remember each demo user's authenticator secret for the second login step.
+    let mut secrets = demo_secrets().lock().unwrap();
+    for u in v.as_array().unwrap() {
+        if let (Some(email), Some(secret)) = (u["email"].as_str(), u["totp_secret"].as_str()) {
+            secrets
+                .entry((email.to_string(), password.clone()))
+                .or_insert((secret.to_string(), 0));
+        }
+    }
+    password
+}
+
+/// (email, demo password) → (TOTP secret, last time step used). The password is new for every
+/// demo database, so a key names one user of one database (and its backups).
+fn demo_secrets() -> &'static Mutex<HashMap<(String, String), (String, u64)>> {
+    static SECRETS: OnceLock<Mutex<HashMap<(String, String), (String, u64)>>> = OnceLock::new();
+    SECRETS.get_or_init(Default::default)
+}
+
+/// A code for the next unused time step. A code is good once (replay is refused), and the server
+/// accepts the step before and after the current one, so a fourth login of one user within a
+/// step waits for the next.
+fn next_totp(email: &str, password: &str) -> String {
+    let key = (email.to_string(), password.to_string());
+    loop {
+        let now_step = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            / 30;
+        let mut secrets = demo_secrets().lock().unwrap();
+        let (secret, last) = secrets.get_mut(&key).expect("demo_password first");
+        let step = (now_step.saturating_sub(1)).max(*last + 1);
+        if step <= now_step + 1 {
+            *last = step;
+            let bytes = harbour_service::mfa::base32_decode(secret).unwrap();
+            return harbour_service::mfa::totp_code(&bytes, step);
+        }
+        drop(secrets);
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
 }
 
 fn login(addr: &str, email: &str, password: &str) -> String {
@@ -137,6 +180,19 @@ fn login(addr: &str, email: &str, password: &str) -> String {
         "/api/v1/auth/login",
         None,
         Some(&json!({"email": email, "password": password})),
+    )
+    .unwrap();
+    assert_eq!(s, 200, "{v}");
+    if let Some(token) = v["token"].as_str() {
+        return token.to_string();
+    }
+    let challenge = v["challenge"].as_str().unwrap().to_string();
+    let (s, v) = http(
+        addr,
+        "POST",
+        "/api/v1/auth/mfa",
+        None,
+        Some(&json!({"challenge": challenge, "code": next_totp(email, password)})),
     )
     .unwrap();
     assert_eq!(s, 200, "{v}");

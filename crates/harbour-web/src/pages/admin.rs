@@ -251,6 +251,15 @@ pub async fn add_user(State(s): State<AppState>, web: Web, form: FormData) -> Re
     }
 }
 
+pub struct GrantRow {
+    pub at: String,
+    pub until: String,
+    pub user: String,
+    pub org: String,
+    pub case: String,
+    pub reason: String,
+}
+
 pub struct AccessRow {
     pub at: String,
     pub user: String,
@@ -263,6 +272,8 @@ pub struct AccessRow {
 #[template(path = "audit.html")]
 struct AuditPage {
     c: Ctx,
+    /// Emergency access of the last 30 days, for review.
+    grants: Vec<GrantRow>,
     case: String,
     rows: Vec<AccessRow>,
     searched: bool,
@@ -315,9 +326,28 @@ pub async fn audit(
             },
         }
     }
+    let grants = match s.harbour.break_glass_review(&web.actor, 30).await {
+        Ok(lines) => lines
+            .into_iter()
+            .map(|g| GrantRow {
+                at: i18n::datetime(lang, g.granted_at),
+                until: i18n::datetime(lang, g.expires_at),
+                user: g.user,
+                org: g.organisation,
+                case: g.case.to_string(),
+                reason: g.reason,
+            })
+            .collect(),
+        Err(ServiceError::Forbidden(_)) => return super::forbidden_page(&web),
+        Err(e) => {
+            tracing::error!(error = %e, "break-glass review");
+            vec![]
+        }
+    };
     render(
         status,
         &AuditPage {
+            grants,
             c: web.ctx(web.t("audit-title")),
             case,
             rows,

@@ -90,7 +90,12 @@ pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, Stri
     res
 }
 
-pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData) -> Response {
+pub async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ext: axum::http::Extensions,
+    form: FormData,
+) -> Response {
     // An empty choice keeps the language stored for the user.
     let chosen = Lang::parse(form.get("lang"));
     let lang = chosen.unwrap_or_else(|| anonymous_lang(&headers));
@@ -118,22 +123,46 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData
             String::new(),
         );
     }
-    match s.harbour.login(&email, password, "web").await {
-        Ok((token, actor)) => {
-            let lang = chosen
-                .or_else(|| Lang::parse(&actor.user.locale))
-                .unwrap_or(lang);
-            if actor.user.locale != lang.code() {
+    let address = crate::api_security::client_address(&headers, crate::api_security::peer(&ext));
+    match s.harbour.login(&email, password, "web", &address).await {
+        Ok(outcome) => {
+            let (token, next, user_id, locale, full) = match outcome {
+                harbour_service::auth::LoginOutcome::Session { token, actor } => {
+                    (token, "/", actor.user.id, actor.user.locale, true)
+                }
+                // The cookie holds the challenge until the second factor is answered; it
+                // authenticates nothing else.
+                harbour_service::auth::LoginOutcome::SecondFactor {
+                    challenge,
+                    enrolled,
+                    user_id,
+                    locale,
+                } => (
+                    challenge,
+                    if enrolled {
+                        "/login/mfa"
+                    } else {
+                        "/login/enrol"
+                    },
+                    user_id,
+                    locale,
+                    false,
+                ),
+            };
+            let lang = chosen.or_else(|| Lang::parse(&locale)).unwrap_or(lang);
+            // Nothing is stored for the user before the login is complete: with a second
+            // factor, the language is stored at the second step.
+            if full && locale != lang.code() {
                 if let Err(e) = s
                     .harbour
                     .store()
-                    .set_user_locale(actor.user.id, lang.code())
+                    .set_user_locale(user_id, lang.code())
                     .await
                 {
                     tracing::warn!(error = %e, "could not remember the language");
                 }
             }
-            let mut res = see_other("/");
+            let mut res = see_other(next);
             let h = res.headers_mut();
             h.append(
                 header::SET_COOKIE,
@@ -150,14 +179,19 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData
             res
         }
         Err(e) => {
-            let (status, key) = match e {
+            let (status, key, retry) = match e {
                 harbour_service::ServiceError::BadCredentials => {
-                    (StatusCode::UNAUTHORIZED, "error-bad-credentials")
+                    (StatusCode::UNAUTHORIZED, "error-bad-credentials", None)
                 }
-                _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
+                harbour_service::ServiceError::LoginThrottled { retry_after } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "error-login-throttled",
+                    Some(retry_after),
+                ),
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal", None),
             };
             errors.add("form", t(lang, key));
-            login_response(
+            let mut res = login_response(
                 &headers,
                 lang,
                 chosen.is_some(),
@@ -165,7 +199,13 @@ pub async fn login(State(s): State<AppState>, headers: HeaderMap, form: FormData
                 email,
                 errors,
                 String::new(),
-            )
+            );
+            if let Some(secs) = retry {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            res
         }
     }
 }

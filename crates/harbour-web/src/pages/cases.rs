@@ -502,9 +502,12 @@ pub(crate) async fn case_page(
         Some((form, _, _, general)) if form == "support" => general.clone(),
         _ => String::new(),
     };
-    let (view, events) = match h.case_with_events(&web.actor, id, Some("case page")).await {
+    let purpose = super::breakglass::purpose_of(web);
+    let (view, events) = match h.case_with_events(&web.actor, id, Some(&purpose)).await {
         Ok(v) => v,
-        Err(harbour_service::ServiceError::NotFound(_)) => return not_found(web),
+        Err(harbour_service::ServiceError::NotFound(_)) => {
+            return super::breakglass::not_found_case(web, id)
+        }
         Err(e) => {
             tracing::warn!(error = %e, "case page");
             return not_found(web);

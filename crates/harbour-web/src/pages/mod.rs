@@ -5,9 +5,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod breakglass;
 pub mod cases;
 pub mod home;
 pub mod i18n;
+pub mod mfa;
 pub mod notify;
 pub mod referral;
 pub mod support;
@@ -33,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/static/harbour.css", get(css))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/mfa", get(mfa::show).post(mfa::submit))
+        .route("/login/enrol", get(mfa::enrol))
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::switch_language))
         .route("/cases", get(cases::list))
@@ -41,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/guardian", post(cases::appoint_guardian))
         .route("/cases/{id}/closure", post(cases::close))
         .route("/cases/{id}/requests", post(cases::request))
+        .route(
+            "/cases/{id}/break-glass",
+            get(breakglass::show).post(breakglass::submit),
+        )
         .route("/referrals/new", get(referral::start).post(referral::step))
         .route("/notifications/new", get(notify::show))
         .route("/notifications", post(notify::submit))

@@ -37,6 +37,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub db: DbHandle,
     pub server: tokio::task::JoinHandle<()>,
+    /// Each enrolled test user's TOTP secret and the last time step the helper answered with.
+    pub totp: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, u64)>>,
 }
 
 pub enum DbHandle {
@@ -107,6 +109,7 @@ impl TestApp {
             clock,
             db,
             server,
+            totp: Default::default(),
         }
     }
 
@@ -140,6 +143,8 @@ impl TestApp {
         )
     }
 
+    /// Log in through the API, answering the second factor (and enrolling at first login) as a
+    /// user with an authenticator would.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let r = self
             .post(
@@ -149,7 +154,23 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.0, 200, "login failed: {}", r.1);
-        r.1["token"].as_str().unwrap().to_string()
+        if r.1["mfa_required"] != json!(true) {
+            return r.1["token"].as_str().unwrap().to_string();
+        }
+        let challenge = r.1["challenge"].as_str().unwrap().to_string();
+        if r.1["enrolled"] == json!(false) {
+            self.enrol_via_api(email, &challenge).await;
+        }
+        let code = self.totp_code(email);
+        let (s, v) = self
+            .post(
+                "/api/v1/auth/mfa",
+                None,
+                json!({"challenge": challenge, "code": code}),
+            )
+            .await;
+        assert_eq!(s, 200, "second factor failed: {v}");
+        v["token"].as_str().unwrap().to_string()
     }
 
     pub async fn send(
@@ -301,4 +322,53 @@ pub fn tracing_request_body() -> Value {
         "requester": {"relationship": "mother", "contact": "+000 fake number, test.invalid"},
         "legal_basis": "child_protection_mandate"
     })
+}
+
+// ---------- second factor (secauth) ----------
+
+impl TestApp {
+    /// Ask for a new authenticator secret with a login challenge and remember it.
+    pub async fn enrol_via_api(&self, email: &str, challenge: &str) -> Value {
+        let (s, v) = self
+            .post(
+                "/api/v1/auth/mfa/enrolment",
+                None,
+                json!({"challenge": challenge}),
+            )
+            .await;
+        assert_eq!(s, 200, "enrolment failed: {v}");
+        let secret = harbour_service::mfa::base32_decode(v["secret"].as_str().unwrap()).unwrap();
+        self.totp
+            .lock()
+            .unwrap()
+            .insert(email.to_string(), (secret, 0));
+        v
+    }
+
+    /// The next TOTP code an authenticator would show for this user: a time step near now that
+    /// was not answered yet (codes work once); when the three steps around now are spent, the
+    /// clock moves on 30 seconds, as a person would wait for the next code.
+    pub fn totp_code(&self, email: &str) -> String {
+        let mut map = self.totp.lock().unwrap();
+        let (secret, last) = map
+            .get_mut(email)
+            .unwrap_or_else(|| panic!("{email} has no authenticator in this test"));
+        loop {
+            let steps = harbour_domain::access::totp_candidate_steps(self.clock.now_value(), *last);
+            if let Some(step) = steps.first() {
+                *last = *step;
+                return harbour_service::mfa::totp_code(secret, *step);
+            }
+            self.clock.advance(time::Duration::seconds(30));
+        }
+    }
+
+    /// Remember a secret known another way (e.g. typed from the enrolment page).
+    pub fn remember_totp(&self, email: &str, secret_base32: &str) {
+        let secret = harbour_service::mfa::base32_decode(secret_base32).unwrap();
+        self.totp
+            .lock()
+            .unwrap()
+            .insert(email.to_string(), (secret, 0));
+    }
 }

@@ -1,0 +1,171 @@
+//! The API of the access half of issue 6: the second login step and authenticator enrolment,
+//! break-glass requests and the auditors' break-glass review. Handlers parse and map only.
+
+use crate::extract::{Authenticated, JsonBody};
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/mfa", post(complete_login))
+        .route("/auth/mfa/enrolment", post(begin_enrolment))
+        .route("/cases/{id}/break-glass", post(break_glass))
+        .route("/break-glass", get(review))
+}
+
+/// The address a login comes from, for throttling: the last hop a proxy in front of Harbour
+/// added to `X-Forwarded-For` (the client cannot forge that one), else the connection's peer.
+pub fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())
+        .map(str::to_string)
+        .or_else(|| peer.map(|p| p.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The peer address, when the server was started with connect info.
+pub fn peer(ext: &axum::http::Extensions) -> Option<SocketAddr> {
+    ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)
+}
+
+/// An inline SVG QR code of `text`, for authenticator apps to scan. Dark modules on white,
+/// with a quiet zone; labelled for screen readers (the secret is also shown as text).
+pub fn qr_svg(text: &str, label: &str) -> Result<String, Problem> {
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| Problem::from(harbour_service::ServiceError::Internal(format!("qr: {e}"))))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    // Drop the XML declaration so it can sit inside HTML, and name the image.
+    let start = svg.find("<svg").unwrap_or(0);
+    let label = label
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    Ok(svg[start..].replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\" "),
+        1,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MfaBody {
+    challenge: String,
+    code: String,
+}
+
+async fn complete_login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    req_ext: axum::http::Extensions,
+    JsonBody(body): JsonBody<MfaBody>,
+) -> Result<Response, Problem> {
+    let address = client_address(&headers, peer(&req_ext));
+    let (token, actor, recovery) = s
+        .harbour
+        .complete_login(&body.challenge, &body.code, &address)
+        .await?;
+    let mut out = json!({
+        "token": token,
+        "user": {"id": actor.user.id, "email": actor.user.email, "role": actor.user.role, "organisation": actor.org.id},
+    });
+    if let Some(codes) = recovery {
+        out["recovery_codes"] = json!(codes);
+    }
+    Ok(Json(out).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnrolmentBody {
+    challenge: String,
+}
+
+async fn begin_enrolment(
+    State(s): State<AppState>,
+    JsonBody(body): JsonBody<EnrolmentBody>,
+) -> Result<Response, Problem> {
+    let e = s.harbour.begin_enrolment(&body.challenge).await?;
+    let svg = qr_svg(&e.otpauth_uri, "QR code for your authenticator app")?;
+    Ok(Json(json!({
+        "secret": e.secret,
+        "otpauth_uri": e.otpauth_uri,
+        "qr_svg": svg,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BreakGlassBody {
+    reason: String,
+}
+
+async fn break_glass(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<BreakGlassBody>,
+) -> Result<Response, Problem> {
+    // A malformed id is not a case: same answer as a case that does not exist.
+    let id = id.parse().map_err(|_| Problem::not_found())?;
+    let view = s.harbour.break_glass(&actor, id, &body.reason).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn review(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let mut days = 30;
+    for (k, v) in &q {
+        match k.as_str() {
+            "days" => {
+                days = v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| (1..=366).contains(d))
+                    .ok_or_else(|| query_problem(k, "a number of days from 1 to 366"))?
+            }
+            other => {
+                return Err(query_problem(
+                    other,
+                    "is not a filter of this list; use days",
+                ))
+            }
+        }
+    }
+    Ok(Json(s.harbour.break_glass_review(&actor, days).await?).into_response())
+}
+
+fn query_problem(name: &str, detail: &str) -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-input",
+        "Invalid input",
+        format!("query parameter `{name}`: {detail}"),
+    )
+    .with_errors(vec![harbour_domain::FieldError::new(
+        format!("/query/{name}"),
+        detail,
+    )])
+}
