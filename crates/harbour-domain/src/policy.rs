@@ -16,6 +16,41 @@ pub struct Policy {
     pub identification: Identification,
     pub children: Children,
     pub calendar: Calendar,
+    /// Disclosure control and timeliness targets of published statistics.
+    #[serde(default)]
+    pub statistics: Statistics,
+}
+
+/// What published statistics may show (statistics.md): no count below `threshold`, every count
+/// rounded down to a multiple of `resolution`; and the targets timeliness is measured against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statistics {
+    #[serde(default = "default_threshold")]
+    pub threshold: u32,
+    #[serde(default = "default_threshold")]
+    pub resolution: u32,
+    /// Days from referral within which a conclusive decision counts as timely.
+    #[serde(default = "default_conclusive_target")]
+    pub conclusive_grounds_target_days: u32,
+}
+
+fn default_threshold() -> u32 {
+    10
+}
+
+fn default_conclusive_target() -> u32 {
+    90
+}
+
+impl Default for Statistics {
+    fn default() -> Self {
+        Statistics {
+            threshold: default_threshold(),
+            resolution: default_threshold(),
+            conclusive_grounds_target_days: default_conclusive_target(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +93,8 @@ pub enum PolicyError {
     NoReasonableGroundsTarget,
     #[error("every day of the week is a weekend day; no working day would ever come")]
     NoWorkingDays,
+    #[error("statistics threshold and resolution must be at least 1 (threshold {threshold}, resolution {resolution})")]
+    StatisticsControl { threshold: u32, resolution: u32 },
 }
 
 impl Policy {
@@ -85,6 +122,7 @@ impl Policy {
                 weekend: vec![Weekday::Saturday, Weekday::Sunday],
                 public_holidays: vec![],
             },
+            statistics: Statistics::default(),
         })
     }
 
@@ -102,6 +140,12 @@ impl Policy {
         weekend.dedup();
         if weekend.len() >= 7 {
             return Err(PolicyError::NoWorkingDays);
+        }
+        if self.statistics.threshold == 0 || self.statistics.resolution == 0 {
+            return Err(PolicyError::StatisticsControl {
+                threshold: self.statistics.threshold,
+                resolution: self.statistics.resolution,
+            });
         }
         Ok(())
     }

@@ -356,6 +356,13 @@ impl Harbour {
         let key = DataKey::generate();
         let (stored, state) = self.seal_events(actor, &key, &empty, GENESIS, &events, now)?;
         let projection = self.projection(&state, actor.org.id, now)?;
+        let recorded = recorded_events(actor, &stored, events, now);
+        let statistics = harbour_statistics::CaseStatistics::from_journal(
+            id,
+            &recorded,
+            actor.org.kind,
+            &self.policy,
+        );
         self.store
             .create_case(&NewCase {
                 projection,
@@ -373,6 +380,7 @@ impl Harbour {
                 ],
                 events: stored,
                 access: self.access(actor, Some(id), "refer", None),
+                statistics,
             })
             .await?;
         self.view(&state, now)
@@ -573,6 +581,9 @@ impl Harbour {
         let (stored, state) =
             self.seal_events(actor, &case.key, &case.state, case.last_hash, &events, now)?;
         let projection = self.projection(&state, case.header.projection.owner_org, now)?;
+        let mut journal = case.events;
+        journal.extend(recorded_events(actor, &stored, events, now));
+        let statistics = self.statistics_row(id, &journal, &state).await?;
         self.store
             .append(&CaseChange {
                 projection,
@@ -581,6 +592,7 @@ impl Harbour {
                 new_parties,
                 new_person_keys,
                 access: self.access(actor, Some(id), action, None),
+                statistics,
             })
             .await?;
         self.view(&state, now)
@@ -794,6 +806,26 @@ fn tracing_keys(pairs: &[(String, String)]) -> Vec<String> {
         }
     }
     out
+}
+
+/// New events as the journal records them, for deriving the statistical row in the same write.
+fn recorded_events(
+    actor: &Actor,
+    stored: &[StoredEvent],
+    events: Vec<Event>,
+    now: OffsetDateTime,
+) -> Vec<RecordedEvent> {
+    stored
+        .iter()
+        .zip(events)
+        .map(|(s, event)| RecordedEvent {
+            seq: s.seq,
+            at: now,
+            actor: actor.user.id,
+            actor_org: actor.org.id,
+            event,
+        })
+        .collect()
 }
 
 fn timeline(events: Vec<RecordedEvent>) -> Vec<EventView> {

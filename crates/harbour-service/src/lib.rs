@@ -13,6 +13,8 @@ pub mod cases;
 pub mod demo;
 pub mod hashmatch;
 pub mod screening;
+pub mod statistics;
+pub mod synthetic;
 pub mod views;
 
 use harbour_crypto::MasterKey;

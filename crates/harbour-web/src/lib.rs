@@ -1,6 +1,7 @@
 //! Harbour's HTTP edge. Handlers parse input, call one service function, and map its result;
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
+pub mod api_statistics;
 pub mod extract;
 pub mod pages;
 pub mod problem;
@@ -52,6 +53,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/quick-screen"),
     ("POST", "/api/v1/quick-screen"),
     ("POST", "/api/v1/hash-match"),
+    ("GET", "/api/v1/statistics/referrals"),
+    ("GET", "/api/v1/statistics/notifications"),
+    ("GET", "/api/v1/statistics/timeliness"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -82,6 +86,7 @@ pub fn router(harbour: Harbour) -> Router {
             get(quick_screen_checklist).post(quick_screen),
         )
         .route("/openapi.json", get(openapi))
+        .merge(api_statistics::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
@@ -317,7 +322,7 @@ fn case_id(raw: &str) -> Result<CaseId, Problem> {
     raw.parse().map_err(|_| Problem::not_found())
 }
 
-fn query_problem(name: &str, detail: String) -> Problem {
+pub(crate) fn query_problem(name: &str, detail: String) -> Problem {
     Problem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid-input",

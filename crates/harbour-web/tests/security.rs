@@ -382,6 +382,48 @@ async fn authorisation_on_every_route() {
                 ],
             ),
             (
+                "GET",
+                "/api/v1/statistics/referrals?by=quarter,exploitation_form",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/statistics/notifications?by=quarter",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/statistics/timeliness",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
                 "POST",
                 "/api/v1/auth/logout",
                 Some(json!({})),
@@ -393,7 +435,12 @@ async fn authorisation_on_every_route() {
             .map(|(m, p, _, _)| {
                 (
                     m.to_string(),
-                    p.replace("{adult}", "{id}").replace("{child}", "{id}"),
+                    p.replace("{adult}", "{id}")
+                        .replace("{child}", "{id}")
+                        .split('?')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
                 )
             })
             .collect();
