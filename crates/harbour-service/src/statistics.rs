@@ -949,7 +949,7 @@ impl Harbour {
         let mut sex_nat = Tally::new();
         let mut after = None;
         let quarter =
-            |at: OffsetDateTime| format!("{}-Q{}", at.year(), (u8::from(at.month()) + 2) / 3);
+            |at: OffsetDateTime| format!("{}-Q{}", at.year(), u8::from(at.month()).div_ceil(3));
         loop {
             let ids = self.store.case_ids(after, 500).await?;
             let Some(last) = ids.last().copied() else {
