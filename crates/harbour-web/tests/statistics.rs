@@ -14,6 +14,9 @@ use time::macros::datetime;
 
 const CASES: u64 = 400;
 
+/// A published cell: keys, count, suppressed.
+type Cell = (BTreeMap<String, String>, Option<u64>, bool);
+
 async fn population(app: &TestApp) {
     let actors = synthetic_actors(&app.harbour, "t", common::PASSWORD)
         .await
@@ -30,7 +33,7 @@ async fn population(app: &TestApp) {
     );
 }
 
-fn cells(table: &Value) -> Vec<(BTreeMap<String, String>, Option<u64>, bool)> {
+fn cells(table: &Value) -> Vec<Cell> {
     table["cells"]
         .as_array()
         .unwrap()
@@ -132,8 +135,7 @@ async fn published_figures_match_the_journals_and_pass_disclosure_control() {
             } else {
                 "quarter"
             };
-            let mut lines: BTreeMap<String, Vec<&(BTreeMap<String, String>, Option<u64>, bool)>> =
-                BTreeMap::new();
+            let mut lines: BTreeMap<String, Vec<&Cell>> = BTreeMap::new();
             for c in &published {
                 lines.entry(c.0[other].clone()).or_default().push(c);
             }
@@ -171,10 +173,8 @@ async fn published_figures_match_the_journals_and_pass_disclosure_control() {
                     hidden_truth >= 10,
                     "the hidden cells together hold fewer than k"
                 );
-                for h in &hidden {
-                    let _ = h;
-                    assert!(difference + 9 * parts.len() as u64 >= 10);
-                }
+                // Rounding aside, the difference bounds the hidden cells together, not one of them.
+                assert!(difference + 9 * parts.len() as u64 >= hidden_truth.min(10));
             }
         }
 
