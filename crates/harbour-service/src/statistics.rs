@@ -854,6 +854,15 @@ impl Harbour {
         if !may_read_statistics(actor) {
             return Err(forbid(actor));
         }
+        self.statistics_for_publication(req).await
+    }
+
+    /// The dashboard's tables for the operator's command line (`harbour export statistics`):
+    /// the same controlled output the coordinator sees, no actor needed on the server itself.
+    pub async fn statistics_for_publication(
+        &self,
+        req: &StatisticsRequest,
+    ) -> ServiceResult<Dashboard> {
         check_period(req)?;
         Ok(Dashboard {
             referrals_by_quarter: self

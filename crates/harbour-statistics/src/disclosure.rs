@@ -300,3 +300,62 @@ pub fn control(dims: &[Dimension], counts: &[(Vec<String>, u64)], c: Control) ->
         resolution: c.resolution,
     }
 }
+
+/// A one- or two-dimensional table laid out as published (UK NRM quarterly style): rows by the
+/// first dimension, columns by the second (or one `count` column), totals last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pivot {
+    pub row_dimension: String,
+    pub column_dimension: Option<String>,
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// `None` is a suppressed cell.
+    pub cells: Vec<Vec<Option<u64>>>,
+}
+
+impl PublishedTable {
+    /// The table as rows and columns; None for tables of more than two dimensions or none.
+    pub fn pivot(&self) -> Option<Pivot> {
+        let (row_dim, col_dim) = match self.dimensions.as_slice() {
+            [r] => (r.clone(), None),
+            [r, c] => (r.clone(), Some(c.clone())),
+            _ => return None,
+        };
+        let mut rows: Vec<String> = Vec::new();
+        let mut columns: Vec<String> = Vec::new();
+        for cell in &self.cells {
+            let r = &cell.keys[&row_dim];
+            if !rows.contains(r) {
+                rows.push(r.clone());
+            }
+            let c = col_dim.as_ref().map_or("count", |c| cell.keys[c].as_str());
+            if !columns.iter().any(|x| x == c) {
+                columns.push(c.to_string());
+            }
+        }
+        let cells = rows
+            .iter()
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|c| {
+                        self.cells
+                            .iter()
+                            .find(|cell| {
+                                &cell.keys[&row_dim] == r
+                                    && col_dim.as_ref().is_none_or(|cd| &cell.keys[cd] == c)
+                            })
+                            .and_then(|cell| cell.count)
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Pivot {
+            row_dimension: row_dim,
+            column_dimension: col_dim,
+            rows,
+            columns,
+            cells,
+        })
+    }
+}

@@ -8,6 +8,7 @@
 //! - [`timeliness`]: median, 90th percentile and share within target from a histogram of days.
 
 pub mod disclosure;
+pub mod kanon;
 pub mod record;
 pub mod timeliness;
 

@@ -184,3 +184,49 @@ fn open_values_below_k_are_pooled_so_their_names_are_not_published() {
     assert_eq!(t.cell(&[]).unwrap().count, Some(120));
     assert!(t.cell(&[("nationality", "UA")]).unwrap().suppressed);
 }
+
+proptest! {
+    /// A release passes only if every combination of quasi-identifiers has at least k records.
+    #[test]
+    fn k_anonymity_holds_exactly_when_no_group_is_small(
+        values in prop::collection::vec((0u8..4, 0u8..3), 0..80), k in 1u64..12
+    ) {
+        use std::collections::BTreeMap;
+        let records: Vec<BTreeMap<String, String>> = values
+            .iter()
+            .map(|(a, b)| {
+                [("gender".to_string(), a.to_string()), ("ageBroad".to_string(), b.to_string())]
+                    .into_iter()
+                    .collect()
+            })
+            .collect();
+        let quasi = vec!["gender".to_string(), "ageBroad".to_string()];
+        let mut groups: BTreeMap<(u8, u8), u64> = BTreeMap::new();
+        for v in &values {
+            *groups.entry(*v).or_default() += 1;
+        }
+        let ok = groups.values().all(|n| *n >= k);
+        let result = harbour_statistics::kanon::check(&records, &quasi, k);
+        prop_assert_eq!(result.is_ok(), ok);
+        if let Err(r) = result {
+            prop_assert!(r.smallest < k && r.records_at_risk >= r.smallest);
+        }
+    }
+}
+
+#[test]
+fn a_two_dimensional_table_pivots_with_totals_last() {
+    let c = Control { threshold: 1, resolution: 1 };
+    let counts = vec![
+        (vec!["2026-Q1".into(), "adult".into()], 5),
+        (vec!["2026-Q1".into(), "child".into()], 4),
+    ];
+    let dims = vec![
+        Dimension::closed("quarter", &["2026-Q1"]),
+        Dimension::closed("age", &["adult", "child"]),
+    ];
+    let p = control(&dims, &counts, c).pivot().unwrap();
+    assert_eq!(p.rows, vec!["2026-Q1", "total"]);
+    assert_eq!(p.columns, vec!["adult", "child", "total"]);
+    assert_eq!(p.cells[0], vec![Some(5), Some(4), Some(9)]);
+}

@@ -2,6 +2,7 @@
 //! the master key, and runs one of: serve, migrate, org, user, audit verify, bench, pdq, match.
 
 mod bench;
+mod stats_cli;
 
 use clap::{Args, Parser, Subcommand};
 use harbour_crypto::MasterKey;
@@ -25,14 +26,14 @@ struct Cli {
 }
 
 #[derive(Args, Clone)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// Database URL: sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB.
     #[arg(long, env = "HARBOUR_DB", default_value = "sqlite://harbour.db")]
     db: String,
 }
 
 #[derive(Args, Clone)]
-struct KeyArgs {
+pub(crate) struct KeyArgs {
     /// The master key file; created with mode 0600 at first start if missing.
     #[arg(
         long = "key-file",
@@ -92,6 +93,18 @@ enum Cmd {
     },
     /// Measure referrals and audited case reads per second against a bare insert/select.
     Bench(bench::BenchArgs),
+    /// Generate a synthetic population (`--cases N`) through the real service layer.
+    Demo(stats_cli::DemoArgs),
+    /// The statistical projection: rebuild it from the journals, or check it against them.
+    Statistics {
+        #[command(subcommand)]
+        cmd: stats_cli::StatisticsCmd,
+    },
+    /// Exports: controlled statistics (csv, xlsx, json), case-level HTCDS records.
+    Export {
+        #[command(subcommand)]
+        cmd: stats_cli::ExportCmd,
+    },
     /// Perceptual hashing and hash banks (PDQ): `harbour pdq --help`.
     #[command(disable_help_flag = true)]
     Pdq {
@@ -220,7 +233,7 @@ enum AuditCmd {
 
 /// A failure the command reports in one line and exits non-zero for.
 #[derive(Debug)]
-struct Failure(String);
+pub(crate) struct Failure(pub(crate) String);
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
@@ -243,7 +256,7 @@ pub(crate) async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
     Ok(store)
 }
 
-fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
+pub(crate) fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
     match path {
         None => Ok(Policy::shipped_default()),
         Some(p) => {
@@ -254,19 +267,23 @@ fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
     }
 }
 
-async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
+pub(crate) async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
+    harbour_with_clock(db, keys, Arc::new(SystemClock)).await
+}
+
+/// As [`harbour`], on a given clock (the synthetic population moves its own).
+pub(crate) async fn harbour_with_clock(
+    db: &DbArgs,
+    keys: &KeyArgs,
+    clock: Arc<dyn harbour_service::Clock>,
+) -> Result<Harbour, Failure> {
     let store = open_store(&db.db).await?;
     let (master, created) = MasterKey::load_or_create(&keys.key_file)?;
     if created {
         eprintln!("Created a new master key in {} (mode 0600). Back it up: without it no case can be read.", keys.key_file.display());
     }
     let policy = load_policy(keys.policy.as_deref())?;
-    Ok(Harbour::new(
-        store,
-        Arc::new(master),
-        policy,
-        Arc::new(SystemClock),
-    )?)
+    Ok(Harbour::new(store, Arc::new(master), policy, clock)?)
 }
 
 fn default_keys() -> KeyArgs {
@@ -451,6 +468,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Cmd::Bench(args) => bench::run(args).await,
+        Cmd::Demo(args) => stats_cli::demo(args).await,
+        Cmd::Statistics { cmd } => stats_cli::statistics(cmd).await,
+        Cmd::Export { cmd } => stats_cli::export(cmd).await,
         Cmd::Pdq { .. } | Cmd::Match { .. } => unreachable_subtool(),
     }
 }
