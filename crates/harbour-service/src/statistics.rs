@@ -110,7 +110,8 @@ pub struct RebuildReport {
     pub kept_without_key: u64,
 }
 
-fn may_read_statistics(actor: &Actor) -> bool {
+/// Who reads statistics: the national coordinator and the competent authority's decision makers.
+pub fn may_read_statistics(actor: &Actor) -> bool {
     actor.user.role == Role::Coordinator
         || (actor.user.role == Role::DecisionMaker && actor.org.kind == OrgKind::CompetentAuthority)
 }

@@ -216,7 +216,10 @@ proptest! {
 
 #[test]
 fn a_two_dimensional_table_pivots_with_totals_last() {
-    let c = Control { threshold: 1, resolution: 1 };
+    let c = Control {
+        threshold: 1,
+        resolution: 1,
+    };
     let counts = vec![
         (vec!["2026-Q1".into(), "adult".into()], 5),
         (vec!["2026-Q1".into(), "child".into()], 4),

@@ -2,6 +2,7 @@
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
 pub mod api_statistics;
+pub mod charts;
 pub mod extract;
 pub mod pages;
 pub mod problem;

@@ -91,7 +91,9 @@ pub enum ExportCmd {
 
 fn day(s: &Option<String>, name: &str) -> Result<Option<time::Date>, Failure> {
     s.as_deref()
-        .map(|d| harbour_domain::person::parse_date(d).map_err(|e| Failure(format!("--{name}: {e}"))))
+        .map(|d| {
+            harbour_domain::person::parse_date(d).map_err(|e| Failure(format!("--{name}: {e}")))
+        })
         .transpose()
 }
 
@@ -192,12 +194,30 @@ pub async fn statistics(cmd: StatisticsCmd) -> Result<(), Failure> {
 
 fn tables(d: &Dashboard) -> Vec<(&'static str, &ControlledTable)> {
     vec![
-        ("referrals_by_quarter_and_age_at_exploitation", &d.referrals_by_quarter),
-        ("referrals_by_exploitation_form_and_age_at_exploitation", &d.referrals_by_form),
-        ("referrals_by_first_responder_kind", &d.referrals_by_referrer),
-        ("reasonable_grounds_decisions_by_quarter", &d.reasonable_grounds),
-        ("conclusive_grounds_decisions_by_quarter", &d.conclusive_grounds),
-        ("anonymous_notifications_by_quarter", &d.notifications_by_quarter),
+        (
+            "referrals_by_quarter_and_age_at_exploitation",
+            &d.referrals_by_quarter,
+        ),
+        (
+            "referrals_by_exploitation_form_and_age_at_exploitation",
+            &d.referrals_by_form,
+        ),
+        (
+            "referrals_by_first_responder_kind",
+            &d.referrals_by_referrer,
+        ),
+        (
+            "reasonable_grounds_decisions_by_quarter",
+            &d.reasonable_grounds,
+        ),
+        (
+            "conclusive_grounds_decisions_by_quarter",
+            &d.conclusive_grounds,
+        ),
+        (
+            "anonymous_notifications_by_quarter",
+            &d.notifications_by_quarter,
+        ),
         ("late_now", &d.late),
     ]
 }
@@ -254,7 +274,9 @@ pub fn statistics_csv(d: &Dashboard) -> String {
                 s.count.map(|n| n.to_string()).unwrap_or_default(),
                 show(s.median),
                 show(s.p90),
-                s.within_target_percent.map(|n| n.to_string()).unwrap_or_default(),
+                s.within_target_percent
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
                 show(s.target),
                 s.suppressed
             ));
@@ -270,7 +292,9 @@ pub fn render_pivot(title: &str, p: &Pivot) -> String {
         p.row_dimension,
         p.column_dimension.as_deref().unwrap_or("")
     );
-    let mut widths: Vec<usize> = vec![head.len().max(p.rows.iter().map(String::len).max().unwrap_or(0))];
+    let mut widths: Vec<usize> = vec![head
+        .len()
+        .max(p.rows.iter().map(String::len).max().unwrap_or(0))];
     for (j, c) in p.columns.iter().enumerate() {
         let w = p
             .cells
@@ -300,11 +324,21 @@ pub fn render_pivot(title: &str, p: &Pivot) -> String {
     header.extend(p.columns.iter().cloned());
     out.push_str(&line(header));
     out.push('\n');
-    out.push_str(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"));
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-"),
+    );
     out.push('\n');
     for (i, r) in p.rows.iter().enumerate() {
         let mut cells = vec![r.clone()];
-        cells.extend(p.cells[i].iter().map(|c| c.map_or("[x]".to_string(), |n| n.to_string())));
+        cells.extend(
+            p.cells[i]
+                .iter()
+                .map(|c| c.map_or("[x]".to_string(), |n| n.to_string())),
+        );
         out.push_str(&line(cells));
         out.push('\n');
     }
@@ -335,7 +369,8 @@ pub fn statistics_text(d: &Dashboard) -> String {
                 s.count.map_or("[x]".to_string(), |n| n.to_string()),
                 show(s.median),
                 show(s.p90),
-                s.within_target_percent.map_or("[x]".to_string(), |n| n.to_string()),
+                s.within_target_percent
+                    .map_or("[x]".to_string(), |n| n.to_string()),
             ));
         }
     }
@@ -351,13 +386,17 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
         d.referrals_by_quarter.table.k, d.referrals_by_quarter.table.resolution, d.referrals_by_quarter.as_of
     );
     for (name, table) in tables(d) {
-        let Some(p) = table.table.pivot() else { continue };
+        let Some(p) = table.table.pivot() else {
+            continue;
+        };
         let ws = wb.add_worksheet();
         // Sheet names are at most 31 characters.
         let sheet: String = name.chars().take(31).collect();
         ws.set_name(&sheet).map_err(|e| Failure(e.to_string()))?;
-        ws.write_string_with_format(0, 0, name, &bold).map_err(|e| Failure(e.to_string()))?;
-        ws.write_string(1, 0, &note).map_err(|e| Failure(e.to_string()))?;
+        ws.write_string_with_format(0, 0, name, &bold)
+            .map_err(|e| Failure(e.to_string()))?;
+        ws.write_string(1, 0, &note)
+            .map_err(|e| Failure(e.to_string()))?;
         ws.write_string_with_format(3, 0, &p.row_dimension, &bold)
             .map_err(|e| Failure(e.to_string()))?;
         for (j, c) in p.columns.iter().enumerate() {
@@ -366,7 +405,8 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
         }
         for (i, r) in p.rows.iter().enumerate() {
             let row = (i + 4) as u32;
-            ws.write_string(row, 0, r).map_err(|e| Failure(e.to_string()))?;
+            ws.write_string(row, 0, r)
+                .map_err(|e| Failure(e.to_string()))?;
             for (j, cell) in p.cells[i].iter().enumerate() {
                 let col = (j + 1) as u16;
                 match cell {
@@ -377,7 +417,8 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
             }
         }
     }
-    wb.save(path).map_err(|e| Failure(format!("{}: {e}", path.display())))
+    wb.save(path)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 
 fn write_out(out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
@@ -405,7 +446,11 @@ pub fn htcds_record(s: &CaseStatistics) -> BTreeMap<String, String> {
     let other = s.exploitation_forms.iter().any(|f| {
         !matches!(
             f,
-            F::Sexual | F::OnlineSexualExploitation | F::ForcedLabour | F::DomesticServitude | F::Unknown
+            F::Sexual
+                | F::OnlineSexualExploitation
+                | F::ForcedLabour
+                | F::DomesticServitude
+                | F::Unknown
         )
     });
     let citizenship = match s.nationality.as_deref() {
@@ -424,9 +469,15 @@ pub fn htcds_record(s: &CaseStatistics) -> BTreeMap<String, String> {
             }
             .to_string(),
         ),
-        ("ageBroad", s.ctdc_age_band.clone().unwrap_or_else(|| "-99".into())),
+        (
+            "ageBroad",
+            s.ctdc_age_band.clone().unwrap_or_else(|| "-99".into()),
+        ),
         ("majorityStatus", majority(s.age_at_referral).to_string()),
-        ("majorityStatusAtExploit", majority(s.age_at_exploitation).to_string()),
+        (
+            "majorityStatusAtExploit",
+            majority(s.age_at_exploitation).to_string(),
+        ),
         ("citizenship", citizenship),
         ("isForcedLabour", flag(labour)),
         ("isSexualExploit", flag(sexual)),
@@ -436,9 +487,18 @@ pub fn htcds_record(s: &CaseStatistics) -> BTreeMap<String, String> {
         ("isOrganRemoval", flag(has(F::OrganRemoval))),
         ("typeOfLabourDomesticWork", flag(has(F::DomesticServitude))),
         ("typeOfLabourBegging", flag(has(F::ForcedBegging))),
-        ("typeOfLabourIllicitActivities", flag(has(F::ForcedCriminality))),
-        ("typeOfSexRemoteInteractiveServices", flag(has(F::OnlineSexualExploitation))),
-        ("exploitationNotSpecified", flag(s.exploitation_forms.iter().all(|f| *f == F::Unknown))),
+        (
+            "typeOfLabourIllicitActivities",
+            flag(has(F::ForcedCriminality)),
+        ),
+        (
+            "typeOfSexRemoteInteractiveServices",
+            flag(has(F::OnlineSexualExploitation)),
+        ),
+        (
+            "exploitationNotSpecified",
+            flag(s.exploitation_forms.iter().all(|f| *f == F::Unknown)),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

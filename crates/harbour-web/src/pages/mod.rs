@@ -10,6 +10,7 @@ pub mod home;
 pub mod i18n;
 pub mod notify;
 pub mod referral;
+pub mod statistics;
 
 use crate::AppState;
 use askama::Template;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/organisations", post(admin::add_org))
         .route("/admin/users", post(admin::add_user))
         .route("/audit", get(admin::audit))
+        .route("/statistics", get(statistics::dashboard))
 }
 
 async fn css() -> Response {
@@ -195,6 +197,9 @@ impl Web {
         }
         if role == Role::Auditor {
             nav.push(("/audit", "nav-audit"));
+        }
+        if harbour_service::statistics::may_read_statistics(&self.actor) {
+            nav.push(("/statistics", "nav-statistics"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
@@ -501,5 +506,6 @@ pub fn dynamic_keys() -> Vec<String> {
     k.extend((1..=12).map(|m| format!("month-{m}")));
     k.extend((1..=12).map(|m| format!("month-nom-{m}")));
     k.extend(referral::STEPS.iter().map(|s| format!("step-{s}")));
+    k.extend(statistics::dynamic_keys());
     k
 }
