@@ -865,41 +865,42 @@ impl Harbour {
         req: &StatisticsRequest,
     ) -> ServiceResult<Dashboard> {
         check_period(req)?;
+        // The tables are independent reads: run them side by side (each an index scan).
+        let (q, forms, referrer, rg, cg, notifications, timeliness, late) = tokio::try_join!(
+            self.counted_table(
+                "referrals",
+                &[StatDim::Quarter, StatDim::AgeAtExploitation],
+                req
+            ),
+            self.counted_table(
+                "referrals",
+                &[StatDim::ExploitationForm, StatDim::AgeAtExploitation],
+                req
+            ),
+            self.counted_table("referrals", &[StatDim::ReferrerKind], req),
+            self.counted_table(
+                "reasonable_grounds",
+                &[StatDim::RgQuarter, StatDim::RgOutcome],
+                req
+            ),
+            self.counted_table(
+                "conclusive_grounds",
+                &[StatDim::CgQuarter, StatDim::CgOutcome],
+                req
+            ),
+            self.notification_table(&[StatDim::Quarter], req),
+            self.timeliness(None, req),
+            self.late_counts(),
+        )?;
         Ok(Dashboard {
-            referrals_by_quarter: self
-                .counted_table(
-                    "referrals",
-                    &[StatDim::Quarter, StatDim::AgeAtExploitation],
-                    req,
-                )
-                .await?,
-            referrals_by_form: self
-                .counted_table(
-                    "referrals",
-                    &[StatDim::ExploitationForm, StatDim::AgeAtExploitation],
-                    req,
-                )
-                .await?,
-            referrals_by_referrer: self
-                .counted_table("referrals", &[StatDim::ReferrerKind], req)
-                .await?,
-            reasonable_grounds: self
-                .counted_table(
-                    "reasonable_grounds",
-                    &[StatDim::RgQuarter, StatDim::RgOutcome],
-                    req,
-                )
-                .await?,
-            conclusive_grounds: self
-                .counted_table(
-                    "conclusive_grounds",
-                    &[StatDim::CgQuarter, StatDim::CgOutcome],
-                    req,
-                )
-                .await?,
-            notifications_by_quarter: self.notification_table(&[StatDim::Quarter], req).await?,
-            timeliness: self.timeliness(None, req).await?,
-            late: self.late_counts().await?,
+            referrals_by_quarter: q,
+            referrals_by_form: forms,
+            referrals_by_referrer: referrer,
+            reasonable_grounds: rg,
+            conclusive_grounds: cg,
+            notifications_by_quarter: notifications,
+            timeliness,
+            late,
         })
     }
 

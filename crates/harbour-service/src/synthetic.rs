@@ -8,7 +8,7 @@ use crate::cases::{AnonymousNotificationInput, DecisionInput, DecisionKind, Refe
 use crate::{Actor, Harbour, ManualClock, ServiceResult};
 use harbour_domain::person::{Birth, PersonName};
 use harbour_domain::{
-    ClosureReason, Consent, ExploitationForm, OrgKind, Person, Referral, Role, Sex,
+    ClosureReason, Consent, ExploitationForm, OrgKind, Person, Policy, Referral, Role, Sex,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -179,52 +179,83 @@ fn decision(kind: DecisionKind, outcome: &str) -> DecisionInput {
     }
 }
 
-/// Generate `n` cases referred over the `years` before `end`, calling `progress(done)` after
-/// each case. Deterministic for a given `seed` (apart from ids and keys).
-#[allow(clippy::too_many_arguments)]
-pub async fn generate(
-    h: &Harbour,
-    clock: &ManualClock,
-    actors: &SyntheticActors,
-    n: u64,
-    years: i64,
+/// One step of a synthetic case's journey after its referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Guardian,
+    AgeAssessment { child: bool },
+    ReasonableGrounds { positive: bool },
+    ConclusiveGrounds { positive: bool },
+    Close,
+}
+
+/// A synthetic case before it is made: when, by which responder (index into the responders),
+/// what is referred, and what happens after, in time order. Pure, so the benchmark can fold the
+/// same population through the domain without the service layer.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub at: OffsetDateTime,
+    pub responder: usize,
+    pub notification: Option<AnonymousNotificationInput>,
+    pub referral: Referral,
+    pub steps: Vec<(OffsetDateTime, Step)>,
+}
+
+/// A deterministic stream of plans for cases referred over the `years` before `end`.
+pub struct Planner {
+    rng: StdRng,
+    start: OffsetDateTime,
+    span: Duration,
     end: OffsetDateTime,
-    seed: u64,
-    mut progress: impl FnMut(u64),
-) -> ServiceResult<SyntheticReport> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut report = SyntheticReport::default();
-    let span = Duration::days(365 * years.max(1));
-    let start = end - span;
-    let policy = h.policy().clone();
-    for i in 0..n {
-        let at = start + Duration::seconds(rng.gen_range(0..span.whole_seconds().max(1)));
-        clock.set(at);
-        let responder = &actors.responders[rng.gen_range(0..actors.responders.len())];
-        // About one in twenty is an adult who does not consent: counted, never named.
-        if rng.gen_ratio(1, 20) {
-            h.anonymous_notification(
-                responder,
-                AnonymousNotificationInput {
-                    sex: if rng.gen_bool(0.5) {
-                        Sex::Female
-                    } else {
-                        Sex::Male
-                    },
-                    age_group: if rng.gen_ratio(9, 10) {
-                        "adult"
-                    } else {
-                        "unknown"
-                    }
-                    .into(),
-                    nationality: Some(weighted(&mut rng, &NATIONALITIES).into()),
-                    exploitation_forms: vec![weighted(&mut rng, &FORMS)],
-                    region: Some(REGIONS[rng.gen_range(0..REGIONS.len())].into()),
-                },
-            )
-            .await?;
-            report.notifications += 1;
+    responders: usize,
+    recovery_days: i64,
+    next: u64,
+}
+
+impl Planner {
+    pub fn new(
+        seed: u64,
+        years: i64,
+        end: OffsetDateTime,
+        responders: usize,
+        policy: &Policy,
+    ) -> Planner {
+        let span = Duration::days(365 * years.max(1));
+        Planner {
+            rng: StdRng::seed_from_u64(seed),
+            start: end - span,
+            span,
+            end,
+            responders: responders.max(1),
+            recovery_days: i64::from(policy.identification.recovery_period_days),
+            next: 0,
         }
+    }
+
+    pub fn plan(&mut self) -> Plan {
+        let rng = &mut self.rng;
+        let i = self.next;
+        self.next += 1;
+        let end = self.end;
+        let at = self.start + Duration::seconds(rng.gen_range(0..self.span.whole_seconds().max(1)));
+        let responder = rng.gen_range(0..self.responders);
+        // About one in twenty is an adult who does not consent: counted, never named.
+        let notification = rng.gen_ratio(1, 20).then(|| AnonymousNotificationInput {
+            sex: if rng.gen_bool(0.5) {
+                Sex::Female
+            } else {
+                Sex::Male
+            },
+            age_group: if rng.gen_ratio(9, 10) {
+                "adult"
+            } else {
+                "unknown"
+            }
+            .into(),
+            nationality: Some(weighted(rng, &NATIONALITIES).into()),
+            exploitation_forms: vec![weighted(rng, &FORMS)],
+            region: Some(REGIONS[rng.gen_range(0..REGIONS.len())].into()),
+        });
         let today = at.date();
         let child = rng.gen_ratio(2, 5);
         let presumed = child && rng.gen_ratio(1, 8);
@@ -236,15 +267,14 @@ pub async fn generate(
             }
         } else if child {
             let age = rng.gen_range(9..=17);
-            let d = today - Duration::days(365 * age + rng.gen_range(1..360));
-            Birth::Exact(d)
+            Birth::Exact(today - Duration::days(365 * age + rng.gen_range(1..360)))
         } else if rng.gen_ratio(1, 15) {
             Birth::Unknown
         } else {
             Birth::Year(today.year() - rng.gen_range(19..=60))
         };
         let sex = weighted(
-            &mut rng,
+            rng,
             &[
                 (Sex::Female, 52),
                 (Sex::Male, 46),
@@ -252,9 +282,9 @@ pub async fn generate(
                 (Sex::Unknown, 1),
             ],
         );
-        let mut forms = vec![weighted(&mut rng, &FORMS)];
+        let mut forms = vec![weighted(rng, &FORMS)];
         if rng.gen_ratio(1, 6) {
-            forms.push(weighted(&mut rng, &FORMS));
+            forms.push(weighted(rng, &FORMS));
         }
         let online_recruitment = rng.gen_ratio(3, 10);
         let person = Person {
@@ -267,7 +297,7 @@ pub async fn generate(
             }],
             sex,
             birth,
-            nationalities: vec![weighted(&mut rng, &NATIONALITIES).into()],
+            nationalities: vec![weighted(rng, &NATIONALITIES).into()],
             stateless: false,
             languages: vec!["en".into()],
             vulnerabilities: vec![],
@@ -289,10 +319,103 @@ pub async fn generate(
                 .then(|| today - Duration::days(rng.gen_range(20..1500))),
             ..Referral::new(person)
         };
+        let mut steps = Vec::new();
+        // A child's guardian, usually within hours.
+        if child && rng.gen_ratio(17, 20) {
+            steps.push((at + Duration::hours(rng.gen_range(1..72)), Step::Guardian));
+        }
+        if presumed && rng.gen_bool(0.5) {
+            let child = rng.gen_ratio(3, 4);
+            steps.push((
+                at + Duration::days(rng.gen_range(3..40)),
+                Step::AgeAssessment { child },
+            ));
+        }
+        // Reasonable grounds: most within the target, some late, some still waiting.
+        let longest = if rng.gen_ratio(4, 5) { 7 } else { 60 };
+        let rg_at = at + Duration::days(rng.gen_range(1..=longest));
+        let waiting = rng.gen_ratio(1, 20);
+        let rg_positive = rng.gen_ratio(4, 5);
+        let cg_at = rg_at + Duration::days(self.recovery_days + rng.gen_range(0..400));
+        let cg_waiting = rng.gen_ratio(1, 10);
+        let identified = rng.gen_ratio(2, 3);
+        let close_at = cg_at + Duration::days(rng.gen_range(30..300));
+        let close = rng.gen_ratio(1, 3);
+        if !waiting {
+            steps.push((
+                rg_at,
+                Step::ReasonableGrounds {
+                    positive: rg_positive,
+                },
+            ));
+            if rg_positive && !cg_waiting {
+                steps.push((
+                    cg_at,
+                    Step::ConclusiveGrounds {
+                        positive: identified,
+                    },
+                ));
+                if identified && close {
+                    steps.push((close_at, Step::Close));
+                }
+            }
+        }
+        // Nothing happens after the end of the run; steps stay in time order.
+        steps.retain(|(t, _)| *t <= end);
+        steps.sort_by_key(|(t, _)| *t);
+        // A decision cannot precede what it depends on: drop a step whose predecessor was cut.
+        let mut out: Vec<(OffsetDateTime, Step)> = Vec::new();
+        for (t, st) in steps {
+            let ok = match st {
+                Step::ConclusiveGrounds { .. } => out
+                    .iter()
+                    .any(|(_, s)| matches!(s, Step::ReasonableGrounds { positive: true })),
+                Step::Close => out
+                    .iter()
+                    .any(|(_, s)| matches!(s, Step::ConclusiveGrounds { .. })),
+                _ => true,
+            };
+            if ok {
+                out.push((t, st));
+            }
+        }
+        Plan {
+            at,
+            responder,
+            notification,
+            referral,
+            steps: out,
+        }
+    }
+}
+
+/// Generate `n` cases referred over the `years` before `end`, calling `progress(done)` after
+/// each case. Deterministic for a given `seed` (apart from ids and keys).
+#[allow(clippy::too_many_arguments)]
+pub async fn generate(
+    h: &Harbour,
+    clock: &ManualClock,
+    actors: &SyntheticActors,
+    n: u64,
+    years: i64,
+    end: OffsetDateTime,
+    seed: u64,
+    mut progress: impl FnMut(u64),
+) -> ServiceResult<SyntheticReport> {
+    let mut planner = Planner::new(seed, years, end, actors.responders.len(), h.policy());
+    let mut report = SyntheticReport::default();
+    for i in 0..n {
+        let plan = planner.plan();
+        clock.set(plan.at);
+        let responder = &actors.responders[plan.responder];
+        if let Some(notification) = plan.notification {
+            h.anonymous_notification(responder, notification).await?;
+            report.notifications += 1;
+        }
         let case = h
             .refer(
                 responder,
-                referral,
+                plan.referral,
                 ReferralOptions {
                     confirm_new_person: true,
                     ..Default::default()
@@ -301,80 +424,40 @@ pub async fn generate(
             .await?;
         report.cases += 1;
         let id = case.id;
-        // A child's guardian, usually within hours.
-        if child && rng.gen_ratio(17, 20) {
-            let t = at + Duration::hours(rng.gen_range(1..72));
-            if t <= end {
-                clock.set(t);
-                h.appoint_guardian(&actors.child_protection, id, actors.guardian.user.id)
+        for (t, step) in plan.steps {
+            clock.set(t);
+            match step {
+                Step::Guardian => {
+                    h.appoint_guardian(&actors.child_protection, id, actors.guardian.user.id)
+                        .await?;
+                    report.guardians += 1;
+                }
+                Step::AgeAssessment { child } => {
+                    let outcome = if child { "child" } else { "adult" };
+                    h.decide(
+                        &actors.child_protection,
+                        id,
+                        decision(DecisionKind::AgeAssessment, outcome),
+                    )
                     .await?;
-                report.guardians += 1;
+                }
+                Step::ReasonableGrounds { positive } | Step::ConclusiveGrounds { positive } => {
+                    let kind = if matches!(step, Step::ReasonableGrounds { .. }) {
+                        DecisionKind::ReasonableGrounds
+                    } else {
+                        DecisionKind::ConclusiveGrounds
+                    };
+                    let outcome = if positive { "positive" } else { "negative" };
+                    h.decide(&actors.decider, id, decision(kind, outcome))
+                        .await?;
+                    report.decisions += 1;
+                }
+                Step::Close => {
+                    h.close_case(&actors.decider, id, ClosureReason::SupportCompleted, None)
+                        .await?;
+                    report.closures += 1;
+                }
             }
-        }
-        if presumed && rng.gen_bool(0.5) {
-            let t = at + Duration::days(rng.gen_range(3..40));
-            if t <= end {
-                clock.set(t);
-                let outcome = if rng.gen_ratio(3, 4) {
-                    "child"
-                } else {
-                    "adult"
-                };
-                h.decide(
-                    &actors.child_protection,
-                    id,
-                    decision(DecisionKind::AgeAssessment, outcome),
-                )
-                .await?;
-            }
-        }
-        // Reasonable grounds: most within the target, some late, some still waiting.
-        let longest = if rng.gen_ratio(4, 5) { 7 } else { 60 };
-        let rg_at = at + Duration::days(rng.gen_range(1..=longest));
-        if rg_at > end || rng.gen_ratio(1, 20) {
-            progress(i + 1);
-            continue;
-        }
-        clock.set(rg_at);
-        let positive = rng.gen_ratio(4, 5);
-        h.decide(
-            &actors.decider,
-            id,
-            decision(
-                DecisionKind::ReasonableGrounds,
-                if positive { "positive" } else { "negative" },
-            ),
-        )
-        .await?;
-        report.decisions += 1;
-        if !positive {
-            progress(i + 1);
-            continue;
-        }
-        let rp_end = rg_at + Duration::days(i64::from(policy.identification.recovery_period_days));
-        let cg_at = rp_end + Duration::days(rng.gen_range(0..400));
-        if cg_at > end || rng.gen_ratio(1, 10) {
-            progress(i + 1);
-            continue;
-        }
-        clock.set(cg_at);
-        let identified = rng.gen_ratio(2, 3);
-        h.decide(
-            &actors.decider,
-            id,
-            decision(
-                DecisionKind::ConclusiveGrounds,
-                if identified { "positive" } else { "negative" },
-            ),
-        )
-        .await?;
-        report.decisions += 1;
-        let close_at = cg_at + Duration::days(rng.gen_range(30..300));
-        if identified && close_at <= end && rng.gen_ratio(1, 3) {
-            clock.set(close_at);
-            h.close_case(&actors.decider, id, ClosureReason::SupportCompleted, None)
-                .await?;
-            report.closures += 1;
         }
         progress(i + 1);
     }

@@ -493,12 +493,14 @@ async fn write_statistics(tx: &mut PgConnection, row: &CaseStatistics) -> StoreR
     .map_err(backend)?;
     for form in &c.forms {
         sqlx::query(
-            "INSERT INTO case_exploitation_forms (case_id, form, referred_on, referred_quarter) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO case_exploitation_forms (case_id, form, referred_on, referred_quarter, age_at_referral, age_at_exploitation) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(c.case_id)
         .bind(form)
         .bind(&c.referred_on)
         .bind(&c.referred_quarter)
+        .bind(&c.age_at_referral)
+        .bind(&c.age_at_exploitation)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

@@ -424,12 +424,14 @@ async fn write_statistics(
     .map_err(backend)?;
     for form in &c.forms {
         sqlx::query(
-            "INSERT INTO case_exploitation_forms (case_id, form, referred_on, referred_quarter) VALUES (?, ?, ?, ?)",
+            "INSERT INTO case_exploitation_forms (case_id, form, referred_on, referred_quarter, age_at_referral, age_at_exploitation) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(c.case_id.to_string())
         .bind(form)
         .bind(&c.referred_on)
         .bind(&c.referred_quarter)
+        .bind(&c.age_at_referral)
+        .bind(&c.age_at_exploitation)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

@@ -154,7 +154,11 @@ impl StatisticsQuery {
             && self.dims.iter().all(|d| {
                 matches!(
                     d,
-                    StatDim::ExploitationForm | StatDim::Quarter | StatDim::Year
+                    StatDim::ExploitationForm
+                        | StatDim::Quarter
+                        | StatDim::Year
+                        | StatDim::AgeAtReferral
+                        | StatDim::AgeAtExploitation
                 )
             });
         let cols: Vec<String> = self
@@ -163,7 +167,7 @@ impl StatisticsQuery {
             .map(|d| {
                 let c = d.column();
                 if forms_only {
-                    c.replace("s.referred_quarter", "f.referred_quarter")
+                    c.replace("s.", "f.")
                 } else {
                     c.to_string()
                 }

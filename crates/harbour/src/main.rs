@@ -2,6 +2,7 @@
 //! the master key, and runs one of: serve, migrate, org, user, audit verify, bench, pdq, match.
 
 mod bench;
+mod bench_statistics;
 mod stats_cli;
 
 use clap::{Args, Parser, Subcommand};
