@@ -602,7 +602,9 @@ impl Harbour {
                 *counts.entry(keys).or_default() += 1;
             }
         }
-        let counts: Vec<(Vec<String>, u64)> = counts.into_iter().collect();
+        // In key order, so quarters and years come out in time order.
+        let mut counts: Vec<(Vec<String>, u64)> = counts.into_iter().collect();
+        counts.sort();
         let dimensions: Vec<Dimension> = dims.iter().map(|d| dimension(*d, req)).collect();
         Ok(ControlledTable {
             measure: "anonymous_notifications",
