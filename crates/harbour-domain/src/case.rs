@@ -162,6 +162,18 @@ pub struct Referral {
     pub countries_of_transit: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries_of_exploitation: Vec<String>,
+    /// The region (administrative area) where the person was identified, as the country names
+    /// its regions; counted in statistics, never an address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// When the exploitation began, as far as known (the first of the month is fine): statistics
+    /// count age at exploitation apart from age at referral.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_day"
+    )]
+    pub exploitation_began: Option<Date>,
     /// Indicator screenings done with the referral. They become `ScreeningRecorded` events of
     /// the case, never part of the stored referral, so they are not (de)serialised here.
     #[serde(skip)]
@@ -277,6 +289,8 @@ impl Referral {
             country_of_origin: None,
             countries_of_transit: Vec::new(),
             countries_of_exploitation: Vec::new(),
+            region: None,
+            exploitation_began: None,
             screenings: Vec::new(),
         }
     }
@@ -305,6 +319,24 @@ impl Referral {
         if let Some(c) = self.country_of_origin.as_mut() {
             normalise_country(&mut errors, "/country_of_origin", c);
         }
+        if let Some(r) = self.region.as_mut() {
+            let trimmed = r.trim().to_string();
+            if trimmed.is_empty() || trimmed.chars().count() > 100 {
+                errors.push(FieldError::new(
+                    "/region",
+                    "a region name has 1 to 100 characters",
+                ));
+            }
+            *r = trimmed;
+        }
+        if let Some(began) = self.exploitation_began {
+            if began > today {
+                errors.push(FieldError::new(
+                    "/exploitation_began",
+                    "the exploitation cannot have begun after today",
+                ));
+            }
+        }
         self.online |= self.online_recruitment || self.online_exploitation;
         if !self.platform_types.is_empty() && !self.online {
             errors.push(FieldError::new(
@@ -328,6 +360,25 @@ impl Referral {
             return Err(DomainError::Invalid(errors));
         }
         Ok(self)
+    }
+}
+
+/// An optional day as `YYYY-MM-DD` on the wire and in the journal.
+mod optional_day {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(day: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match day {
+            Some(d) => s.serialize_str(&crate::person::format_date(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| crate::person::parse_date(&t).map_err(serde::de::Error::custom))
+            .transpose()
     }
 }
 

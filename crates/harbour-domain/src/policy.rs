@@ -19,6 +19,41 @@ pub struct Policy {
     /// How long closed cases are kept before erasure; the defaults apply if the section is absent.
     #[serde(default)]
     pub retention: crate::retention::Retention,
+    /// Disclosure control and timeliness targets of published statistics.
+    #[serde(default)]
+    pub statistics: Statistics,
+}
+
+/// What published statistics may show (statistics.md): no count below `threshold`, every count
+/// rounded down to a multiple of `resolution`; and the targets timeliness is measured against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statistics {
+    #[serde(default = "default_threshold")]
+    pub threshold: u32,
+    #[serde(default = "default_threshold")]
+    pub resolution: u32,
+    /// Days from referral within which a conclusive decision counts as timely.
+    #[serde(default = "default_conclusive_target")]
+    pub conclusive_grounds_target_days: u32,
+}
+
+fn default_threshold() -> u32 {
+    10
+}
+
+fn default_conclusive_target() -> u32 {
+    90
+}
+
+impl Default for Statistics {
+    fn default() -> Self {
+        Statistics {
+            threshold: default_threshold(),
+            resolution: default_threshold(),
+            conclusive_grounds_target_days: default_conclusive_target(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +98,8 @@ pub enum PolicyError {
     NoWorkingDays,
     #[error("retention.{0} is {1} days; retention periods are from {min} to {max} days", min = crate::retention::MINIMUM_RETENTION_DAYS, max = crate::retention::MAXIMUM_RETENTION_DAYS)]
     RetentionOutOfRange(&'static str, u32),
+    #[error("statistics threshold and resolution must be at least 1 (threshold {threshold}, resolution {resolution})")]
+    StatisticsControl { threshold: u32, resolution: u32 },
 }
 
 impl Policy {
@@ -91,6 +128,7 @@ impl Policy {
                 public_holidays: vec![],
             },
             retention: crate::retention::Retention::default(),
+            statistics: Statistics::default(),
         })
     }
 
@@ -111,6 +149,12 @@ impl Policy {
         }
         if let Some((field, days)) = self.retention.out_of_range() {
             return Err(PolicyError::RetentionOutOfRange(field, days));
+        }
+        if self.statistics.threshold == 0 || self.statistics.resolution == 0 {
+            return Err(PolicyError::StatisticsControl {
+                threshold: self.statistics.threshold,
+                resolution: self.statistics.resolution,
+            });
         }
         Ok(())
     }

@@ -847,3 +847,35 @@ proptest! {
         }
     }
 }
+#[test]
+fn region_and_start_of_exploitation_are_validated_and_kept() {
+    let today = date!(2026 - 11 - 23);
+    let mut r = referral(Birth::Year(1990), true);
+    r.region = Some("  Fake North ".into());
+    r.exploitation_began = Some(date!(2024 - 03 - 01));
+    let ok = r.clone().validate(today).unwrap();
+    assert_eq!(ok.region.as_deref(), Some("Fake North"));
+    let json = serde_json::to_value(&ok).unwrap();
+    assert_eq!(json["exploitation_began"], "2024-03-01");
+    let back: Referral = serde_json::from_value(json).unwrap();
+    assert_eq!(back.exploitation_began, Some(date!(2024 - 03 - 01)));
+
+    let mut bad = r.clone();
+    bad.region = Some("   ".into());
+    bad.exploitation_began = Some(date!(2026 - 12 - 01));
+    let Err(DomainError::Invalid(errors)) = bad.validate(today) else {
+        panic!("an empty region and a future start must be refused");
+    };
+    let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+    assert_eq!(pointers, vec!["/region", "/exploitation_began"]);
+}
+
+#[test]
+fn statistics_policy_refuses_a_zero_threshold() {
+    let text = DEFAULT_POLICY_TOML_FOR_TEST.replace("threshold = 10", "threshold = 0");
+    assert!(Policy::from_toml(&text).is_err());
+    assert_eq!(policy().statistics.threshold, 10);
+    assert_eq!(policy().statistics.resolution, 10);
+}
+
+const DEFAULT_POLICY_TOML_FOR_TEST: &str = harbour_domain::policy::DEFAULT_POLICY_TOML;

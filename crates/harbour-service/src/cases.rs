@@ -434,6 +434,13 @@ impl Harbour {
         let key = DataKey::generate();
         let (stored, state) = self.seal_events(actor, &key, &empty, GENESIS, &events, now)?;
         let projection = self.projection(&state, actor.org.id, now)?;
+        let recorded = recorded_events(actor, &stored, events.clone(), now);
+        let statistics = harbour_statistics::CaseStatistics::from_journal(
+            id,
+            &recorded,
+            actor.org.kind,
+            &self.policy,
+        );
         self.store
             .create_case(&NewCase {
                 projection,
@@ -451,6 +458,7 @@ impl Harbour {
                 ],
                 events: stored,
                 access: self.access(actor, Some(id), "refer", None),
+                statistics,
             })
             .await?;
         self.tracing_case_changed(id, &state, &events.iter().collect::<Vec<_>>())
@@ -709,6 +717,9 @@ impl Harbour {
         );
         new_parties.extend(parties);
         let projection = self.projection(&state, owner, now)?;
+        let mut journal = case.events.clone();
+        journal.extend(recorded_events(actor, &stored, events.clone(), now));
+        let statistics = self.statistics_row(id, &journal, &state).await?;
         self.store
             .append_support(
                 &CaseChange {
@@ -718,6 +729,7 @@ impl Harbour {
                     new_parties,
                     new_person_keys,
                     access: self.access(actor, Some(id), action, None),
+                    statistics,
                 },
                 &writes,
             )
@@ -958,6 +970,26 @@ fn tracing_keys(pairs: &[(String, String)]) -> Vec<String> {
         }
     }
     out
+}
+
+/// New events as the journal records them, for deriving the statistical row in the same write.
+fn recorded_events(
+    actor: &Actor,
+    stored: &[StoredEvent],
+    events: Vec<Event>,
+    now: OffsetDateTime,
+) -> Vec<RecordedEvent> {
+    stored
+        .iter()
+        .zip(events)
+        .map(|(s, event)| RecordedEvent {
+            seq: s.seq,
+            at: now,
+            actor: actor.user.id,
+            actor_org: actor.org.id,
+            event,
+        })
+        .collect()
 }
 
 fn timeline(events: Vec<RecordedEvent>) -> Vec<EventView> {

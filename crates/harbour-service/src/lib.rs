@@ -17,7 +17,9 @@ pub mod hashmatch;
 pub mod mfa;
 pub mod protection;
 pub mod screening;
+pub mod statistics;
 pub mod support;
+pub mod synthetic;
 pub mod views;
 
 use harbour_crypto::MasterKey;

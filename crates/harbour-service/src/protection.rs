@@ -206,6 +206,7 @@ impl Harbour {
                         action: "erase".into(),
                         purpose: Some(record.basis.as_str().into()),
                     },
+                    statistics: None,
                 },
                 record.basis.as_str(),
             )

@@ -474,6 +474,9 @@ async fn append_in(tx: &mut PgConnection, change: &CaseChange) -> StoreResult<()
     insert_person_keys(tx, p.id, &change.new_person_keys).await?;
     insert_events(tx, &change.events).await?;
     insert_access(tx, &change.access).await?;
+    if let Some(row) = &change.statistics {
+        write_statistics(tx, row).await?;
+    }
     Ok(())
 }
 
@@ -642,6 +645,67 @@ async fn support_writes(tx: &mut PgConnection, case: CaseId, w: &SupportWrites) 
     Ok(())
 }
 
+/// Replace a case's statistical row and its forms inside the caller's transaction.
+async fn write_statistics(tx: &mut PgConnection, row: &CaseStatistics) -> StoreResult<()> {
+    let c = harbour_store::statistics::StatColumns::from_row(row);
+    sqlx::query("DELETE FROM case_exploitation_forms WHERE case_id = $1")
+        .bind(c.case_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query("DELETE FROM case_statistics WHERE case_id = $1")
+        .bind(c.case_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query(&format!(
+        "INSERT INTO case_statistics ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+        harbour_store::statistics::STAT_COLUMNS
+    ))
+    .bind(c.case_id)
+    .bind(&c.referred_on)
+    .bind(&c.referred_quarter)
+    .bind(&c.referrer_kind)
+    .bind(&c.age_at_referral)
+    .bind(&c.age_at_exploitation)
+    .bind(&c.ctdc_age_band)
+    .bind(&c.sex)
+    .bind(&c.nationality)
+    .bind(&c.region)
+    .bind(c.online_recruitment)
+    .bind(c.county_lines)
+    .bind(&c.rg_outcome)
+    .bind(&c.rg_quarter)
+    .bind(c.rg_days)
+    .bind(c.rg_within_target)
+    .bind(&c.cg_outcome)
+    .bind(&c.cg_quarter)
+    .bind(c.cg_days)
+    .bind(c.cg_within_target)
+    .bind(c.guardian_hours)
+    .bind(c.guardian_within_target)
+    .bind(&c.phase)
+    .bind(&c.closure)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    for form in &c.forms {
+        sqlx::query(
+            "INSERT INTO case_exploitation_forms (case_id, form, referred_on, referred_quarter, age_at_referral, age_at_exploitation) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(c.case_id)
+        .bind(form)
+        .bind(&c.referred_on)
+        .bind(&c.referred_quarter)
+        .bind(&c.age_at_referral)
+        .bind(&c.age_at_exploitation)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 fn access_from_row(r: &PgRow) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
         at: micros_col(r, "at")?,
@@ -715,6 +779,42 @@ fn break_glass_from_row(r: &PgRow) -> StoreResult<BreakGlassGrant> {
 
 fn micros_list(rows: Vec<i64>) -> Vec<OffsetDateTime> {
     rows.into_iter().map(from_micros).collect()
+}
+
+fn statistics_from_row(r: &PgRow, forms: Vec<String>) -> StoreResult<CaseStatistics> {
+    let get_s = |c: &str| r.try_get::<String, _>(c).map_err(backend);
+    let get_os = |c: &str| r.try_get::<Option<String>, _>(c).map_err(backend);
+    let get_f = |c: &str| r.try_get::<i16, _>(c).map_err(backend);
+    let get_of = |c: &str| r.try_get::<Option<i16>, _>(c).map_err(backend);
+    let get_oi = |c: &str| r.try_get::<Option<i32>, _>(c).map_err(backend);
+    harbour_store::statistics::StatColumns {
+        case_id: r.try_get::<Uuid, _>("case_id").map_err(backend)?,
+        referred_on: get_s("referred_on")?,
+        referred_quarter: get_s("referred_quarter")?,
+        referrer_kind: get_s("referrer_kind")?,
+        age_at_referral: get_s("age_at_referral")?,
+        age_at_exploitation: get_s("age_at_exploitation")?,
+        ctdc_age_band: get_os("ctdc_age_band")?,
+        sex: get_s("sex")?,
+        nationality: get_os("nationality")?,
+        region: get_os("region")?,
+        online_recruitment: get_f("online_recruitment")?,
+        county_lines: get_f("county_lines")?,
+        rg_outcome: get_os("rg_outcome")?,
+        rg_quarter: get_os("rg_quarter")?,
+        rg_days: get_oi("rg_days")?,
+        rg_within_target: get_of("rg_within_target")?,
+        cg_outcome: get_os("cg_outcome")?,
+        cg_quarter: get_os("cg_quarter")?,
+        cg_days: get_oi("cg_days")?,
+        cg_within_target: get_of("cg_within_target")?,
+        guardian_hours: get_oi("guardian_hours")?,
+        guardian_within_target: get_of("guardian_within_target")?,
+        phase: get_s("phase")?,
+        closure: get_os("closure")?,
+        forms,
+    }
+    .into_row()
 }
 
 const PROJECTION_COLUMNS: &str =
@@ -920,6 +1020,9 @@ impl Store for PostgresStore {
         insert_person_keys(&mut tx, p.id, &case.person_keys).await?;
         insert_events(&mut tx, &case.events).await?;
         insert_access(&mut tx, &case.access).await?;
+        if let Some(row) = &case.statistics {
+            write_statistics(&mut tx, row).await?;
+        }
         tx.commit().await.map_err(backend)
     }
 
@@ -1445,6 +1548,113 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("count {n}")))
+    }
+
+    async fn anonymous_notifications(
+        &self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> StoreResult<Vec<AnonymousNotification>> {
+        let rows = sqlx::query(
+            "SELECT id, at, org_id, sex, age_group, nationality, exploitation_forms, region \
+             FROM anonymous_notifications WHERE at >= $1 AND at <= $2 ORDER BY at, id",
+        )
+        .bind(from.map_or(i64::MIN, to_micros))
+        .bind(to.map_or(i64::MAX, to_micros))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let forms: String = r.try_get("exploitation_forms").map_err(backend)?;
+                Ok(AnonymousNotification {
+                    id: r.try_get::<Uuid, _>("id").map_err(backend)?,
+                    at: from_micros(r.try_get("at").map_err(backend)?),
+                    org_id: OrgId(r.try_get::<Uuid, _>("org_id").map_err(backend)?),
+                    sex: r.try_get("sex").map_err(backend)?,
+                    age_group: r.try_get("age_group").map_err(backend)?,
+                    nationality: r.try_get("nationality").map_err(backend)?,
+                    exploitation_forms: forms
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    region: r.try_get("region").map_err(backend)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_case_statistics(&self, row: &CaseStatistics) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        write_statistics(&mut tx, row).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn count_case_statistics(
+        &self,
+        q: &StatisticsQuery,
+    ) -> StoreResult<Vec<StatisticsCount>> {
+        let (sql, binds) = q.sql(|n| format!("${n}"));
+        let mut query = sqlx::query(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
+        let n = q.dims.len();
+        rows.iter()
+            .map(|r| {
+                let keys = (0..n)
+                    .map(|i| r.try_get::<Option<String>, _>(i).map_err(backend))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let count: i64 = r.try_get(n).map_err(backend)?;
+                Ok(StatisticsCount {
+                    keys,
+                    count: u64::try_from(count)
+                        .map_err(|_| StoreError::Corrupt(format!("count {count}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn case_statistics(
+        &self,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<CaseStatistics>> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let rows = match after {
+            Some(a) => sqlx::query(&format!(
+                "SELECT {} FROM case_statistics WHERE case_id > $1 ORDER BY case_id LIMIT $2",
+                harbour_store::statistics::STAT_COLUMNS
+            ))
+            .bind(a.0)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?,
+            None => sqlx::query(&format!(
+                "SELECT {} FROM case_statistics ORDER BY case_id LIMIT $1",
+                harbour_store::statistics::STAT_COLUMNS
+            ))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?,
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let forms: Vec<String> = sqlx::query_scalar(
+                "SELECT form FROM case_exploitation_forms WHERE case_id = $1 ORDER BY form",
+            )
+            .bind(r.try_get::<Uuid, _>("case_id").map_err(backend)?)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+            out.push(statistics_from_row(r, forms)?);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(out)
     }
 
     async fn create_bank(&self, name: &str, at: OffsetDateTime) -> StoreResult<()> {

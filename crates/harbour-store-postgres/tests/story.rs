@@ -143,6 +143,7 @@ async fn racing_appends_conflict_cleanly() {
                 }],
                 events: vec![e1.clone()],
                 access: access("refer"),
+                statistics: None,
             })
             .await
             .unwrap();
@@ -160,6 +161,7 @@ async fn racing_appends_conflict_cleanly() {
                 events: vec![event(2, e1.hash, &[i])],
                 new_parties: vec![],
                 access: access("events"),
+                statistics: None,
             };
             racers.push(tokio::spawn(async move { store.append(&change).await }));
         }
@@ -197,6 +199,7 @@ async fn racing_appends_conflict_cleanly() {
                 events: vec![event(2, e1.hash, b"again")],
                 new_parties: vec![],
                 access: access("events"),
+                statistics: None,
             })
             .await;
         assert!(matches!(r, Err(StoreError::Conflict)), "got {r:?}");
@@ -215,6 +218,7 @@ async fn racing_appends_conflict_cleanly() {
                 parties: vec![],
                 events: vec![e1.clone()],
                 access: access("refer"),
+                statistics: None,
             })
             .await;
         assert!(matches!(r, Err(StoreError::Duplicate(_))), "got {r:?}");

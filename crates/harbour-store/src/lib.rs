@@ -7,11 +7,13 @@
 
 pub mod chain;
 mod security;
+pub mod statistics;
 pub mod story;
 mod types;
 
 pub use chain::{chain_hash, verify_chain, ChainBreak, GENESIS};
 pub use security::*;
+pub use statistics::{CaseStatistics, StatDim, StatisticsCount, StatisticsQuery};
 pub use types::*;
 
 use async_trait::async_trait;
@@ -186,6 +188,26 @@ pub trait Store: Send + Sync + 'static {
     // ----- anonymous notifications (no identifying data, never linked to a person) -----
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()>;
     async fn count_anonymous_notifications(&self) -> StoreResult<u64>;
+    /// Notifications filed between two instants (inclusive), oldest first, for statistics.
+    async fn anonymous_notifications(
+        &self,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+    ) -> StoreResult<Vec<AnonymousNotification>>;
+
+    // ----- statistics (non-identifying projection, migration 0009) -----
+    /// Replace a case's statistical row and forms (the rebuild from the journal uses this; the
+    /// service's writes carry the row in [`NewCase`] and [`CaseChange`]).
+    async fn put_case_statistics(&self, row: &CaseStatistics) -> StoreResult<()>;
+    /// Count the statistical projection, grouped as asked (plain `GROUP BY`).
+    async fn count_case_statistics(&self, q: &StatisticsQuery)
+        -> StoreResult<Vec<StatisticsCount>>;
+    /// Statistical rows in case-id order, a page at a time (case-level exports, checks).
+    async fn case_statistics(
+        &self,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<CaseStatistics>>;
 
     // ----- hash banks and platform keys (image takedown) -----
     /// A new, empty bank. [`StoreError::Duplicate`] if the name is taken.

@@ -237,6 +237,7 @@ pub async fn run(store: &dyn Store) {
             ],
             events: vec![e1.clone()],
             access: access(&officer, adult, "refer", t0),
+            statistics: Some(stat_row(adult, t0, "2026-Q1", None)),
         })
         .await
         .unwrap();
@@ -264,6 +265,7 @@ pub async fn run(store: &dyn Store) {
             }],
             events: vec![c1.clone()],
             access: access(&worker, child, "refer", t1),
+            statistics: None,
         })
         .await
         .unwrap();
@@ -312,6 +314,7 @@ pub async fn run(store: &dyn Store) {
             }],
             new_person_keys: vec![vec![0xAC; 32]],
             access: access(&decider, adult, "decide", t2),
+            statistics: None,
         })
         .await
         .unwrap();
@@ -324,6 +327,7 @@ pub async fn run(store: &dyn Store) {
             new_parties: vec![],
             new_person_keys: vec![vec![0xEE; 32]],
             access: access(&officer, adult, "close", t2),
+            statistics: Some(stat_row(adult, t0, "2026-Q1", Some(3))),
         })
         .await;
     assert!(
@@ -526,6 +530,7 @@ pub async fn run(store: &dyn Store) {
             new_parties: vec![],
             new_person_keys: vec![],
             access: access(&cpo, child, "guardian", t2),
+            statistics: None,
         })
         .await
         .unwrap();
@@ -732,6 +737,7 @@ pub async fn run(store: &dyn Store) {
             .collect();
         assert_eq!(log, ["file", "withdraw", "read"]);
     }
+    statistics(store, adult, child, t0).await;
 
     // The benchmark baseline works.
     let id = store.probe_insert(b"probe").await.unwrap();
@@ -823,6 +829,7 @@ async fn support_story(store: &dyn Store) {
             }],
             events: vec![e1.clone()],
             access: access(&worker, case, "refer", t0),
+            statistics: None,
         })
         .await
         .unwrap();
@@ -839,6 +846,7 @@ async fn support_story(store: &dyn Store) {
                 new_parties: vec![],
                 new_person_keys: vec![],
                 access: access(&worker, case, kind, at),
+                statistics: None,
             },
         )
     };
@@ -994,6 +1002,7 @@ async fn data_protection(store: &dyn Store) {
                 }],
                 events: vec![e1.clone()],
                 access: access(&worker, id, "refer", t0),
+                statistics: None,
             })
             .await
             .unwrap();
@@ -1032,6 +1041,7 @@ async fn data_protection(store: &dyn Store) {
         new_parties: vec![],
         new_person_keys: vec![],
         access: access(&worker, *id, "erase", t1),
+        statistics: None,
     };
     let stale = CaseChange {
         expected_seq: 0,
@@ -1344,4 +1354,151 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
         1,
         "the address keeps the other account's failure"
     );
+}
+
+/// A statistical row of a case referred at `at` (no person in it: groups and durations only).
+fn stat_row(
+    case: CaseId,
+    at: OffsetDateTime,
+    quarter: &str,
+    rg_days: Option<i64>,
+) -> CaseStatistics {
+    use harbour_domain::{DecisionOutcome, ExploitationForm, Sex};
+    use harbour_statistics::AgeGroup;
+    CaseStatistics {
+        case_id: case,
+        referred_on: at.date(),
+        referred_quarter: quarter.into(),
+        referrer_kind: OrgKind::Police,
+        exploitation_forms: vec![ExploitationForm::ForcedLabour, ExploitationForm::Sexual],
+        age_at_referral: AgeGroup::Adult,
+        age_at_exploitation: AgeGroup::Unknown,
+        ctdc_age_band: Some("30-38".into()),
+        sex: Sex::Female,
+        nationality: Some("UA".into()),
+        region: Some("Fake Region".into()),
+        online_recruitment: true,
+        county_lines: false,
+        rg_outcome: rg_days.map(|_| DecisionOutcome::Positive),
+        rg_quarter: rg_days.map(|_| quarter.into()),
+        rg_days,
+        rg_within_target: rg_days.map(|d| d <= 7),
+        cg_outcome: None,
+        cg_quarter: None,
+        cg_days: None,
+        cg_within_target: None,
+        guardian_hours: None,
+        guardian_within_target: None,
+        phase: Status::AwaitingReasonableGrounds,
+        closure: None,
+    }
+}
+
+/// The statistical projection: written with the case, untouched by a conflicting append,
+/// replaced whole, counted by any dimensions, paged in case order.
+async fn statistics(store: &dyn Store, adult: CaseId, child: CaseId, t0: OffsetDateTime) {
+    let rows = store.case_statistics(None, 10).await.unwrap();
+    assert_eq!(
+        rows,
+        vec![stat_row(adult, t0, "2026-Q1", None)],
+        "the stale append wrote nothing"
+    );
+    let mut child_row = stat_row(child, t0 + Duration::days(100), "2026-Q2", Some(12));
+    child_row.exploitation_forms = vec![harbour_domain::ExploitationForm::Sexual];
+    child_row.age_at_referral = harbour_statistics::AgeGroup::Child;
+    store.put_case_statistics(&child_row).await.unwrap();
+    // Replacing a row replaces its forms too.
+    store.put_case_statistics(&child_row).await.unwrap();
+    let count = |dims: Vec<StatDim>, from, to| {
+        let q = StatisticsQuery { dims, from, to };
+        async move {
+            let mut c = store.count_case_statistics(&q).await.unwrap();
+            c.sort_by(|a, b| a.keys.cmp(&b.keys));
+            c.into_iter()
+                .map(|c| {
+                    (
+                        c.keys
+                            .into_iter()
+                            .map(|k| k.unwrap_or_else(|| "-".into()))
+                            .collect::<Vec<_>>()
+                            .join("/"),
+                        c.count,
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(count(vec![], None, None).await, vec![(String::new(), 2)]);
+    assert_eq!(
+        count(
+            vec![StatDim::Quarter, StatDim::ExploitationForm],
+            None,
+            None
+        )
+        .await,
+        vec![
+            ("2026-Q1/forced_labour".to_string(), 1),
+            ("2026-Q1/sexual".to_string(), 1),
+            ("2026-Q2/sexual".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        count(
+            vec![StatDim::ExploitationForm, StatDim::AgeAtReferral],
+            None,
+            None
+        )
+        .await,
+        vec![
+            ("forced_labour/adult".to_string(), 1),
+            ("sexual/adult".to_string(), 1),
+            ("sexual/child".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        count(
+            vec![
+                StatDim::RgDays,
+                StatDim::RgWithinTarget,
+                StatDim::OnlineRecruitment
+            ],
+            None,
+            None
+        )
+        .await,
+        vec![("-/-/1".to_string(), 1), ("12/0/1".to_string(), 1)]
+    );
+    let from = Some(t0.date() + Duration::days(1));
+    assert_eq!(
+        count(vec![StatDim::Year], from, None).await,
+        vec![("2026".to_string(), 1)]
+    );
+    assert_eq!(
+        count(vec![StatDim::ExploitationForm], None, Some(t0.date())).await,
+        vec![("forced_labour".to_string(), 1), ("sexual".to_string(), 1)]
+    );
+    let all = store.case_statistics(None, 10).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.contains(&child_row));
+    let first = store.case_statistics(None, 1).await.unwrap();
+    let rest = store
+        .case_statistics(Some(first[0].case_id), 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_ne!(rest[0].case_id, first[0].case_id);
+    // Notifications by period.
+    let all = store.anonymous_notifications(None, None).await.unwrap();
+    assert!(!all.is_empty());
+    let none = store
+        .anonymous_notifications(Some(all[all.len() - 1].at + Duration::seconds(1)), None)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let last = &all[all.len() - 1];
+    let just = store
+        .anonymous_notifications(Some(last.at), Some(last.at))
+        .await
+        .unwrap();
+    assert!(just.iter().any(|n| n.id == last.id));
 }

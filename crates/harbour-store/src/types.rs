@@ -131,6 +131,8 @@ pub struct NewCase {
     pub parties: Vec<CaseParty>,
     pub events: Vec<StoredEvent>,
     pub access: AccessRecord,
+    /// The case's statistical row, written in the same transaction (none: leave it as it is).
+    pub statistics: Option<crate::CaseStatistics>,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +145,8 @@ pub struct CaseChange {
     /// Keyed hashes to add (e.g. names from an attached referral).
     pub new_person_keys: Vec<Vec<u8>>,
     pub access: AccessRecord,
+    /// The case's statistical row after the change, in the same transaction.
+    pub statistics: Option<crate::CaseStatistics>,
 }
 
 /// Who is asking, for visibility in list queries. The rule (mirrored by the service for single

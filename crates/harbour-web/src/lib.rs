@@ -3,8 +3,10 @@
 
 pub mod api_protection;
 pub mod api_security;
+pub mod api_statistics;
 pub mod api_support;
 pub mod api_tracing;
+pub mod charts;
 pub mod extract;
 pub mod pages;
 pub mod problem;
@@ -95,6 +97,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/mfa/enrolment"),
     ("POST", "/api/v1/cases/{id}/break-glass"),
     ("GET", "/api/v1/break-glass"),
+    ("GET", "/api/v1/statistics/referrals"),
+    ("GET", "/api/v1/statistics/notifications"),
+    ("GET", "/api/v1/statistics/timeliness"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
@@ -129,6 +134,7 @@ pub fn router(harbour: Harbour) -> Router {
         .merge(api_support::routes())
         .merge(api_tracing::routes())
         .merge(api_security::routes())
+        .merge(api_statistics::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()

@@ -783,6 +783,48 @@ async fn authorisation_on_every_route() {
                 ],
             ),
             (
+                "GET",
+                "/api/v1/statistics/referrals?by=quarter,exploitation_form",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/statistics/notifications?by=quarter",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/statistics/timeliness",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
                 "POST",
                 "/api/v1/auth/logout",
                 Some(json!({})),
@@ -815,7 +857,11 @@ async fn authorisation_on_every_route() {
                     m.to_string(),
                     p.replace("{adult}", "{id}")
                         .replace("{child}", "{id}")
-                        .replace("{request}", "{id}"),
+                        .replace("{request}", "{id}")
+                        .split('?')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
                 )
             })
             .collect();

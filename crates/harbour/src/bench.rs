@@ -27,6 +27,10 @@ pub struct BenchArgs {
     /// children) and time case-list pages against a bare select.
     #[arg(long, default_value_t = 0)]
     list_cases: usize,
+    /// Instead: fill this many cases' statistical projection and time the coordinator's
+    /// dashboard against a plain SQL GROUP BY over the same projection.
+    #[arg(long, default_value_t = 0)]
+    statistics: usize,
 }
 
 fn referral(i: usize) -> Referral {
@@ -328,6 +332,9 @@ async fn measure_list(store: Arc<dyn Store>, n: usize) -> Result<ListTimings, Fa
 }
 
 pub async fn run(args: BenchArgs) -> Result<(), Failure> {
+    if args.statistics > 0 {
+        return statistics(&args).await;
+    }
     let mut results = Vec::new();
     let mut lists: Vec<ListTimings> = Vec::new();
     for db in &args.dbs {
@@ -431,4 +438,32 @@ pub async fn run(args: BenchArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+async fn statistics(args: &BenchArgs) -> Result<(), Failure> {
+    let mut out = Vec::new();
+    for db in &args.dbs {
+        if db == "sqlite" || db.starts_with("sqlite:") {
+            let dir = std::env::temp_dir().join(format!("harbour-bench-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&dir)?;
+            let url = format!("sqlite://{}", dir.join("bench.db").display());
+            let store = crate::open_store(&url).await?;
+            let m = crate::bench_statistics::measure(store, args.statistics).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            out.push(m?);
+        } else if db.starts_with("postgres") {
+            let name = format!("harbour_bench_{}", uuid::Uuid::new_v4().simple());
+            harbour_store_postgres::create_database(db, &name).await?;
+            let url = harbour_store_postgres::database_url(db, &name)?;
+            let m = match crate::open_store(&url).await {
+                Ok(store) => crate::bench_statistics::measure(store, args.statistics).await,
+                Err(e) => Err(e),
+            };
+            harbour_store_postgres::drop_database(db, &name).await?;
+            out.push(m?);
+        } else {
+            return Err(Failure(format!("unsupported --db `{db}`")));
+        }
+    }
+    crate::bench_statistics::report(&out, args.json)
 }

@@ -2,7 +2,9 @@
 //! the master key, and runs one of: serve, migrate, org, user, audit verify, bench, pdq, match.
 
 mod bench;
+mod bench_statistics;
 mod ops;
+mod stats_cli;
 
 use clap::{Args, Parser, Subcommand};
 use harbour_crypto::MasterKey;
@@ -126,6 +128,18 @@ enum Cmd {
     },
     /// Measure referrals and audited case reads per second against a bare insert/select.
     Bench(bench::BenchArgs),
+    /// Generate a synthetic population (`--cases N`) through the real service layer.
+    Demo(stats_cli::DemoArgs),
+    /// The statistical projection: rebuild it from the journals, or check it against them.
+    Statistics {
+        #[command(subcommand)]
+        cmd: stats_cli::StatisticsCmd,
+    },
+    /// Exports: controlled statistics (csv, xlsx, json), case-level HTCDS records.
+    Export {
+        #[command(subcommand)]
+        cmd: stats_cli::ExportCmd,
+    },
     /// Perceptual hashing and hash banks (PDQ): `harbour pdq --help`.
     #[command(disable_help_flag = true)]
     Pdq {
@@ -277,7 +291,7 @@ pub(crate) async fn open_store(url: &str) -> Result<Arc<dyn Store>, Failure> {
     Ok(store)
 }
 
-fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
+pub(crate) fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
     match path {
         None => Ok(Policy::shipped_default()),
         Some(p) => {
@@ -289,6 +303,15 @@ fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
 }
 
 pub(crate) async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
+    harbour_with_clock(db, keys, Arc::new(SystemClock)).await
+}
+
+/// As [`harbour`], on a given clock (the synthetic population moves its own).
+pub(crate) async fn harbour_with_clock(
+    db: &DbArgs,
+    keys: &KeyArgs,
+    clock: Arc<dyn harbour_service::Clock>,
+) -> Result<Harbour, Failure> {
     let store = open_store(&db.db).await?;
     let (master, created) = MasterKey::load_or_create(&keys.key_file)?;
     if created {
@@ -296,7 +319,7 @@ pub(crate) async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Fail
     }
     let policy = load_policy(keys.policy.as_deref())?;
     // The blind-index key lives wrapped in the database so that key rotation keeps it.
-    let h = Harbour::new(store, Arc::new(master), policy, Arc::new(SystemClock))?
+    let h = Harbour::new(store, Arc::new(master), policy, clock)?
         .with_stored_index_key()
         .await?;
     match &keys.rights {
@@ -509,6 +532,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Keys { cmd } => ops::keys(cmd).await,
         Cmd::Retention { cmd } => ops::retention(cmd).await,
         Cmd::Bench(args) => bench::run(args).await,
+        Cmd::Demo(args) => stats_cli::demo(args).await,
+        Cmd::Statistics { cmd } => stats_cli::statistics(cmd).await,
+        Cmd::Export { cmd } => stats_cli::export(cmd).await,
         Cmd::Pdq { .. } | Cmd::Match { .. } => unreachable_subtool(),
     }
 }

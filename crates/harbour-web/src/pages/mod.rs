@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod mfa;
 pub mod notify;
 pub mod referral;
+pub mod statistics;
 pub mod support;
 pub mod tracing_requests;
 
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
             "/cases/{id}/service-referrals/{ref}",
             get(support::referral_page).post(support::referral_step),
         )
+        .route("/statistics", get(statistics::dashboard))
 }
 
 async fn css() -> Response {
@@ -227,6 +229,9 @@ impl Web {
         }
         if matches!(role, Role::ServiceProvider | Role::CaseWorker) {
             nav.push(("/service-referrals", "nav-service-referrals"));
+        }
+        if harbour_service::statistics::may_read_statistics(&self.actor) {
+            nav.push(("/statistics", "nav-statistics"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
@@ -546,5 +551,6 @@ pub fn dynamic_keys() -> Vec<String> {
     k.extend(referral::STEPS.iter().map(|s| format!("step-{s}")));
     k.extend(support::keys());
     k.extend(tracing_requests::register_keys());
+    k.extend(statistics::dynamic_keys());
     k
 }

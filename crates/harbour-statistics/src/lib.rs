@@ -1,0 +1,17 @@
+//! Statistics a national coordinator can publish (statistics.md).
+//!
+//! Three pure parts, no I/O, no clock:
+//! - [`record`]: the non-identifying statistical record of one case, derived from its journal
+//!   (what the stores keep in `case_statistics`, so figures survive erasure of the case key);
+//! - [`disclosure`]: threshold k, rounding down to the resolution, primary and secondary
+//!   suppression over every row, column and period total of a table;
+//! - [`timeliness`]: median, 90th percentile and share within target from a histogram of days.
+
+pub mod disclosure;
+pub mod kanon;
+pub mod record;
+pub mod timeliness;
+
+pub use disclosure::{control, Control, Dimension, PublishedCell, PublishedTable, TOTAL};
+pub use record::{age_group_at, ctdc_age_band, quarter_of, AgeGroup, CaseStatistics};
+pub use timeliness::{summarise, summarise_on_time, TimelinessSummary};

@@ -1,0 +1,607 @@
+//! Statistics on the command line: `harbour demo --cases N` (a synthetic population through the
+//! service layer), `harbour statistics rebuild|check`, `harbour export statistics` (controlled
+//! tables as CSV, XLSX or JSON) and `harbour export cases --standard htcds` (case-level, refused
+//! unless k-anonymous on the chosen quasi-identifiers).
+
+use crate::{harbour_with_clock, load_policy, DbArgs, Failure, KeyArgs};
+use harbour_service::statistics::{ControlledTable, Dashboard, StatisticsRequest};
+use harbour_service::ManualClock;
+use harbour_statistics::disclosure::Pivot;
+use harbour_statistics::CaseStatistics;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// How many synthetic cases to make through the service layer.
+    #[arg(long)]
+    cases: u64,
+    /// Spread the referrals over this many years before now.
+    #[arg(long, default_value_t = 3)]
+    years: i64,
+    /// Random seed (the same seed gives the same population, apart from ids and keys).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(clap::Subcommand)]
+pub enum StatisticsCmd {
+    /// Rebuild every case's statistical row from its journal (erased cases keep theirs).
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Count tables straight from the decrypted journals and compare with the projection.
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum ExportCmd {
+    /// The published tables (disclosure-controlled) as csv, xlsx or json.
+    Statistics {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// First and last referral day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// Output file (standard output if absent; required for xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Case-level records in the CTDC / HTCDS vocabulary, only if k-anonymous.
+    Cases {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// The standard: htcds.
+        #[arg(long)]
+        standard: String,
+        /// Quasi-identifiers every combination of which must be shared by at least k records.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "yearOfRegistration,gender,ageBroad,citizenship"
+        )]
+        quasi: Vec<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn day(s: &Option<String>, name: &str) -> Result<Option<time::Date>, Failure> {
+    s.as_deref()
+        .map(|d| {
+            harbour_domain::person::parse_date(d).map_err(|e| Failure(format!("--{name}: {e}")))
+        })
+        .transpose()
+}
+
+pub async fn demo(args: DemoArgs) -> Result<(), Failure> {
+    if args.cases == 0 {
+        return Err(Failure("--cases must be at least 1".into()));
+    }
+    let end = time::OffsetDateTime::now_utc();
+    let clock = Arc::new(ManualClock::new(end));
+    let h = harbour_with_clock(&args.db, &args.keys, clock.clone()).await?;
+    let run = harbour_crypto::random_token()[..6].to_lowercase();
+    let password = format!("synthetic-{}", &harbour_crypto::random_token()[..12]);
+    let actors = harbour_service::synthetic::synthetic_actors(&h, &run, &password).await?;
+    let started = Instant::now();
+    let n = args.cases;
+    let step = (n / 200).max(1);
+    let mut err = std::io::stderr();
+    let report = harbour_service::synthetic::generate(
+        &h,
+        &clock,
+        &actors,
+        n,
+        args.years,
+        end,
+        args.seed,
+        |done| {
+            if done % step == 0 || done == n {
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                let rate = done as f64 / secs;
+                let eta = (n - done) as f64 / rate.max(1e-9);
+                let _ = write!(
+                    err,
+                    "\r{done}/{n} cases  {:5.1}%  {rate:7.0} cases/s  elapsed {:5.0}s  left ~{eta:5.0}s ",
+                    done as f64 * 100.0 / n as f64,
+                    secs
+                );
+                let _ = err.flush();
+            }
+        },
+    )
+    .await?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!();
+    println!(
+        "made {} cases ({} decisions, {} guardians, {} closures) and {} anonymous notifications in {:.1}s: {:.0} cases/s through the service layer",
+        report.cases,
+        report.decisions,
+        report.guardians,
+        report.closures,
+        report.notifications,
+        secs,
+        report.cases as f64 / secs
+    );
+    println!(
+        "coordinator login: {} / {}",
+        actors.coordinator.user.email, password
+    );
+    Ok(())
+}
+
+pub async fn statistics(cmd: StatisticsCmd) -> Result<(), Failure> {
+    match cmd {
+        StatisticsCmd::Rebuild { db, keys } => {
+            let h = crate::harbour(&db, &keys).await?;
+            let r = h.rebuild_statistics().await?;
+            println!(
+                "rebuilt {} of {} cases from their journals; {} without a key kept their row",
+                r.rebuilt, r.cases, r.kept_without_key
+            );
+            Ok(())
+        }
+        StatisticsCmd::Check { db, keys } => {
+            let h = crate::harbour(&db, &keys).await?;
+            let started = Instant::now();
+            let r = h.check_statistics_against_journals().await?;
+            println!(
+                "{} cases, {} figures compared with an independent count of the journals in {:.1}s; {} without a key",
+                r.cases,
+                r.figures,
+                started.elapsed().as_secs_f64(),
+                r.without_key
+            );
+            if r.mismatches.is_empty() {
+                println!("ok: every figure matches");
+                Ok(())
+            } else {
+                for m in &r.mismatches {
+                    println!(
+                        "MISMATCH {} {:?}: projection {} journals {}",
+                        m.table, m.keys, m.projection, m.journals
+                    );
+                }
+                Err(Failure(format!("{} figures differ", r.mismatches.len())))
+            }
+        }
+    }
+}
+
+fn tables(d: &Dashboard) -> Vec<(&'static str, &ControlledTable)> {
+    vec![
+        (
+            "referrals_by_quarter_and_age_at_exploitation",
+            &d.referrals_by_quarter,
+        ),
+        (
+            "referrals_by_exploitation_form_and_age_at_exploitation",
+            &d.referrals_by_form,
+        ),
+        (
+            "referrals_by_first_responder_kind",
+            &d.referrals_by_referrer,
+        ),
+        (
+            "reasonable_grounds_decisions_by_quarter",
+            &d.reasonable_grounds,
+        ),
+        (
+            "conclusive_grounds_decisions_by_quarter",
+            &d.conclusive_grounds,
+        ),
+        (
+            "anonymous_notifications_by_quarter",
+            &d.notifications_by_quarter,
+        ),
+        ("late_now", &d.late),
+    ]
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Long format: one line per cell, suppressed cells with an empty count.
+pub fn statistics_csv(d: &Dashboard) -> String {
+    let mut out = String::new();
+    let empty = String::new();
+    let k = d.referrals_by_quarter.table.k;
+    let r = d.referrals_by_quarter.table.resolution;
+    out.push_str(&format!(
+        "# Harbour statistics; disclosure control: threshold k={k}, rounded down to multiples of {r}; suppressed cells have no count; data as of {}\n",
+        d.referrals_by_quarter.as_of
+    ));
+    out.push_str("table,dimension_1,value_1,dimension_2,value_2,count,suppressed\n");
+    for (name, t) in tables(d) {
+        for cell in &t.table.cells {
+            let mut kv: Vec<(&String, &String)> = t
+                .table
+                .dimensions
+                .iter()
+                .filter_map(|dim| cell.keys.get_key_value(dim))
+                .collect();
+            kv.resize(2, (&empty, &empty));
+            out.push_str(&format!(
+                "{name},{},{},{},{},{},{}\n",
+                csv_field(kv[0].0),
+                csv_field(kv[0].1),
+                csv_field(kv[1].0),
+                csv_field(kv[1].1),
+                cell.count.map(|n| n.to_string()).unwrap_or_default(),
+                cell.suppressed
+            ));
+        }
+    }
+    out.push_str("# timeliness (groups of fewer than k are suppressed)\n");
+    out.push_str("measure,unit,count,median,p90,within_target_percent,target,suppressed\n");
+    for m in &d.timeliness.measures {
+        for g in &m.groups {
+            let s = &g.summary;
+            let show = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                m.measure,
+                m.unit,
+                s.count.map(|n| n.to_string()).unwrap_or_default(),
+                show(s.median),
+                show(s.p90),
+                s.within_target_percent
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                show(s.target),
+                s.suppressed
+            ));
+        }
+    }
+    out
+}
+
+/// A plain-text rendering of a pivot (for the terminal and the report).
+pub fn render_pivot(title: &str, p: &Pivot) -> String {
+    let head = format!(
+        "{} \\ {}",
+        p.row_dimension,
+        p.column_dimension.as_deref().unwrap_or("")
+    );
+    let mut widths: Vec<usize> = vec![head
+        .len()
+        .max(p.rows.iter().map(String::len).max().unwrap_or(0))];
+    for (j, c) in p.columns.iter().enumerate() {
+        let w = p
+            .cells
+            .iter()
+            .map(|row| row[j].map_or(3, |n| n.to_string().len()))
+            .max()
+            .unwrap_or(3)
+            .max(c.len());
+        widths.push(w);
+    }
+    let mut out = format!("{title}\n");
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[0])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let mut header = vec![head];
+    header.extend(p.columns.iter().cloned());
+    out.push_str(&line(header));
+    out.push('\n');
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-"),
+    );
+    out.push('\n');
+    for (i, r) in p.rows.iter().enumerate() {
+        let mut cells = vec![r.clone()];
+        cells.extend(
+            p.cells[i]
+                .iter()
+                .map(|c| c.map_or("[x]".to_string(), |n| n.to_string())),
+        );
+        out.push_str(&line(cells));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn statistics_text(d: &Dashboard) -> String {
+    let t = &d.referrals_by_quarter.table;
+    let mut out = format!(
+        "Harbour statistics (k = {}, rounded down to multiples of {}; [x] = suppressed)\n\n",
+        t.k, t.resolution
+    );
+    for (name, table) in tables(d) {
+        if let Some(p) = table.table.pivot() {
+            out.push_str(&render_pivot(name, &p));
+            out.push('\n');
+        }
+    }
+    out.push_str("timeliness: measure | unit | count | median | p90 | within target %\n");
+    for m in &d.timeliness.measures {
+        for g in &m.groups {
+            let s = &g.summary;
+            let show = |v: Option<i64>| v.map_or("[x]".to_string(), |v| v.to_string());
+            out.push_str(&format!(
+                "{} | {} | {} | {} | {} | {}\n",
+                m.measure,
+                m.unit,
+                s.count.map_or("[x]".to_string(), |n| n.to_string()),
+                show(s.median),
+                show(s.p90),
+                s.within_target_percent
+                    .map_or("[x]".to_string(), |n| n.to_string()),
+            ));
+        }
+    }
+    out
+}
+
+fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let note = format!(
+        "Disclosure control: no count below k = {}; counts rounded down to multiples of {}; [x] = suppressed. Data as of {}.",
+        d.referrals_by_quarter.table.k, d.referrals_by_quarter.table.resolution, d.referrals_by_quarter.as_of
+    );
+    for (name, table) in tables(d) {
+        let Some(p) = table.table.pivot() else {
+            continue;
+        };
+        let ws = wb.add_worksheet();
+        // Sheet names are at most 31 characters.
+        let sheet: String = name.chars().take(31).collect();
+        ws.set_name(&sheet).map_err(|e| Failure(e.to_string()))?;
+        ws.write_string_with_format(0, 0, name, &bold)
+            .map_err(|e| Failure(e.to_string()))?;
+        ws.write_string(1, 0, &note)
+            .map_err(|e| Failure(e.to_string()))?;
+        ws.write_string_with_format(3, 0, &p.row_dimension, &bold)
+            .map_err(|e| Failure(e.to_string()))?;
+        for (j, c) in p.columns.iter().enumerate() {
+            ws.write_string_with_format(3, (j + 1) as u16, c, &bold)
+                .map_err(|e| Failure(e.to_string()))?;
+        }
+        for (i, r) in p.rows.iter().enumerate() {
+            let row = (i + 4) as u32;
+            ws.write_string(row, 0, r)
+                .map_err(|e| Failure(e.to_string()))?;
+            for (j, cell) in p.cells[i].iter().enumerate() {
+                let col = (j + 1) as u16;
+                match cell {
+                    Some(n) => ws.write_number(row, col, *n as f64),
+                    None => ws.write_string(row, col, "[x]"),
+                }
+                .map_err(|e| Failure(e.to_string()))?;
+            }
+        }
+    }
+    wb.save(path)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+fn write_out(out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
+    match out {
+        Some(p) => std::fs::write(p, bytes).map_err(|e| Failure(format!("{}: {e}", p.display()))),
+        None => {
+            std::io::stdout().write_all(bytes)?;
+            Ok(())
+        }
+    }
+}
+
+/// A record in the CTDC / HTCDS vocabulary (flags 1 or empty, missing values -99).
+pub fn htcds_record(s: &CaseStatistics) -> BTreeMap<String, String> {
+    use harbour_domain::{ExploitationForm as F, Sex};
+    let flag = |b: bool| if b { "1".to_string() } else { String::new() };
+    let has = |f: F| s.exploitation_forms.contains(&f);
+    let majority = |a: harbour_statistics::AgeGroup| match a {
+        harbour_statistics::AgeGroup::Adult => "Adult",
+        harbour_statistics::AgeGroup::Child => "Minor",
+        harbour_statistics::AgeGroup::Unknown => "-99",
+    };
+    let sexual = has(F::Sexual) || has(F::OnlineSexualExploitation);
+    let labour = has(F::ForcedLabour) || has(F::DomesticServitude);
+    let other = s.exploitation_forms.iter().any(|f| {
+        !matches!(
+            f,
+            F::Sexual
+                | F::OnlineSexualExploitation
+                | F::ForcedLabour
+                | F::DomesticServitude
+                | F::Unknown
+        )
+    });
+    let citizenship = match s.nationality.as_deref() {
+        Some(n) if n.len() == 2 => n.to_string(),
+        _ => "-99".to_string(),
+    };
+    [
+        ("yearOfRegistration", s.referred_on.year().to_string()),
+        (
+            "gender",
+            match s.sex {
+                Sex::Female => "Woman",
+                Sex::Male => "Man",
+                Sex::Other => "Trans/Transgender/NonConforming",
+                Sex::Unknown => "-99",
+            }
+            .to_string(),
+        ),
+        (
+            "ageBroad",
+            s.ctdc_age_band.clone().unwrap_or_else(|| "-99".into()),
+        ),
+        ("majorityStatus", majority(s.age_at_referral).to_string()),
+        (
+            "majorityStatusAtExploit",
+            majority(s.age_at_exploitation).to_string(),
+        ),
+        ("citizenship", citizenship),
+        ("isForcedLabour", flag(labour)),
+        ("isSexualExploit", flag(sexual)),
+        ("isOtherExploit", flag(other)),
+        ("isSexAndLabour", flag(sexual && labour)),
+        ("isForcedMarriage", flag(has(F::ForcedMarriage))),
+        ("isOrganRemoval", flag(has(F::OrganRemoval))),
+        ("typeOfLabourDomesticWork", flag(has(F::DomesticServitude))),
+        ("typeOfLabourBegging", flag(has(F::ForcedBegging))),
+        (
+            "typeOfLabourIllicitActivities",
+            flag(has(F::ForcedCriminality)),
+        ),
+        (
+            "typeOfSexRemoteInteractiveServices",
+            flag(has(F::OnlineSexualExploitation)),
+        ),
+        (
+            "exploitationNotSpecified",
+            flag(s.exploitation_forms.iter().all(|f| *f == F::Unknown)),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+pub const HTCDS_FIELDS: [&str; 17] = [
+    "yearOfRegistration",
+    "gender",
+    "ageBroad",
+    "majorityStatus",
+    "majorityStatusAtExploit",
+    "citizenship",
+    "isForcedLabour",
+    "isSexualExploit",
+    "isOtherExploit",
+    "isSexAndLabour",
+    "isForcedMarriage",
+    "isOrganRemoval",
+    "typeOfLabourDomesticWork",
+    "typeOfLabourBegging",
+    "typeOfLabourIllicitActivities",
+    "typeOfSexRemoteInteractiveServices",
+    "exploitationNotSpecified",
+];
+
+pub async fn export(cmd: ExportCmd) -> Result<(), Failure> {
+    match cmd {
+        ExportCmd::Statistics {
+            db,
+            keys,
+            format,
+            from,
+            to,
+            out,
+        } => {
+            let req = StatisticsRequest {
+                from: day(&from, "from")?,
+                to: day(&to, "to")?,
+                by: vec![],
+            };
+            let h = crate::harbour(&db, &keys).await?;
+            let d = h.statistics_for_publication(&req).await?;
+            match format.as_str() {
+                "csv" => write_out(&out, statistics_csv(&d).as_bytes()),
+                "json" => write_out(&out, &serde_json::to_vec_pretty(&d)?),
+                "text" => write_out(&out, statistics_text(&d).as_bytes()),
+                "xlsx" => {
+                    let path = out.ok_or_else(|| Failure("xlsx needs --out FILE".into()))?;
+                    statistics_xlsx(&d, &path)
+                }
+                other => Err(Failure(format!(
+                    "`{other}` is not a format; use csv, xlsx, json or text"
+                ))),
+            }
+        }
+        ExportCmd::Cases {
+            db,
+            keys,
+            standard,
+            quasi,
+            out,
+        } => {
+            if standard != "htcds" {
+                return Err(Failure(format!(
+                    "`{standard}` is not a standard Harbour exports; use htcds"
+                )));
+            }
+            for q in &quasi {
+                if !HTCDS_FIELDS.contains(&q.as_str()) {
+                    return Err(Failure(format!(
+                        "`{q}` is not an HTCDS field of this export; use some of {}",
+                        HTCDS_FIELDS.join(", ")
+                    )));
+                }
+            }
+            let policy = load_policy(keys.policy.as_deref())?;
+            let h = crate::harbour(&db, &keys).await?;
+            let records: Vec<BTreeMap<String, String>> = h
+                .statistics_rows_for_export()
+                .await?
+                .iter()
+                .map(htcds_record)
+                .collect();
+            let k = u64::from(policy.statistics.threshold);
+            harbour_statistics::kanon::check(&records, &quasi, k)
+                .map_err(|refusal| Failure(format!("refused: {refusal}")))?;
+            let mut text = HTCDS_FIELDS.join(",");
+            text.push('\n');
+            for r in &records {
+                let line: Vec<String> = HTCDS_FIELDS
+                    .iter()
+                    .map(|f| csv_field(r.get(*f).map_or("", String::as_str)))
+                    .collect();
+                text.push_str(&line.join(","));
+                text.push('\n');
+            }
+            eprintln!(
+                "{} records, k-anonymous (k = {k}) on {}",
+                records.len(),
+                quasi.join(", ")
+            );
+            write_out(&out, text.as_bytes())
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// End-to-end: the coordinator's statistics dashboard in all three languages at a phone viewport,
+// axe-core on each, suppression marked, no script; other roles are refused.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, phone, axe, shot, login } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const headings = { en: 'Statistics', uk: 'Статистика', ru: 'Статистика' };
+const suppressedWord = { en: /Counted from the case journals/, uk: /Пораховано з журналів справ/, ru: /Подсчитано по журналам дел/ };
+
+for (const lang of ['en', 'uk', 'ru']) {
+  test(`coordinator dashboard in ${lang}: controlled tables, SVG chart, accessible`, async () => {
+    const page = await phone(browser, server.url);
+    await login(page, server.url, server.logins.coordinator, lang);
+    // The coordinator's navigation leads to the dashboard.
+    await Promise.all([page.waitForURL(`${server.url}/statistics`), page.click('nav a[href="/statistics"]')]);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal((await page.textContent('h1')).trim(), headings[lang]);
+    assert.match(await page.textContent('main'), suppressedWord[lang]);
+    // The demo holds three cases: every published cell is suppressed and says so.
+    const cells = await page.$$eval('table#by-quarter td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.ok(cells.length > 0);
+    assert.ok(cells.every((c) => c === '[x]'), `a count below k was shown: ${cells}`);
+    // The chart is server-rendered SVG with a title; nothing runs in the page.
+    assert.equal(await page.locator('figure.chart svg[role=img] > title').count(), 1);
+    assert.equal(await page.locator('script').count(), 0);
+    assert.ok((await page.locator('table#timeliness tbody tr').count()) >= 3);
+    const v = await axe(page);
+    await shot(page, `statistics-${lang}`);
+    assert.deepEqual(v, [], `axe-core: ${JSON.stringify(v, null, 1)}`);
+    assert.deepEqual(page.externalRequests, []);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, 'the dashboard scrolls sideways on a 360 px phone');
+    await page.context().close();
+  });
+}
+
+test('a first responder is refused the dashboard and has no link to it', async () => {
+  const page = await phone(browser, server.url);
+  await login(page, server.url, server.logins.first_responder, 'en');
+  assert.equal(await page.locator('nav a[href="/statistics"]').count(), 0);
+  const res = await page.goto(`${server.url}/statistics`);
+  assert.equal(res.status(), 403);
+  await page.context().close();
+});
