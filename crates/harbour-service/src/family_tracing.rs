@@ -148,6 +148,8 @@ struct Indexes {
     requests: Index,
     case_pos: HashMap<CaseId, Vec<u32>>,
     request_pos: HashMap<Uuid, Vec<u32>>,
+    /// The last entry of the store's change feed this index has applied.
+    seen: i64,
 }
 
 impl Indexes {
@@ -157,6 +159,7 @@ impl Indexes {
             requests: Index::new(50_000),
             case_pos: HashMap::new(),
             request_pos: HashMap::new(),
+            seen: 0,
         }
     }
 
@@ -755,13 +758,67 @@ impl Harbour {
         crate::cases::decrypt_case(&self.master, &record)
     }
 
-    /// The index, built first if this process has not built it yet.
+    /// The index, built first if this process has not built it yet, and brought up to date
+    /// with what other app servers changed (the store's change feed).
     async fn tracing_ready(&self) -> ServiceResult<tokio::sync::MutexGuard<'_, Option<Indexes>>> {
         let mut guard = self.tracing.inner.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.build_tracing_index().await?);
+        match guard.as_mut() {
+            None => *guard = Some(self.build_tracing_index().await?),
+            Some(ix) => self.replay_tracing_changes(ix).await?,
         }
         Ok(guard)
+    }
+
+    /// Apply the change feed after `ix.seen`: reload each changed record and put it in or take
+    /// it out. Replaying a change this server made itself is harmless (same result).
+    async fn replay_tracing_changes(&self, ix: &mut Indexes) -> ServiceResult<()> {
+        let now = self.now();
+        loop {
+            let changes = self.store.tracing_changes_after(ix.seen, 500).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                return Ok(());
+            };
+            for c in changes {
+                match c.kind.as_str() {
+                    "case" => {
+                        let id = CaseId(c.id);
+                        let records = match self.store.load_case(id).await? {
+                            Some(record) => {
+                                let (state, events) =
+                                    crate::cases::decrypt_case(&self.master, &record)?;
+                                if case_basis(&state, now).is_some() {
+                                    let events: Vec<&Event> =
+                                        events.iter().map(|e| &e.event).collect();
+                                    case_person_records(&state, &events, now.year())
+                                } else {
+                                    Vec::new()
+                                }
+                            }
+                            None => Vec::new(),
+                        };
+                        ix.set_case(id, records);
+                    }
+                    _ => {
+                        let records = match self.store.tracing_request(c.id).await? {
+                            Some(record) if request_searchable(record.header.status) => {
+                                request_records(&self.open_request(&record)?, now.year())
+                            }
+                            _ => Vec::new(),
+                        };
+                        ix.set_request(c.id, records);
+                    }
+                }
+            }
+            ix.seen = last;
+        }
+    }
+
+    /// A second app server on the same store and keys, with its own (unbuilt) tracing index:
+    /// what a deployment with several servers runs. For tests and benchmarks.
+    pub fn another_app_server(&self) -> ServiceResult<Harbour> {
+        let mut other = self.clone();
+        other.tracing = std::sync::Arc::new(TracingIndex::new()?);
+        Ok(other)
     }
 
     /// Build the index from the store now (at start-up). Later changes update it in place.
@@ -776,6 +833,15 @@ impl Harbour {
     async fn build_tracing_index(&self) -> ServiceResult<Indexes> {
         let now = self.now();
         let mut ix = Indexes::new();
+        // Where the feed stands before reading: anything changed while the build reads is
+        // replayed at the next use.
+        loop {
+            let changes = self.store.tracing_changes_after(ix.seen, 1000).await?;
+            match changes.last() {
+                Some(c) => ix.seen = c.seq,
+                None => break,
+            }
+        }
         let mut after = None;
         loop {
             let ids = self.store.case_ids(after, 500).await?;
@@ -817,6 +883,15 @@ impl Harbour {
         state: &CaseState,
         events: &[&Event],
     ) {
+        // Other app servers learn of the change from the feed. The case is already written, so
+        // a failure here is logged (without personal data) rather than reported as a failed write.
+        if let Err(e) = self
+            .store
+            .note_tracing_change("case", id.0, self.now())
+            .await
+        {
+            tracing::warn!(error = %e, "could not note a case change for family tracing");
+        }
         let mut guard = self.tracing.inner.lock().await;
         if let Some(ix) = guard.as_mut() {
             let now = self.now();

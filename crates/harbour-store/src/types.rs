@@ -263,3 +263,12 @@ pub struct TracingAccess {
     /// `file`, `read`, `candidates`, `withdraw`, `list`...
     pub action: String,
 }
+
+/// One entry of the tracing change feed: a case or a request changed (ids only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracingChange {
+    pub seq: i64,
+    /// `case` or `request`.
+    pub kind: String,
+    pub id: uuid::Uuid,
+}

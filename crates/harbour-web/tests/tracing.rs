@@ -446,3 +446,82 @@ async fn duplicate_warning_ranks_with_the_matcher() {
         app.finish().await;
     }
 }
+
+/// Several app servers: each keeps its own index in memory and learns of the others' writes
+/// from the store's change feed before answering.
+#[tokio::test]
+async fn a_second_app_server_sees_changes_through_the_feed() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let cp = app
+            .org("Fake Child Protection", OrgKind::ChildProtection)
+            .await;
+        let (responder, _) = app
+            .user("resp@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let (cpo, cpo_actor) = app
+            .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
+            .await;
+        let other = app.harbour.another_app_server().unwrap();
+        assert_eq!(other.rebuild_tracing_index().await.unwrap(), (0, 0));
+
+        // Written through the first server.
+        let (_, boy) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&responder),
+                child(
+                    "Oleksandr",
+                    "Kovalenko",
+                    2015,
+                    Some(("Aleksandr", "Kowalenko")),
+                ),
+            )
+            .await;
+        let boy: harbour_domain::CaseId = boy["id"].as_str().unwrap().parse().unwrap();
+        let (_, request) = app
+            .post(
+                "/api/v1/tracing-requests",
+                Some(&cpo),
+                tracing_request_body(),
+            )
+            .await;
+        let rid: uuid::Uuid = request["id"].as_str().unwrap().parse().unwrap();
+
+        // Answered by the second.
+        let found = other
+            .tracing_request_candidates(&cpo_actor, rid)
+            .await
+            .unwrap();
+        assert_eq!(found.first().map(|c| c.case_id), Some(boy));
+        let on_case = other
+            .case_tracing_candidates(&cpo_actor, boy)
+            .await
+            .unwrap();
+        assert_eq!(
+            on_case
+                .candidates
+                .iter()
+                .map(|c| c.request_id)
+                .collect::<Vec<_>>(),
+            [rid]
+        );
+
+        // Withdrawn on the first: gone on the second.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/tracing-requests/{rid}/withdraw"),
+                Some(&cpo),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let on_case = other
+            .case_tracing_candidates(&cpo_actor, boy)
+            .await
+            .unwrap();
+        assert!(on_case.candidates.is_empty());
+        app.finish().await;
+    }
+}
