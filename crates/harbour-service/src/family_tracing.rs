@@ -146,8 +146,11 @@ pub struct CaseTracingCandidates {
 struct Indexes {
     cases: Index,
     requests: Index,
-    case_pos: HashMap<CaseId, Vec<u32>>,
-    request_pos: HashMap<Uuid, Vec<u32>>,
+    /// Each record's entries, with a fingerprint of what they were made from: a write that does
+    /// not change names, birth or basis (most case writes) leaves the index alone, so removed
+    /// entries (kept by `Index::remove` until the next start) accumulate only on real changes.
+    case_pos: HashMap<CaseId, (u64, Vec<u32>)>,
+    request_pos: HashMap<Uuid, (u64, Vec<u32>)>,
     /// The last entry of the store's change feed this index has applied.
     seen: i64,
 }
@@ -163,36 +166,54 @@ impl Indexes {
         }
     }
 
-    fn set_case(&mut self, id: CaseId, records: Vec<Prepared>) {
-        if let Some(old) = self.case_pos.remove(&id) {
-            for ix in old {
-                self.cases.remove(ix);
-            }
-        }
-        if !records.is_empty() {
-            let pos = records
-                .into_iter()
-                .map(|p| self.cases.add(id.to_string(), p))
-                .collect();
-            self.case_pos.insert(id, pos);
-        }
+    fn set_case(&mut self, id: CaseId, records: Vec<Record>, year: i32) {
+        set_entries(&mut self.cases, &mut self.case_pos, id, records, year);
     }
 
-    fn set_request(&mut self, id: Uuid, records: Vec<Prepared>) {
-        if let Some(old) = self.request_pos.remove(&id) {
-            for ix in old {
-                self.requests.remove(ix);
-            }
-        }
-        if !records.is_empty() {
-            let pos = records
-                .into_iter()
-                .map(|p| self.requests.add(id.to_string(), p))
-                .collect();
-            self.request_pos.insert(id, pos);
-        }
+    fn set_request(&mut self, id: Uuid, records: Vec<Record>, year: i32) {
+        set_entries(&mut self.requests, &mut self.request_pos, id, records, year);
     }
 }
+
+fn fingerprint(records: &[Record]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for r in records {
+        r.values.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Replace a record's entries by `records` (none: out of the index), unless they are unchanged.
+fn set_entries<K: std::hash::Hash + Eq + std::fmt::Display>(
+    index: &mut Index,
+    pos: &mut HashMap<K, (u64, Vec<u32>)>,
+    id: K,
+    records: Vec<Record>,
+    year: i32,
+) {
+    let print = fingerprint(&records);
+    match pos.get(&id) {
+        Some((p, _)) if *p == print && !records.is_empty() => return,
+        None if records.is_empty() => return,
+        _ => {}
+    }
+    if let Some((_, old)) = pos.remove(&id) {
+        for ix in old {
+            index.remove(ix);
+        }
+    }
+    let prepared = prepared(records, year);
+    if !prepared.is_empty() {
+        let entries = prepared
+            .into_iter()
+            .map(|p| index.add(id.to_string(), p))
+            .collect();
+        pos.insert(id, (print, entries));
+    }
+}
+
+impl Indexes {}
 
 /// The model and the index, shared by every request of this process.
 pub struct TracingIndex {
@@ -274,7 +295,7 @@ fn prepared(records: Vec<Record>, year: i32) -> Vec<Prepared> {
 }
 
 /// Every name the case holds: the referral's and those of attached referrals.
-fn case_person_records(state: &CaseState, events: &[&Event], year: i32) -> Vec<Prepared> {
+fn case_person_records(state: &CaseState, events: &[&Event]) -> Vec<Record> {
     let Some(referral) = state.referral.as_ref() else {
         return Vec::new();
     };
@@ -285,29 +306,26 @@ fn case_person_records(state: &CaseState, events: &[&Event], year: i32) -> Vec<P
             names.extend(referral.person.names.iter().cloned());
         }
     }
-    prepared(name_records(&names, p.sex, &p.birth, |_| {}), year)
+    name_records(&names, p.sex, &p.birth, |_| {})
 }
 
 fn person_records(p: &Person, year: i32) -> Vec<Prepared> {
     prepared(name_records(&p.names, p.sex, &p.birth, |_| {}), year)
 }
 
-fn request_records(r: &TracingRequest, year: i32) -> Vec<Prepared> {
+fn request_records(r: &TracingRequest) -> Vec<Record> {
     let s = &r.sought;
-    prepared(
-        name_records(&s.names, s.sex, &s.birth, |rec| {
-            if let Some(place) = &s.place {
-                rec.set(Field::BirthPlace, place.clone());
-            }
-            if let Some(m) = &s.mother_name {
-                rec.set(Field::MotherName, m.clone());
-            }
-            if let Some(f) = &s.father_name {
-                rec.set(Field::FatherName, f.clone());
-            }
-        }),
-        year,
-    )
+    name_records(&s.names, s.sex, &s.birth, |rec| {
+        if let Some(place) = &s.place {
+            rec.set(Field::BirthPlace, place.clone());
+        }
+        if let Some(m) = &s.mother_name {
+            rec.set(Field::MotherName, m.clone());
+        }
+        if let Some(f) = &s.father_name {
+            rec.set(Field::FatherName, f.clone());
+        }
+    })
 }
 
 /// The searchable basis of a case now, if it has one.
@@ -577,7 +595,7 @@ impl Harbour {
             return Ok(Vec::new());
         }
         let now = self.now();
-        let queries = request_records(&request, now.year());
+        let queries = prepared(request_records(&request), now.year());
         let ranked = {
             let guard = self.tracing_ready().await?;
             let ix = guard
@@ -655,7 +673,7 @@ impl Harbour {
             });
         };
         let events: Vec<&Event> = events.iter().map(|e| &e.event).collect();
-        let queries = case_person_records(&state, &events, now.year());
+        let queries = prepared(case_person_records(&state, &events), now.year());
         let ranked = {
             let guard = self.tracing_ready().await?;
             let ix = guard
@@ -789,23 +807,23 @@ impl Harbour {
                                 if case_basis(&state, now).is_some() {
                                     let events: Vec<&Event> =
                                         events.iter().map(|e| &e.event).collect();
-                                    case_person_records(&state, &events, now.year())
+                                    case_person_records(&state, &events)
                                 } else {
                                     Vec::new()
                                 }
                             }
                             None => Vec::new(),
                         };
-                        ix.set_case(id, records);
+                        ix.set_case(id, records, now.year());
                     }
                     _ => {
                         let records = match self.store.tracing_request(c.id).await? {
                             Some(record) if request_searchable(record.header.status) => {
-                                request_records(&self.open_request(&record)?, now.year())
+                                request_records(&self.open_request(&record)?)
                             }
                             _ => Vec::new(),
                         };
-                        ix.set_request(c.id, records);
+                        ix.set_request(c.id, records, now.year());
                     }
                 }
             }
@@ -852,7 +870,7 @@ impl Harbour {
                 let (state, events) = self.open_case_for_tracing(id).await?;
                 if case_basis(&state, now).is_some() {
                     let events: Vec<&Event> = events.iter().map(|e| &e.event).collect();
-                    ix.set_case(id, case_person_records(&state, &events, now.year()));
+                    ix.set_case(id, case_person_records(&state, &events), now.year());
                 }
             }
             after = Some(last);
@@ -863,7 +881,7 @@ impl Harbour {
             }
             if let Some(record) = self.store.tracing_request(h.id).await? {
                 let request = self.open_request(&record)?;
-                ix.set_request(h.id, request_records(&request, now.year()));
+                ix.set_request(h.id, request_records(&request), now.year());
             }
         }
         // Counts only: the index itself is personal data and never leaves memory.
@@ -896,11 +914,11 @@ impl Harbour {
         if let Some(ix) = guard.as_mut() {
             let now = self.now();
             let records = if case_basis(state, now).is_some() {
-                case_person_records(state, events, now.year())
+                case_person_records(state, events)
             } else {
                 Vec::new()
             };
-            ix.set_case(id, records);
+            ix.set_case(id, records, now.year());
         }
     }
 
@@ -911,11 +929,49 @@ impl Harbour {
     ) -> ServiceResult<()> {
         let mut guard = self.tracing.inner.lock().await;
         if let Some(ix) = guard.as_mut() {
-            let records = request
-                .map(|r| request_records(r, self.now().year()))
-                .unwrap_or_default();
-            ix.set_request(id, records);
+            let records = request.map(request_records).unwrap_or_default();
+            ix.set_request(id, records, self.now().year());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn boy() -> Vec<Record> {
+        let name = PersonName {
+            given: Some("Oleksandr".into()),
+            family: Some("Kovalenko".into()),
+            patronymic: None,
+            script: None,
+            transliterations: vec![],
+        };
+        name_records(&[name], Sex::Male, &Birth::Year(2015), |_| {})
+    }
+
+    #[test]
+    fn unchanged_records_leave_the_index_alone_and_removal_hides_them() {
+        let model = TracingIndex::new().unwrap().model;
+        let mut ix = Indexes::new();
+        let id = CaseId(Uuid::nil());
+        ix.set_case(id, boy(), 2026);
+        ix.set_case(id, boy(), 2026);
+        assert_eq!(
+            ix.cases.len(),
+            1,
+            "a write that changes no name adds nothing"
+        );
+        let q = prepared(boy(), 2026);
+        assert_eq!(ix.cases.query(&model, &q[0], 5).0.len(), 1);
+        // Consent withdrawn: out of every query at once, without a rebuild.
+        ix.set_case(id, Vec::new(), 2026);
+        assert!(ix.case_pos.is_empty());
+        assert!(ix.cases.query(&model, &q[0], 5).0.is_empty());
+        // Given again: back in.
+        ix.set_case(id, boy(), 2026);
+        assert_eq!(ix.cases.query(&model, &q[0], 5).0.len(), 1);
     }
 }

@@ -304,7 +304,7 @@ async fn serve(db: DbArgs, keys: KeyArgs, bind: String, demo: bool) -> Result<()
     }
     // The family-tracing index lives in memory only: build it from the store before serving.
     let (cases, requests) = h.rebuild_tracing_index().await?;
-    println!("Family tracing: {cases} cases and {requests} requests searchable.");
+    eprintln!("Family tracing: {cases} cases and {requests} requests searchable.");
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .map_err(|e| Failure(format!("cannot listen on {bind}: {e}")))?;

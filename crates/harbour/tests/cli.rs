@@ -183,7 +183,7 @@ fn serve_demo_prints_url_and_logins_then_journals_verify_until_tampered() {
 
     let (code, out, err) = run(harbour(dir.path()).args(["audit", "verify"]), None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("3 case journals"), "{out}");
+    assert!(out.contains("4 case journals"), "{out}");
 
     // Delete the last event of the decided case behind Harbour's back: `audit verify` names it.
     let db = dir.path().join("harbour.db");
