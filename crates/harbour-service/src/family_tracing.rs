@@ -409,7 +409,8 @@ impl Harbour {
     }
 
     /// Load a request the actor may see: the filing organisation's filing roles; child-protection
-    /// officers when a child (or presumed child) is sought; the competent authority. Anything
+    /// officers of a child-protection organisation when a child (or presumed child) is sought;
+    /// the competent authority. Anything
     /// else is "not found", like a request that does not exist.
     async fn visible_request(
         &self,
@@ -424,7 +425,10 @@ impl Harbour {
         let role = actor.user.role;
         let own = record.header.org_id == actor.org.id && may_file(role);
         let authority = actor.org.kind == OrgKind::CompetentAuthority && role.may_read_cases();
-        if !own && !authority && role != Role::ChildProtectionOfficer {
+        // As for cases: child protection sees what concerns children, as an organisation.
+        let child_protection =
+            actor.org.kind == OrgKind::ChildProtection && role == Role::ChildProtectionOfficer;
+        if !own && !authority && !child_protection {
             return Err(ServiceError::NotFound("tracing request"));
         }
         let request = self.open_request(&record)?;
