@@ -525,3 +525,73 @@ async fn a_second_app_server_sees_changes_through_the_feed() {
         app.finish().await;
     }
 }
+
+/// How long the start-up build takes (run by hand: `cargo test -p harbour-web --release --test
+/// tracing -- --ignored --nocapture`). N children referred through the service, then the index
+/// built from the store; the baseline is reading and decrypting the same cases without indexing.
+#[tokio::test]
+#[ignore]
+async fn start_up_build_timing() {
+    let n: usize = std::env::var("TRACING_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let app = TestApp::start(&Backend::Sqlite).await;
+    let police = app.org("Fake Police", OrgKind::Police).await;
+    let (_, responder) = app
+        .user("resp@test.invalid", &police, Role::FirstResponder)
+        .await;
+    let given = ["Oleksandr", "Iryna", "Petro", "Olena", "Taras", "Sofiia"];
+    let family = ["Kovalenko", "Bondar", "Melnyk", "Shevchenko", "Tkachenko"];
+    let t = std::time::Instant::now();
+    for i in 0..n {
+        let body = child(
+            &format!("{}{}", given[i % given.len()], i / 30),
+            family[(i / 7) % family.len()],
+            2010 + (i % 8) as i32,
+            None,
+        );
+        let mut referral = body.clone();
+        let obj = referral.as_object_mut().unwrap();
+        obj.remove("confirm_new_person");
+        let referral: harbour_domain::Referral = serde_json::from_value(referral).unwrap();
+        app.harbour
+            .refer(
+                &responder,
+                referral,
+                harbour_service::cases::ReferralOptions {
+                    confirm_new_person: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let referred = t.elapsed();
+    let t = std::time::Instant::now();
+    let mut after = None;
+    let mut read = 0;
+    loop {
+        let ids = app.store.case_ids(after, 500).await.unwrap();
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        for id in ids {
+            app.harbour.get_case(&responder, id, None).await.unwrap();
+            read += 1;
+        }
+        after = Some(last);
+    }
+    let baseline = t.elapsed();
+    let t = std::time::Instant::now();
+    let (cases, _) = app.harbour.rebuild_tracing_index().await.unwrap();
+    let build = t.elapsed();
+    assert_eq!((cases, read), (n, n));
+    println!(
+        "{n} children: referred in {:.1} s; read+decrypt every case (baseline, with access records) {:.2} s; tracing index build {:.2} s",
+        referred.as_secs_f64(),
+        baseline.as_secs_f64(),
+        build.as_secs_f64()
+    );
+    app.finish().await;
+}
