@@ -21,11 +21,3 @@ CREATE TABLE tracing_access_log (
     action      TEXT NOT NULL
 );
 CREATE INDEX tracing_access_by_request ON tracing_access_log (request_id, id);
--- A change feed for the in-memory tracing index of every app server: which case or request
--- changed (ids only), in order. Each server replays what it has not seen before answering.
-CREATE TABLE tracing_changes (
-    seq     BIGSERIAL PRIMARY KEY,
-    kind    TEXT NOT NULL,
-    id      UUID NOT NULL,
-    at      BIGINT NOT NULL
-);
