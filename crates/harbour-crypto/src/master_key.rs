@@ -225,6 +225,23 @@ impl MasterKey {
         DataKey::from_slice_wiping(plain.as_mut_slice())
     }
 
+    /// Wrap a blind-index key for storage, like a data key. The index key must outlive master
+    /// key rotation (every stored keyed hash was made with it), so after the first start it is
+    /// kept wrapped in the database rather than re-derived from whichever master key is current.
+    pub fn wrap_index_key(&self, key: &IndexKey, context: &[u8]) -> WrappedKey {
+        self.wrap(&key.as_data_key(), context)
+    }
+
+    /// Unwrap an index key wrapped by [`MasterKey::wrap_index_key`] (same errors as
+    /// [`MasterKey::unwrap_key`]).
+    pub fn unwrap_index_key(
+        &self,
+        wrapped: &WrappedKey,
+        context: &[u8],
+    ) -> Result<IndexKey, CryptoError> {
+        Ok(IndexKey::from_data_key(&self.unwrap_key(wrapped, context)?))
+    }
+
     /// The key for blind indexes: HKDF-SHA256 of the master key with info
     /// [`INDEX_KEY_INFO`] (`"harbour blind index v1"`).
     pub fn index_key(&self) -> IndexKey {

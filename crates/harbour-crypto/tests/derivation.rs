@@ -122,3 +122,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(ct_eq(&a, &b), a == b);
     }
 }
+
+/// The blind-index key survives master key rotation: wrapped under the old key, rewrapped under
+/// the new one, it hashes exactly as before; it does not unwrap under another context or key.
+#[test]
+fn index_key_survives_rotation_when_kept_wrapped() {
+    let old = harbour_crypto::MasterKey::generate();
+    let new = harbour_crypto::MasterKey::generate();
+    let index = old.index_key();
+    let before = index.hash("person.name", "Fake Person");
+    let wrapped = old.wrap_index_key(&index, b"deployment:index-key");
+    let rewrapped =
+        harbour_crypto::rewrap(&old, &new, &wrapped, b"deployment:index-key").expect("rewrap");
+    assert_eq!(rewrapped.master_key_id(), new.id());
+    let back = new
+        .unwrap_index_key(&rewrapped, b"deployment:index-key")
+        .expect("unwraps under the new key");
+    assert_eq!(back.hash("person.name", "Fake Person"), before);
+    assert_ne!(new.index_key().hash("person.name", "Fake Person"), before);
+    assert!(old
+        .unwrap_index_key(&rewrapped, b"deployment:index-key")
+        .is_err());
+    assert!(new.unwrap_index_key(&rewrapped, b"case:other").is_err());
+}

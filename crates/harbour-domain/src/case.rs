@@ -10,8 +10,14 @@ use crate::minority::{minority_at, Minority};
 use crate::org::string_enum;
 use crate::person::Person;
 use crate::policy::Policy;
+use crate::support::{
+    self, BestInterests, DurableSolution, HandoverKind, HandoverState, Justice, NeedsAssessment,
+    OpenReferralsOnClose, ReferralStatus, RightDef, RightEntry, RightStatus, RightsHistory,
+    ServiceConsent, ServiceKind, ServiceProfile, ServiceReferralState,
+};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 /// Longest free text accepted in reasons, views and summaries.
 pub const MAX_TEXT_LEN: usize = 10_000;
@@ -84,6 +90,11 @@ string_enum!(
         Duplicate => "duplicate",
         Deceased => "deceased",
         Other => "other",
+        Integrated => "integrated",
+        Returned => "returned",
+        TransferredAbroad => "transferred_abroad",
+        DeclinedFurtherSupport => "declined_further_support",
+        NotIdentified => "not_identified",
     }
 );
 
@@ -365,6 +376,9 @@ pub enum Event {
         reason: ClosureReason,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         notes: Option<String>,
+        /// What was said about accepted service referrals still open at closure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        open_referrals: Option<OpenReferralsOnClose>,
     },
     ScreeningRecorded {
         screening: Screening,
@@ -374,6 +388,80 @@ pub enum Event {
     ReferralAttached {
         referral: Box<Referral>,
         referring_org: OrgId,
+    },
+    /// A right's status changed (the right's code and legal basis are plain facts, for statistics).
+    RightRecorded {
+        right: String,
+        legal_basis: String,
+        status: RightStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    NeedsAssessed {
+        assessment: NeedsAssessment,
+    },
+    /// A service referral to a provider's organisation, with the person's consent to it.
+    ServiceReferred {
+        referral: Uuid,
+        service: Uuid,
+        service_kind: ServiceKind,
+        provider_org: OrgId,
+        need: ServiceKind,
+        consent: ServiceConsent,
+    },
+    /// The provider (or, on closure, the caseworker) moved a service referral on. Carries the
+    /// referral time so the wait to acceptance is a plain fact.
+    ServiceReferralUpdated {
+        referral: Uuid,
+        service_kind: ServiceKind,
+        status: ReferralStatus,
+        #[serde(with = "time::serde::rfc3339")]
+        referred_at: OffsetDateTime,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A guardian named as a person and organisation (not a Harbour user).
+    GuardianNamed {
+        name: String,
+        organisation: String,
+    },
+    BestInterestsRecorded {
+        best_interests: BestInterests,
+    },
+    FamilyTracingRequested {
+        requested: bool,
+    },
+    TransitionPlanRecorded {
+        plan: String,
+    },
+    JusticeRecorded {
+        justice: Justice,
+    },
+    DurableSolutionChosen {
+        solution: DurableSolution,
+    },
+    FollowUpRecorded {
+        notes: String,
+    },
+    /// A handover: assign (same organisation), transfer (waits for the recipient), refer (shared
+    /// access for a purpose).
+    HandoverRecorded {
+        handover: Uuid,
+        kind: HandoverKind,
+        from_org: OrgId,
+        to_org: OrgId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_user: Option<UserId>,
+        purpose: String,
+        person_consents: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        child_views: Option<String>,
+    },
+    TransferAnswered {
+        handover: Uuid,
+        accepted: bool,
+        from_org: OrgId,
+        to_org: OrgId,
     },
     /// The person gave or withdrew consent to family tracing (adults; a child's case is searched
     /// under the child-protection mandate).
@@ -397,6 +485,19 @@ impl Event {
             Event::CaseClosed { .. } => "case_closed",
             Event::ScreeningRecorded { .. } => "screening_recorded",
             Event::ReferralAttached { .. } => "referral_attached",
+            Event::RightRecorded { .. } => "right_recorded",
+            Event::NeedsAssessed { .. } => "needs_assessed",
+            Event::ServiceReferred { .. } => "service_referred",
+            Event::ServiceReferralUpdated { .. } => "service_referral_updated",
+            Event::GuardianNamed { .. } => "guardian_named",
+            Event::BestInterestsRecorded { .. } => "best_interests_recorded",
+            Event::FamilyTracingRequested { .. } => "family_tracing_requested",
+            Event::TransitionPlanRecorded { .. } => "transition_plan_recorded",
+            Event::JusticeRecorded { .. } => "justice_recorded",
+            Event::DurableSolutionChosen { .. } => "durable_solution_chosen",
+            Event::FollowUpRecorded { .. } => "follow_up_recorded",
+            Event::HandoverRecorded { .. } => "handover_recorded",
+            Event::TransferAnswered { .. } => "transfer_answered",
             Event::FamilyTracingConsentRecorded { .. } => "family_tracing_consent_recorded",
         }
     }
@@ -456,6 +557,8 @@ pub enum Command {
     Close {
         reason: ClosureReason,
         notes: Option<String>,
+        /// Required when accepted service referrals are still open.
+        open_referrals: Option<OpenReferralsOnClose>,
     },
     RecordScreening {
         screening: Screening,
@@ -463,6 +566,63 @@ pub enum Command {
     AttachReferral {
         referral: Box<Referral>,
         referring_org: OrgId,
+    },
+    /// The right comes from the catalogue (checked by [`support::check_right_status`]).
+    RecordRight {
+        right: RightDef,
+        status: RightStatus,
+        reason: Option<String>,
+    },
+    AssessNeeds {
+        assessment: NeedsAssessment,
+    },
+    ReferToService {
+        referral: Uuid,
+        service: ServiceProfile,
+        need: ServiceKind,
+        consent: ServiceConsent,
+    },
+    UpdateServiceReferral {
+        referral: Uuid,
+        to: ReferralStatus,
+        reason: Option<String>,
+    },
+    NameGuardian {
+        name: String,
+        organisation: String,
+    },
+    RecordBestInterests {
+        best_interests: BestInterests,
+    },
+    RequestFamilyTracing {
+        requested: bool,
+    },
+    RecordTransitionPlan {
+        plan: String,
+    },
+    RecordJustice {
+        justice: Justice,
+    },
+    ChooseDurableSolution {
+        solution: DurableSolution,
+    },
+    RecordFollowUp {
+        notes: String,
+    },
+    Handover {
+        handover: Uuid,
+        kind: HandoverKind,
+        from_org: OrgId,
+        to_org: OrgId,
+        to_user: Option<UserId>,
+        purpose: String,
+        person_consents: bool,
+        child_views: Option<String>,
+    },
+    AnswerTransfer {
+        handover: Uuid,
+        accepted: bool,
+        by_org: OrgId,
     },
     RecordFamilyTracingConsent {
         given: bool,
@@ -498,6 +658,21 @@ pub struct CaseState {
     pub screenings: Vec<Screening>,
     /// Organisations whose referrals of the same person were attached to this case.
     pub attached_orgs: Vec<OrgId>,
+    /// Every status recorded for each right, oldest first.
+    pub rights: RightsHistory,
+    pub needs: Option<NeedsAssessment>,
+    pub service_referrals: Vec<ServiceReferralState>,
+    /// A guardian named as (person, organisation) rather than appointed as a Harbour user.
+    pub named_guardian: Option<(String, String)>,
+    pub best_interests: Vec<BestInterests>,
+    pub family_tracing_requested: bool,
+    pub transition_plan: Option<String>,
+    pub justice: Option<Justice>,
+    pub durable_solution: Option<DurableSolution>,
+    pub follow_ups: Vec<(Date, String)>,
+    pub handovers: Vec<HandoverState>,
+    /// The user the case is assigned to within its owner organisation.
+    pub assigned_to: Option<UserId>,
     /// Family-tracing consent recorded after the referral (overrides the referral's).
     pub family_tracing_consent: Option<bool>,
     /// Events applied so far; the next event gets `seq + 1`.
@@ -527,6 +702,18 @@ impl CaseState {
             closure: None,
             screenings: Vec::new(),
             attached_orgs: Vec::new(),
+            rights: RightsHistory::new(),
+            needs: None,
+            service_referrals: Vec::new(),
+            named_guardian: None,
+            best_interests: Vec::new(),
+            family_tracing_requested: false,
+            transition_plan: None,
+            justice: None,
+            durable_solution: None,
+            follow_ups: Vec::new(),
+            handovers: Vec::new(),
+            assigned_to: None,
             family_tracing_consent: None,
             seq: 0,
         }
@@ -586,6 +773,52 @@ impl CaseState {
     fn is_referred(&self) -> bool {
         self.referral.is_some()
     }
+
+    /// Neither closed nor disqualified.
+    pub fn is_open(&self, today: Date) -> bool {
+        !matches!(self.status(today), Status::Closed | Status::Disqualified)
+    }
+
+    /// A guardian is in place: appointed as a user, or named with their organisation.
+    pub fn has_guardian(&self) -> bool {
+        self.guardian.is_some() || self.named_guardian.is_some()
+    }
+
+    pub fn service_referral(&self, id: Uuid) -> Option<&ServiceReferralState> {
+        self.service_referrals.iter().find(|r| r.id == id)
+    }
+
+    /// Was the person a child (or presumed one) when referred?
+    pub fn child_at_referral(&self) -> bool {
+        match (&self.referral, self.referred_at) {
+            (Some(r), Some(at)) => {
+                minority_at(&r.person.birth, None, at.date()).is_child_or_presumed()
+            }
+            _ => false,
+        }
+    }
+
+    /// A child at referral who is an adult now, or may turn 18 within a year, needs a
+    /// transition-to-adulthood plan.
+    pub fn transition_plan_applies(&self, today: Date) -> bool {
+        let Some(r) = &self.referral else {
+            return false;
+        };
+        self.child_at_referral()
+            && (self.minority(today) == Minority::Adult
+                || (self.assessed_child != Some(true) && r.person.birth.age_bounds(today).1 >= 17))
+    }
+
+    /// The facts a service's fit depends on.
+    pub fn person_fit(&self, today: Date) -> support::PersonFit {
+        let person = self.referral.as_ref().map(|r| &r.person);
+        support::PersonFit {
+            minority: self.minority(today),
+            sex: person.map(|p| p.sex).unwrap_or(crate::person::Sex::Unknown),
+            languages: person.map(|p| p.languages.clone()).unwrap_or_default(),
+            region: self.needs.as_ref().and_then(|n| n.region.clone()),
+        }
+    }
 }
 
 /// The referral's own event, followed by one `ScreeningRecorded` per screening done with it: the
@@ -617,7 +850,8 @@ pub fn decide(
 ) -> Result<Vec<Event>, DomainError> {
     let today = now.date();
     let status = state.status(today);
-    if state.is_referred() && status == Status::Closed {
+    let after_closure = matches!(command, Command::UpdateServiceReferral { .. });
+    if state.is_referred() && status == Status::Closed && !after_closure {
         return Err(illegal(
             "the case is closed; nothing more can be recorded on it",
         ));
@@ -788,7 +1022,11 @@ pub fn decide(
         Command::RecordFamilyTracingConsent { given } => {
             Ok(vec![Event::FamilyTracingConsentRecorded { given }])
         }
-        Command::Close { reason, notes } => {
+        Command::Close {
+            reason,
+            notes,
+            open_referrals,
+        } => {
             let mut errors = Vec::new();
             check_free_text(&mut errors, "/notes", &notes);
             if !errors.is_empty() {
@@ -802,8 +1040,288 @@ pub fn decide(
                     "closing for another reason needs notes saying why",
                 ));
             }
-            Ok(vec![Event::CaseClosed { reason, notes }])
+            let open: Vec<&ServiceReferralState> = state
+                .service_referrals
+                .iter()
+                .filter(|r| r.holds_place())
+                .collect();
+            let mut events = Vec::new();
+            match open_referrals {
+                None if !open.is_empty() => {
+                    return Err(DomainError::OpenServiceReferrals(open.len()))
+                }
+                Some(OpenReferralsOnClose::Withdraw) => {
+                    for r in open {
+                        events.push(Event::ServiceReferralUpdated {
+                            referral: r.id,
+                            service_kind: r.service_kind,
+                            status: ReferralStatus::Withdrawn,
+                            referred_at: r.referred_at,
+                            reason: Some("case closed".into()),
+                        });
+                    }
+                }
+                _ => {}
+            }
+            events.push(Event::CaseClosed {
+                reason,
+                notes,
+                open_referrals,
+            });
+            Ok(events)
         }
+        other => decide_support(state, other, now),
+    }
+}
+
+/// The support, rights and justice commands (pillars 2 to 4).
+fn decide_support(
+    state: &CaseState,
+    command: Command,
+    now: OffsetDateTime,
+) -> Result<Vec<Event>, DomainError> {
+    let today = now.date();
+    let minority = state.minority(today);
+    let required = |pointer: &str, text: &str, what: &str| -> Result<String, DomainError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(DomainError::field(pointer, what.to_string()));
+        }
+        if t.chars().count() > MAX_TEXT_LEN {
+            return Err(DomainError::field(
+                pointer,
+                format!("is longer than {MAX_TEXT_LEN} characters"),
+            ));
+        }
+        Ok(t.to_string())
+    };
+    match command {
+        Command::RecordRight {
+            right,
+            status,
+            reason,
+        } => {
+            if status == RightStatus::Refused
+                && reason.as_deref().map(str::trim).unwrap_or("").is_empty()
+            {
+                return Err(DomainError::field(
+                    "/reason",
+                    "a refused right needs the reason it was refused",
+                ));
+            }
+            support::check_text("/reason", &reason, MAX_TEXT_LEN)?;
+            Ok(vec![Event::RightRecorded {
+                right: right.code,
+                legal_basis: right.legal_basis,
+                status,
+                reason,
+            }])
+        }
+        Command::AssessNeeds { assessment } => Ok(vec![Event::NeedsAssessed {
+            assessment: assessment.validate(minority)?,
+        }]),
+        Command::ReferToService {
+            referral,
+            service,
+            need,
+            consent,
+        } => {
+            let planned = state
+                .needs
+                .as_ref()
+                .is_some_and(|n| n.needs.iter().any(|x| x.kind == need));
+            if !planned {
+                return Err(DomainError::field(
+                    "/need",
+                    format!("`{need}` is not among the person's assessed needs; record the needs assessment first"),
+                ));
+            }
+            support::check_service_consent(minority, &consent)?;
+            if let Some(why) = support::unsuitable(&service, need, &state.person_fit(today)) {
+                return Err(DomainError::ServiceUnsuitable(why));
+            }
+            Ok(vec![Event::ServiceReferred {
+                referral,
+                service: service.id,
+                service_kind: service.kind,
+                provider_org: service.org_id,
+                need,
+                consent,
+            }])
+        }
+        Command::UpdateServiceReferral {
+            referral,
+            to,
+            reason,
+        } => {
+            let r = state.service_referral(referral).ok_or_else(|| {
+                DomainError::IllegalTransition("this case has no such service referral".into())
+            })?;
+            let reason = match to {
+                ReferralStatus::Declined => Some(required(
+                    "/reason",
+                    reason.as_deref().unwrap_or(""),
+                    "say why the referral is declined",
+                )?),
+                _ => {
+                    support::check_text("/reason", &reason, MAX_TEXT_LEN)?;
+                    reason
+                }
+            };
+            let status = support::next_referral_status(r.status, to)?;
+            Ok(vec![Event::ServiceReferralUpdated {
+                referral,
+                service_kind: r.service_kind,
+                status,
+                referred_at: r.referred_at,
+                reason,
+            }])
+        }
+        Command::NameGuardian { name, organisation } => {
+            if !minority.is_child_or_presumed() {
+                return Err(DomainError::IllegalTransition(
+                    "a guardian is appointed for a child or presumed child; this person is an adult"
+                        .into(),
+                ));
+            }
+            let name = required("/name", &name, "give the guardian's name")?;
+            let organisation = required(
+                "/organisation",
+                &organisation,
+                "give the guardian's organisation",
+            )?;
+            Ok(vec![Event::GuardianNamed { name, organisation }])
+        }
+        Command::RecordBestInterests { best_interests } => {
+            if !minority.is_child_or_presumed() {
+                return Err(DomainError::IllegalTransition(
+                    "best-interests assessments and determinations are for children".into(),
+                ));
+            }
+            Ok(vec![Event::BestInterestsRecorded {
+                best_interests: best_interests.validate()?,
+            }])
+        }
+        Command::RequestFamilyTracing { requested } => {
+            if !minority.is_child_or_presumed() {
+                return Err(DomainError::IllegalTransition(
+                    "family tracing is requested here for children; for adults use a tracing request".into(),
+                ));
+            }
+            Ok(vec![Event::FamilyTracingRequested { requested }])
+        }
+        Command::RecordTransitionPlan { plan } => {
+            if !state.transition_plan_applies(today) {
+                return Err(DomainError::IllegalTransition(
+                    "a transition-to-adulthood plan is for a child who turns 18 during the case"
+                        .into(),
+                ));
+            }
+            Ok(vec![Event::TransitionPlanRecorded {
+                plan: required("/plan", &plan, "write the plan")?,
+            }])
+        }
+        Command::RecordJustice { justice } => Ok(vec![Event::JusticeRecorded {
+            justice: justice.validate()?,
+        }]),
+        Command::ChooseDurableSolution { solution } => Ok(vec![Event::DurableSolutionChosen {
+            solution: support::check_durable_solution(state, minority, solution)?,
+        }]),
+        Command::RecordFollowUp { notes } => Ok(vec![Event::FollowUpRecorded {
+            notes: required("/notes", &notes, "say what the follow-up contact found")?,
+        }]),
+        Command::Handover {
+            handover,
+            kind,
+            from_org,
+            to_org,
+            to_user,
+            purpose,
+            person_consents,
+            child_views,
+        } => {
+            let purpose = required("/purpose", &purpose, "say what the handover is for")?;
+            support::check_handover_consent(minority, kind, person_consents, &child_views)?;
+            match kind {
+                HandoverKind::Assign if to_user.is_none() || from_org != to_org => {
+                    return Err(DomainError::field(
+                        "/to_user",
+                        "an assignment goes to a user of the same organisation",
+                    ))
+                }
+                HandoverKind::Transfer | HandoverKind::Refer if from_org == to_org => {
+                    return Err(DomainError::field(
+                        "/to_org",
+                        "a transfer or referral goes to another organisation",
+                    ))
+                }
+                HandoverKind::Transfer
+                    if state
+                        .handovers
+                        .iter()
+                        .any(|h| h.kind == HandoverKind::Transfer && h.status == "offered") =>
+                {
+                    return Err(DomainError::IllegalTransition(
+                        "a transfer is already waiting for its recipient".into(),
+                    ))
+                }
+                _ => {}
+            }
+            Ok(vec![Event::HandoverRecorded {
+                handover,
+                kind,
+                from_org,
+                to_org,
+                to_user,
+                purpose,
+                person_consents,
+                child_views,
+            }])
+        }
+        Command::AnswerTransfer {
+            handover,
+            accepted,
+            by_org,
+        } => {
+            let h = state
+                .handovers
+                .iter()
+                .find(|h| h.id == handover && h.kind == HandoverKind::Transfer)
+                .ok_or_else(|| {
+                    DomainError::IllegalTransition("this case has no such transfer".into())
+                })?;
+            if h.status != "offered" {
+                return Err(DomainError::IllegalTransition(format!(
+                    "this transfer is already {}",
+                    h.status
+                )));
+            }
+            if h.to_org != by_org {
+                return Err(DomainError::IllegalTransition(
+                    "only the receiving organisation answers a transfer".into(),
+                ));
+            }
+            Ok(vec![Event::TransferAnswered {
+                handover,
+                accepted,
+                from_org: h.from_org,
+                to_org: h.to_org,
+            }])
+        }
+        Command::Refer { .. }
+        | Command::DecideReasonableGrounds { .. }
+        | Command::DecideConclusiveGrounds { .. }
+        | Command::AssessAge { .. }
+        | Command::Disqualify { .. }
+        | Command::RequestReconsideration { .. }
+        | Command::RequestEarlyConclusiveDecision { .. }
+        | Command::AppointGuardian { .. }
+        | Command::Close { .. }
+        | Command::RecordScreening { .. }
+        | Command::AttachReferral { .. }
+        | Command::RecordFamilyTracingConsent { .. } => Err(DomainError::IllegalTransition(
+            "not a support command".into(),
+        )),
     }
 }
 
@@ -884,6 +1402,115 @@ pub fn apply(mut state: CaseState, recorded: &RecordedEvent) -> CaseState {
         Event::CaseClosed { reason, .. } => {
             state.phase = Status::Closed;
             state.closure = Some(*reason);
+        }
+        Event::RightRecorded {
+            right,
+            status,
+            reason,
+            ..
+        } => {
+            state
+                .rights
+                .entry(right.clone())
+                .or_default()
+                .push(RightEntry {
+                    status: *status,
+                    reason: reason.clone(),
+                    at: recorded.at,
+                    recorded_by: recorded.actor,
+                });
+        }
+        Event::NeedsAssessed { assessment } => state.needs = Some(assessment.clone()),
+        Event::ServiceReferred {
+            referral,
+            service,
+            service_kind,
+            provider_org,
+            need,
+            consent,
+        } => state.service_referrals.push(ServiceReferralState {
+            id: *referral,
+            service_id: *service,
+            service_kind: *service_kind,
+            provider_org: *provider_org,
+            need: *need,
+            consent: consent.clone(),
+            status: ReferralStatus::Referred,
+            referred_at: recorded.at,
+            accepted_at: None,
+            decline_reason: None,
+        }),
+        Event::ServiceReferralUpdated {
+            referral,
+            status,
+            reason,
+            ..
+        } => {
+            if let Some(r) = state
+                .service_referrals
+                .iter_mut()
+                .find(|r| r.id == *referral)
+            {
+                r.status = *status;
+                if *status == ReferralStatus::Accepted {
+                    r.accepted_at = Some(recorded.at);
+                }
+                if *status == ReferralStatus::Declined {
+                    r.decline_reason = reason.clone();
+                }
+            }
+        }
+        Event::GuardianNamed { name, organisation } => {
+            state.named_guardian = Some((name.clone(), organisation.clone()));
+        }
+        Event::BestInterestsRecorded { best_interests } => {
+            state.best_interests.push(best_interests.clone())
+        }
+        Event::FamilyTracingRequested { requested } => state.family_tracing_requested = *requested,
+        Event::TransitionPlanRecorded { plan } => state.transition_plan = Some(plan.clone()),
+        Event::JusticeRecorded { justice } => state.justice = Some(justice.clone()),
+        Event::DurableSolutionChosen { solution } => {
+            state.durable_solution = Some(solution.clone())
+        }
+        Event::FollowUpRecorded { notes } => {
+            state.follow_ups.push((recorded.at.date(), notes.clone()))
+        }
+        Event::HandoverRecorded {
+            handover,
+            kind,
+            from_org,
+            to_org,
+            to_user,
+            purpose,
+            ..
+        } => {
+            if *kind == HandoverKind::Assign {
+                state.assigned_to = *to_user;
+            }
+            state.handovers.push(HandoverState {
+                id: *handover,
+                kind: *kind,
+                from_org: *from_org,
+                to_org: *to_org,
+                to_user: *to_user,
+                purpose: purpose.clone(),
+                status: if *kind == HandoverKind::Transfer {
+                    "offered".into()
+                } else {
+                    "done".into()
+                },
+            });
+        }
+        Event::TransferAnswered {
+            handover, accepted, ..
+        } => {
+            if let Some(h) = state.handovers.iter_mut().find(|h| h.id == *handover) {
+                h.status = if *accepted { "accepted" } else { "declined" }.into();
+            }
+            if *accepted {
+                // The new owner assigns the case afresh.
+                state.assigned_to = None;
+            }
         }
         Event::ScreeningRecorded { screening } => {
             state.screenings.push(screening.clone());

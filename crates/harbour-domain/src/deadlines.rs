@@ -155,7 +155,7 @@ pub fn alerts_and_deadlines(
         }
     }
     let minority = state.minority(today);
-    if open && minority.is_child_or_presumed() && state.guardian.is_none() {
+    if open && minority.is_child_or_presumed() && !state.has_guardian() {
         let due = guardian_due(policy, referred_at);
         d.guardian_due = Some(due);
         alerts.push(Alert {

@@ -33,6 +33,15 @@ pub enum DomainError {
     /// A conclusive decision may not be taken before the recovery period ends.
     #[error("a conclusive grounds decision cannot be made before the recovery period ends on {ends} unless the person asks for an early decision")]
     RecoveryPeriodNotOver { ends: time::Date },
+    /// A child's durable solution (above all a return) waits for a best-interests determination.
+    #[error("{0}")]
+    BestInterestsDeterminationRequired(String),
+    /// The service cannot take this referral: full, or it does not fit the person or the need.
+    #[error("{0}")]
+    ServiceUnsuitable(String),
+    /// Closing a case with accepted service referrals needs a word on what happens to them.
+    #[error("the case has {0} accepted service referral(s) still open; say in `open_referrals` whether they continue after closure or are withdrawn")]
+    OpenServiceReferrals(usize),
 }
 
 impl DomainError {

@@ -12,6 +12,8 @@ pub mod minority;
 pub mod org;
 pub mod person;
 pub mod policy;
+pub mod retention;
+pub mod support;
 pub mod tracing;
 
 pub use case::{

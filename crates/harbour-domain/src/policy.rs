@@ -16,6 +16,9 @@ pub struct Policy {
     pub identification: Identification,
     pub children: Children,
     pub calendar: Calendar,
+    /// How long closed cases are kept before erasure; the defaults apply if the section is absent.
+    #[serde(default)]
+    pub retention: crate::retention::Retention,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +61,8 @@ pub enum PolicyError {
     NoReasonableGroundsTarget,
     #[error("every day of the week is a weekend day; no working day would ever come")]
     NoWorkingDays,
+    #[error("retention.{0} is {1} days; retention periods are from {min} to {max} days", min = crate::retention::MINIMUM_RETENTION_DAYS, max = crate::retention::MAXIMUM_RETENTION_DAYS)]
+    RetentionOutOfRange(&'static str, u32),
 }
 
 impl Policy {
@@ -85,6 +90,7 @@ impl Policy {
                 weekend: vec![Weekday::Saturday, Weekday::Sunday],
                 public_holidays: vec![],
             },
+            retention: crate::retention::Retention::default(),
         })
     }
 
@@ -102,6 +108,9 @@ impl Policy {
         weekend.dedup();
         if weekend.len() >= 7 {
             return Err(PolicyError::NoWorkingDays);
+        }
+        if let Some((field, days)) = self.retention.out_of_range() {
+            return Err(PolicyError::RetentionOutOfRange(field, days));
         }
         Ok(())
     }

@@ -540,6 +540,7 @@ fn illegal_transitions_say_why() {
         Command::Close {
             reason: ClosureReason::PersonWithdrew,
             notes: None,
+            open_referrals: None,
         },
         MONDAY,
     )
@@ -654,7 +655,8 @@ fn any_command() -> impl Strategy<Value = Command> {
         }),
         Just(Command::Close {
             reason: ClosureReason::SupportCompleted,
-            notes: None
+            notes: None,
+            open_referrals: None
         }),
         Just(Command::RecordScreening {
             screening: harbour_domain::case::Screening {

@@ -6,10 +6,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::baseline::Primero;
-use crate::index::{run, Index, Options};
+use crate::index::{link, Index, Options, Timings};
 use crate::model::{Comp, Model};
-use crate::record::{prepare, Prepared};
-use crate::synth::{UaTrace, COLUMNS};
+use crate::record::{Prepared, Preparer, Record};
+use crate::synth::{generate_each, UaTrace, COLUMNS};
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct RankMetrics {
@@ -36,6 +36,8 @@ pub struct UaTraceReport {
     pub prepare_s: f64,
     pub index_build_s: f64,
     pub training_s: f64,
+    /// Parts of training (blocking the requests, u sampling, EM pairs, EM).
+    pub training_parts: Timings,
     pub harbour: RankMetrics,
     pub primero: Option<RankMetrics>,
     /// Share of true pairs that the blocking keys bring together.
@@ -83,48 +85,111 @@ fn finish(mut ranks: Vec<Option<usize>>, cands: f64, shown: f64, mut lat: Vec<f6
     m
 }
 
+/// The year an age estimate is anchored to when a record has no date.
+const YEAR: i32 = 2024;
+
+/// Prepares children into a new index as they arrive, timing the two parts.
+struct Builder {
+    preparer: Preparer,
+    index: Index,
+    prepare_s: f64,
+    index_s: f64,
+}
+
+impl Builder {
+    fn new(children: usize) -> Self {
+        let mut index = Index::new(Options::default().max_bucket);
+        index.reserve(children);
+        Builder {
+            preparer: Preparer::new(),
+            index,
+            prepare_s: 0.0,
+            index_s: 0.0,
+        }
+    }
+
+    fn add(&mut self, r: &Record) {
+        let t = Instant::now();
+        let p = self.preparer.prepare(r, YEAR);
+        self.prepare_s += t.elapsed().as_secs_f64();
+        if let Ok(p) = p {
+            let t = Instant::now();
+            self.index.add(r.id.clone(), p);
+            self.index_s += t.elapsed().as_secs_f64();
+        }
+    }
+}
+
 /// Run the benchmark on generated data. The model is trained without labels
 /// by linking the requests to the children (EM); `with_primero` adds the
 /// baseline (a full inverted-index scan, fine at 10k).
 pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
-    let year = 2024;
+    let mut b = Builder::new(data.children.len());
+    for r in &data.children {
+        b.add(r);
+    }
+    let primero = with_primero.then_some(data.children.as_slice());
+    evaluate_index(b, &data.requests, &data.truth, primero, &mut |_| {})
+}
+
+/// `evaluate` on data generated as it is indexed (`synth::generate_each`):
+/// the children are never all held as records, which is what lets the
+/// benchmark run at ten million. Each child is also handed to `child` (to
+/// write it out for the peers), and `phase` is called after "indexed",
+/// "trained" and "queried" (to measure memory). No Primero-like baseline.
+pub fn evaluate_generated(
+    children: usize,
+    requests: usize,
+    seed: u64,
+    child: &mut dyn FnMut(&Record),
+    phase: &mut dyn FnMut(&str),
+) -> (UaTraceReport, Vec<Record>, Vec<usize>) {
+    let mut b = Builder::new(children);
+    let (reqs, truth) = generate_each(children, requests, seed, |r| {
+        child(&r);
+        b.add(&r);
+    });
+    phase("indexed");
+    let report = evaluate_index(b, &reqs, &truth, None, phase);
+    (report, reqs, truth)
+}
+
+fn evaluate_index(
+    built: Builder,
+    requests: &[Record],
+    truth: &[usize],
+    primero_children: Option<&[Record]>,
+    phase: &mut dyn FnMut(&str),
+) -> UaTraceReport {
+    let Builder {
+        mut preparer,
+        index,
+        mut prepare_s,
+        index_s: index_build_s,
+    } = built;
     let t = Instant::now();
-    let kids: Vec<Prepared> = data
-        .children
+    let reqs: Vec<Prepared> = requests
         .iter()
-        .filter_map(|r| prepare(r, year).ok())
+        .filter_map(|r| preparer.prepare(r, YEAR).ok())
         .collect();
-    let reqs: Vec<Prepared> = data
-        .requests
-        .iter()
-        .filter_map(|r| prepare(r, year).ok())
-        .collect();
-    let prepare_s = t.elapsed().as_secs_f64();
+    drop(preparer);
+    prepare_s += t.elapsed().as_secs_f64();
     let comps = Comp::active(&COLUMNS);
     let t = Instant::now();
-    let trained = run(
-        &comps,
-        &kids,
-        Some(&reqs),
-        None,
-        &Options::default(),
-        &|_, _| {},
-    );
+    let trained = link(&comps, &index, &reqs, None, &Options::default(), &|_, _| {});
     let training_s = t.elapsed().as_secs_f64();
     let model: Model = trained.model;
-    let t = Instant::now();
-    let mut index = Index::new(Options::default().max_bucket);
-    for (r, p) in data.children.iter().zip(&kids) {
-        index.add(r.id.clone(), p.clone());
-    }
-    let index_build_s = t.elapsed().as_secs_f64();
+    let training_parts = trained.timings;
+    drop(trained.candidates);
+    drop(trained.pairs);
+    phase("trained");
 
     let (mut ranks, mut cands, mut shown, mut lat) = (Vec::new(), 0.0, 0.0, Vec::new());
     let mut found = 0usize;
     let mut calib: Vec<(f64, f64, usize)> = vec![(0.0, 0.0, 0); 10];
     let mut buf = Vec::new();
     let mut examples = Vec::new();
-    for (q, &truth) in reqs.iter().zip(&data.truth) {
+    for (q, &truth) in reqs.iter().zip(truth) {
         let t = Instant::now();
         let (hits, n) = index.query(&model, q, 20);
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -146,7 +211,7 @@ pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
                 let ex = model.explain(q, &index.records[h.index as usize], Some(&index.tf));
                 examples.push(format!(
                     "{} -> {} (true match: {}): p={:.3}: {}",
-                    data.requests
+                    requests
                         .get(examples.len() / 2)
                         .map(|r| r.id.as_str())
                         .unwrap_or(""),
@@ -161,11 +226,12 @@ pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
         found += usize::from(buf.binary_search(&(truth as u32)).is_ok());
     }
     let harbour = finish(ranks, cands, shown, lat);
+    phase("queried");
 
-    let primero = with_primero.then(|| {
-        let p = Primero::new(&data.children, &kids);
+    let primero = primero_children.map(|children| {
+        let p = Primero::new(children, &index.records);
         let (mut ranks, mut cands, mut shown, mut lat) = (Vec::new(), 0.0, 0.0, Vec::new());
-        for ((r, q), &truth) in data.requests.iter().zip(&reqs).zip(&data.truth) {
+        for ((r, q), &truth) in requests.iter().zip(&reqs).zip(truth) {
             let t = Instant::now();
             let (top, n) = p.query(r, q, 20);
             lat.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -176,11 +242,12 @@ pub fn evaluate(data: &UaTrace, with_primero: bool) -> UaTraceReport {
         finish(ranks, cands, shown, lat)
     });
     UaTraceReport {
-        children: kids.len(),
+        children: index.len(),
         requests: reqs.len(),
         prepare_s,
         index_build_s,
         training_s,
+        training_parts,
         harbour,
         primero,
         pairs_completeness: found as f64 / reqs.len().max(1) as f64,

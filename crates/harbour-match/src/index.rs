@@ -2,8 +2,9 @@
 //! (top-k), batch link of two lists, dedupe of one list into clusters.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::{compare, probability, Comp, Gamma, Model, TermFreq};
 use crate::normalize::phonetic;
-use crate::record::{NameFeat, Prepared};
+use crate::record::{Name, NameFeat, Prepared};
 
 /// Tunables of a run.
 #[derive(Debug, Clone)]
@@ -87,26 +88,16 @@ fn name_keys(
 pub fn blocking_keys(p: &Prepared, query: bool) -> Vec<u64> {
     let mut out = Vec::new();
     let widen = i32::from(query);
-    name_keys(
-        p.given.as_ref(),
-        p.surname.as_ref(),
-        p.years,
-        widen,
-        &mut out,
-    );
+    let (given, surname) = (p.given.as_deref(), p.surname.as_deref());
+    name_keys(given, surname, p.years, widen, &mut out);
     if query {
-        name_keys(
-            p.surname.as_ref(),
-            p.given.as_ref(),
-            p.years,
-            widen,
-            &mut out,
-        );
+        name_keys(surname, given, p.years, widen, &mut out);
     }
     // The FEBRL-style rules of Splink's own example, on the fields present.
-    let [street, addr, _suburb, postcode, state, ssid] = &p.generic;
+    let g = &p.generic;
+    let (street, addr, postcode, state, ssid) = (&g[0], &g[1], &g[3], &g[4], &g[5]);
     if p.dob.is_some_and(|d| d.day.is_some()) {
-        out.push(h((4u8, &p.dob_digits)));
+        out.push(h((4u8, p.dob_digits.as_str())));
     }
     if !ssid.is_empty() {
         out.push(h((5u8, ssid)));
@@ -128,17 +119,210 @@ pub fn blocking_keys(p: &Prepared, query: bool) -> Vec<u64> {
     out
 }
 
+/// Record ids in one buffer: a million short ids would otherwise be a
+/// million small allocations. `ids[i]` is the id of record `i`.
+#[derive(Debug, Default, Clone)]
+pub struct Ids {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Ids {
+    pub fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    fn reserve(&mut self, records: usize) {
+        self.ends.reserve(records);
+    }
+}
+
+impl std::ops::Index<usize> for Ids {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
+    }
+}
+
+/// The distinct names and birth places of the indexed records, each held
+/// once and shared by every record that has it.
+#[derive(Debug, Default)]
+struct Interner {
+    names: HashSet<Name>,
+    places: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    fn name(&mut self, n: &mut Name) {
+        match self.names.get(n) {
+            Some(shared) => *n = shared.clone(),
+            None => {
+                self.names.insert(n.clone());
+            }
+        }
+    }
+
+    fn place(&mut self, s: &mut Arc<str>) {
+        match self.places.get(s) {
+            Some(shared) => *s = shared.clone(),
+            None => {
+                self.places.insert(s.clone());
+            }
+        }
+    }
+
+    fn record(&mut self, p: &mut Prepared) {
+        for n in p.given.iter_mut().chain(p.surname.iter_mut()) {
+            self.name(n);
+        }
+        for n in p.parents.iter_mut() {
+            self.name(n);
+        }
+        if let Some((s, _)) = &mut p.place {
+            self.place(s);
+        }
+    }
+}
+
+/// The inverted index from blocking key to record positions. Most of it is
+/// one sorted array of keys and one of postings (12 bytes per key, 4 per
+/// posting); records added since the last merge sit in a small hash map
+/// and are merged in once that holds an eighth as many keys as the arrays.
+/// (A hash map of vectors for everything cost about 100 bytes per key, and
+/// most keys are held by a single record.)
+#[derive(Debug, Default)]
+struct Blocks {
+    keys: Vec<u64>,
+    /// Postings of keys[i] are postings[starts[i]..starts[i + 1]].
+    starts: Vec<u32>,
+    postings: Vec<u32>,
+    recent: HashMap<u64, Vec<u32>>,
+    recent_postings: usize,
+}
+
+impl Blocks {
+    fn push(&mut self, key: u64, ix: u32) {
+        self.recent.entry(key).or_default().push(ix);
+        self.recent_postings += 1;
+        if self.recent.len() > (self.keys.len() / 8).max(1 << 16) {
+            self.merge();
+        }
+    }
+
+    /// Postings of a key: the merged part, then the recent one (each in
+    /// the order records were added).
+    fn get(&self, key: u64) -> (&[u32], &[u32]) {
+        let old = match self.keys.binary_search(&key) {
+            Ok(i) => {
+                let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+                &self.postings[a..b]
+            }
+            Err(_) => &[][..],
+        };
+        let new = self.recent.get(&key).map_or(&[][..], Vec::as_slice);
+        (old, new)
+    }
+
+    /// Fold the recent postings into the sorted arrays (a linear merge).
+    fn merge(&mut self) {
+        let mut recent: Vec<(u64, Vec<u32>)> = self.recent.drain().collect();
+        recent.sort_unstable_by_key(|x| x.0);
+        let n_keys = self.keys.len() + recent.len();
+        let mut keys = Vec::with_capacity(n_keys);
+        let mut starts = Vec::with_capacity(n_keys + 1);
+        let mut postings = Vec::with_capacity(self.postings.len() + self.recent_postings);
+        let mut r = recent.into_iter().peekable();
+        let mut i = 0;
+        starts.push(0u32);
+        loop {
+            let next_old = self.keys.get(i).copied();
+            let next_new = r.peek().map(|x| x.0);
+            let key = match (next_old, next_new) {
+                (None, None) => break,
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+            };
+            if next_old == Some(key) {
+                let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+                postings.extend_from_slice(&self.postings[a..b]);
+                i += 1;
+            }
+            if next_new == Some(key) {
+                if let Some((_, v)) = r.next() {
+                    postings.extend_from_slice(&v);
+                }
+            }
+            keys.push(key);
+            // Positions are u32 like record indexes; 4 billion postings
+            // would be some 700 million records, far past this design.
+            starts.push(postings.len() as u32);
+        }
+        self.keys = keys;
+        self.starts = starts;
+        self.postings = postings;
+        self.recent = HashMap::new();
+        self.recent_postings = 0;
+    }
+
+    fn keys(&self) -> usize {
+        self.keys.len()
+            + self
+                .recent
+                .keys()
+                .filter(|k| self.keys.binary_search(k).is_err())
+                .count()
+    }
+
+    fn postings(&self) -> usize {
+        self.postings.len() + self.recent_postings
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(u64, Vec<u32>)>() + 1;
+        self.keys.capacity() * 8
+            + self.starts.capacity() * 4
+            + self.postings.capacity() * 4
+            + self.recent.capacity() * slot
+            + self
+                .recent
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
+    }
+}
+
 /// In-memory index of prepared records. Adding a record updates the
 /// buckets and term frequencies only; the model is not retrained.
 pub struct Index {
     pub records: Vec<Prepared>,
-    pub ids: Vec<String>,
-    blocks: HashMap<u64, Vec<u32>>,
+    pub ids: Ids,
+    blocks: Blocks,
     pub tf: TermFreq,
     pub max_bucket: usize,
     /// Records withdrawn from search (consent withdrawn, record closed):
     /// skipped by queries until the index is next rebuilt.
     removed: Vec<bool>,
+    interner: Interner,
 }
 
 /// One ranked candidate.
@@ -154,12 +338,21 @@ impl Index {
     pub fn new(max_bucket: usize) -> Self {
         Index {
             records: Vec::new(),
-            ids: Vec::new(),
-            blocks: HashMap::new(),
+            ids: Ids::default(),
+            blocks: Blocks::default(),
             tf: TermFreq::default(),
             max_bucket,
             removed: Vec::new(),
+            interner: Interner::default(),
         }
+    }
+
+    /// Make room for `additional` more records up front, so building a
+    /// large index does not pass through doubled vectors.
+    pub fn reserve(&mut self, additional: usize) {
+        self.records.reserve_exact(additional);
+        self.ids.reserve(additional);
+        self.removed.reserve_exact(additional);
     }
 
     pub fn len(&self) -> usize {
@@ -170,14 +363,15 @@ impl Index {
         self.records.is_empty()
     }
 
-    pub fn add(&mut self, id: String, p: Prepared) -> u32 {
+    pub fn add(&mut self, id: String, mut p: Prepared) -> u32 {
         let ix = self.records.len() as u32;
         for k in blocking_keys(&p, false) {
-            self.blocks.entry(k).or_default().push(ix);
+            self.blocks.push(k, ix);
         }
         self.tf.add(&p);
+        self.interner.record(&mut p);
         self.records.push(p);
-        self.ids.push(id);
+        self.ids.push(&id);
         self.removed.push(false);
         ix
     }
@@ -194,14 +388,59 @@ impl Index {
         }
     }
 
+    /// Approximate heap bytes of each part of the index (`*_bytes`) and
+    /// counts of keys, postings and distinct names, for the memory
+    /// benchmark (capacities, not just lengths: that is what is held).
+    pub fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        let name = |n: &NameFeat| {
+            std::mem::size_of::<NameFeat>()
+                + 16
+                + n.display.capacity()
+                + n.skel.capacity()
+                + n.stem.capacity()
+                + n.phon.capacity()
+                + n.groups.capacity() * std::mem::size_of::<(u32, crate::lexicon::Relation)>()
+        };
+        let records = self.records.capacity() * std::mem::size_of::<Prepared>()
+            + self
+                .records
+                .iter()
+                .map(|p| p.parents.len() * std::mem::size_of::<Name>() + p.generic.heap_bytes())
+                .sum::<usize>();
+        let blocks = self.blocks.heap_bytes();
+        let interned = self.interner.names.capacity() * 9
+            + self.interner.names.iter().map(|n| name(n)).sum::<usize>()
+            + self.interner.places.capacity() * 17
+            + self
+                .interner
+                .places
+                .iter()
+                .map(|s| 16 + s.len())
+                .sum::<usize>();
+        vec![
+            ("records_bytes", records),
+            (
+                "ids_bytes",
+                self.ids.text.capacity() + self.ids.ends.capacity() * 8,
+            ),
+            ("blocks_bytes", blocks),
+            ("term_frequencies_bytes", self.tf.heap_bytes()),
+            ("names_and_places_bytes", interned),
+            ("removed_flags_bytes", self.removed.capacity()),
+            ("blocking_keys", self.blocks.keys()),
+            ("postings", self.blocks.postings()),
+            ("distinct_names", self.interner.names.len()),
+        ]
+    }
+
     /// Indexes of records sharing a blocking key with `p`, sorted, unique.
     pub fn candidates(&self, p: &Prepared, out: &mut Vec<u32>) {
         out.clear();
         for k in blocking_keys(p, true) {
-            if let Some(v) = self.blocks.get(&k) {
-                if v.len() <= self.max_bucket {
-                    out.extend_from_slice(v);
-                }
+            let (old, new) = self.blocks.get(k);
+            if old.len() + new.len() <= self.max_bucket {
+                out.extend_from_slice(old);
+                out.extend_from_slice(new);
             }
         }
         out.sort_unstable();
@@ -229,7 +468,7 @@ impl Index {
             .into_iter()
             .map(|(w, i)| Hit {
                 index: i,
-                id: self.ids.get(i as usize).cloned().unwrap_or_default(),
+                id: self.ids.get(i as usize).unwrap_or_default().to_string(),
                 weight: w,
                 probability: probability(w),
             })
@@ -335,9 +574,9 @@ fn session_part(c: Comp, p: &Prepared) -> Option<String> {
         Comp::DateOfBirth => p
             .dob
             .filter(|d| d.day.is_some())
-            .map(|_| p.dob_digits.clone()),
-        Comp::Postcode => Some(p.generic[3].clone()),
-        Comp::SocSecId => Some(p.generic[5].clone()),
+            .map(|_| p.dob_digits.to_string()),
+        Comp::Postcode => Some(p.generic[3].to_string()),
+        Comp::SocSecId => Some(p.generic[5].to_string()),
         _ => None,
     };
     v.filter(|s| !s.is_empty())
@@ -428,29 +667,22 @@ pub fn run(
     opts: &Options,
     progress: &dyn Fn(usize, usize),
 ) -> LinkOutput {
-    let mut timings = Timings::default();
     let t = std::time::Instant::now();
     let mut index = Index::new(opts.max_bucket);
-    let mut candidates: Vec<(u32, u32)> = Vec::new();
-    let mut buf = Vec::new();
+    index.reserve(a.len());
     match b {
         Some(bl) => {
             for (i, p) in a.iter().enumerate() {
                 index.add(i.to_string(), p.clone());
             }
-            for (j, p) in bl.iter().enumerate() {
-                index.candidates(p, &mut buf);
-                candidates.extend(buf.iter().map(|&i| (i, j as u32)));
-                if j % 1000 == 0 {
-                    progress(j, bl.len());
-                }
-            }
-            // Term frequencies over both lists.
-            for p in bl {
-                index.tf.add(p);
-            }
+            let built = t.elapsed().as_secs_f64();
+            let mut out = link(comps, &index, bl, model, opts, progress);
+            out.timings.blocking_s += built;
+            out
         }
         None => {
+            let mut candidates: Vec<(u32, u32)> = Vec::new();
+            let mut buf = Vec::new();
             for (j, p) in a.iter().enumerate() {
                 index.candidates(p, &mut buf);
                 candidates.extend(buf.iter().map(|&i| (i, j as u32)));
@@ -459,9 +691,67 @@ pub fn run(
                     progress(j, a.len());
                 }
             }
+            let timings = Timings {
+                blocking_s: t.elapsed().as_secs_f64(),
+                ..Timings::default()
+            };
+            train_and_score(comps, a, None, candidates, &index.tf, model, opts, timings)
         }
     }
-    timings.blocking_s = t.elapsed().as_secs_f64();
+}
+
+/// Link `b` against a built index (its records are the first list): the
+/// same as `run` with `Some(b)`, without a second copy of the index.
+pub fn link(
+    comps: &[Comp],
+    index: &Index,
+    b: &[Prepared],
+    model: Option<Model>,
+    opts: &Options,
+    progress: &dyn Fn(usize, usize),
+) -> LinkOutput {
+    let t = std::time::Instant::now();
+    let mut candidates: Vec<(u32, u32)> = Vec::new();
+    let mut buf = Vec::new();
+    for (j, p) in b.iter().enumerate() {
+        index.candidates(p, &mut buf);
+        candidates.extend(buf.iter().map(|&i| (i, j as u32)));
+        if j % 1000 == 0 {
+            progress(j, b.len());
+        }
+    }
+    // Term frequencies over both lists.
+    let mut tf = index.tf.clone();
+    for p in b {
+        tf.add(p);
+    }
+    let timings = Timings {
+        blocking_s: t.elapsed().as_secs_f64(),
+        ..Timings::default()
+    };
+    train_and_score(
+        comps,
+        &index.records,
+        Some(b),
+        candidates,
+        &tf,
+        model,
+        opts,
+        timings,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn train_and_score(
+    comps: &[Comp],
+    a: &[Prepared],
+    b: Option<&[Prepared]>,
+    candidates: Vec<(u32, u32)>,
+    tf: &TermFreq,
+    model: Option<Model>,
+    opts: &Options,
+    mut timings: Timings,
+) -> LinkOutput {
     let bl = b.unwrap_or(a);
     let gammas: Vec<(Gamma, bool)> = par_map(&candidates, |&(i, j)| {
         compare(comps, &a[i as usize], &bl[j as usize])
@@ -509,7 +799,7 @@ pub fn run(
         .iter()
         .zip(&gammas)
         .filter_map(|(&(i, j), (g, _))| {
-            let w = model.weight(g, &a[i as usize], &bl[j as usize], Some(&index.tf));
+            let w = model.weight(g, &a[i as usize], &bl[j as usize], Some(tf));
             let p = probability(w);
             (p >= opts.threshold).then_some(ScoredPair {
                 a: i as usize,
@@ -564,4 +854,79 @@ pub fn clusters(n: usize, pairs: &[ScoredPair]) -> Vec<usize> {
         }
     }
     (0..n).map(|i| find(&mut parent, i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The merged arrays plus the recent map answer exactly as one hash
+        /// map of vectors would, whenever the merges happen.
+        #[test]
+        fn blocks_answer_like_a_hash_map(
+            pushes in proptest::collection::vec((0u64..40, any::<bool>()), 0..300),
+        ) {
+            let mut blocks = Blocks::default();
+            let mut reference: HashMap<u64, Vec<u32>> = HashMap::new();
+            for (ix, (key, merge_now)) in pushes.iter().enumerate() {
+                blocks.push(*key, ix as u32);
+                reference.entry(*key).or_default().push(ix as u32);
+                if *merge_now {
+                    blocks.merge();
+                }
+            }
+            for key in 0u64..41 {
+                let (old, new) = blocks.get(key);
+                let got: Vec<u32> = old.iter().chain(new).copied().collect();
+                let want = reference.get(&key).cloned().unwrap_or_default();
+                prop_assert_eq!(got, want);
+            }
+            prop_assert_eq!(blocks.keys(), reference.len());
+            prop_assert_eq!(blocks.postings(), pushes.len());
+        }
+    }
+
+    #[test]
+    fn index_holds_each_distinct_name_once() {
+        use crate::record::{prepare, Field, Record};
+        let rec = |id: &str, given: &str| {
+            let r = Record::new(id)
+                .with(Field::GivenName, given)
+                .with(Field::Surname, "Фейкенко")
+                .with(Field::BirthPlace, "Kharkiv");
+            prepare(&r, 2024).unwrap()
+        };
+        let (a, b) = (rec("1", "Fake"), rec("2", "Other"));
+        let (sa, sb) = (a.surname.clone().unwrap(), b.surname.clone().unwrap());
+        assert!(!Arc::ptr_eq(&sa, &sb));
+        let mut index = Index::new(100);
+        index.add("1".into(), a);
+        index.add("2".into(), b);
+        let (ra, rb) = (&index.records[0], &index.records[1]);
+        let same = |x: &Option<Name>, y: &Option<Name>| match (x, y) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        assert!(same(&ra.surname, &rb.surname));
+        assert!(!same(&ra.given, &rb.given));
+        let (pa, pb) = (ra.place.as_ref().unwrap(), rb.place.as_ref().unwrap());
+        assert!(Arc::ptr_eq(&pa.0, &pb.0));
+        assert_eq!(&index.ids[1], "2");
+    }
+
+    #[test]
+    fn ids_are_read_back() {
+        let mut ids = Ids::default();
+        for id in ["C1", "", "Дитина-2", "C3"] {
+            ids.push(id);
+        }
+        assert_eq!(ids.len(), 4);
+        assert_eq!(&ids[0], "C1");
+        assert_eq!(&ids[1], "");
+        assert_eq!(&ids[2], "Дитина-2");
+        assert_eq!(ids.get(3), Some("C3"));
+        assert_eq!(ids.get(4), None);
+    }
 }

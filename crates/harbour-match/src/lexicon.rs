@@ -12,7 +12,7 @@ const SURNAMES: &str = include_str!("../../../data/names/surnames.tsv");
 const PLACES: &str = include_str!("../../../data/names/places.tsv");
 
 /// How a written form relates to the canonical Ukrainian name of its group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Relation {
     Ukrainian,
     Russian,

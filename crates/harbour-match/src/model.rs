@@ -312,10 +312,10 @@ pub fn compare(comps: &[Comp], a: &Prepared, b: &Prepared) -> (Gamma, bool) {
     let has_g = comps.contains(&Comp::GivenName);
     let has_s = comps.contains(&Comp::Surname);
     if has_g {
-        gl = opt_level(&a.given, &b.given, given_level);
+        gl = opt_level(&a.given, &b.given, |x, y| given_level(x, y));
     }
     if has_s {
-        sl = opt_level(&a.surname, &b.surname, surname_level);
+        sl = opt_level(&a.surname, &b.surname, |x, y| surname_level(x, y));
     }
     // Crosswise comparison only when one crosswise name agrees outright: a
     // swap supported by fuzzy similarity alone is no evidence, and this runs
@@ -362,11 +362,39 @@ pub fn compare(comps: &[Comp], a: &Prepared, b: &Prepared) -> (Gamma, bool) {
 }
 
 /// Term frequencies of values, for the exact-match adjustment. Kept
-/// incrementally as records are added.
+/// incrementally as records are added. Looked up by `&str` without
+/// allocating: this runs for every candidate of every query.
 #[derive(Debug, Default, Clone)]
 pub struct TermFreq {
-    counts: HashMap<(Comp, String), u32>,
-    totals: HashMap<Comp, u64>,
+    /// Counts per value of the comparisons in `TF_COMPS`.
+    values: [HashMap<Box<str>, u32>; 4],
+    totals: [u64; 4],
+    /// Counts of lexicon groups (given names) and sex-neutral surname stems.
+    groups: HashMap<u32, u32>,
+    stems: HashMap<Box<str>, u32>,
+}
+
+const TF_COMPS: [Comp; 4] = [
+    Comp::GivenName,
+    Comp::Surname,
+    Comp::StreetNumber,
+    Comp::Postcode,
+];
+
+fn tf_slot(c: Comp) -> Option<usize> {
+    TF_COMPS.iter().position(|x| *x == c)
+}
+
+fn bump<K: std::hash::Hash + Eq + ?Sized>(map: &mut HashMap<Box<K>, u32>, k: &K)
+where
+    Box<K>: for<'a> From<&'a K> + std::borrow::Borrow<K>,
+{
+    match map.get_mut(k) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(Box::from(k), 1);
+        }
+    }
 }
 
 impl TermFreq {
@@ -374,52 +402,75 @@ impl TermFreq {
         let v = match c {
             Comp::GivenName => p.given.as_ref().map(|n| n.skel.as_str()),
             Comp::Surname => p.surname.as_ref().map(|n| n.skel.as_str()),
-            Comp::StreetNumber | Comp::Postcode => Some(p.generic[generic_index(c)].as_str()),
+            Comp::StreetNumber | Comp::Postcode => Some(&p.generic[generic_index(c)]),
             _ => None,
         };
         v.filter(|s| !s.is_empty())
     }
 
     pub fn add(&mut self, p: &Prepared) {
-        for c in [
-            Comp::GivenName,
-            Comp::Surname,
-            Comp::StreetNumber,
-            Comp::Postcode,
-        ] {
-            if let Some(v) = Self::value(c, p) {
-                *self.counts.entry((c, v.to_string())).or_insert(0) += 1;
-                *self.totals.entry(c).or_insert(0) += 1;
+        for (i, c) in TF_COMPS.iter().enumerate() {
+            if let Some(v) = Self::value(*c, p) {
+                bump(&mut self.values[i], v);
+                self.totals[i] += 1;
             }
         }
         // Frequencies of lexicon groups and sex-neutral surname stems, for
         // the "same name in the lexicon" and "same up to the sex form" levels.
         if let Some(g) = &p.given {
             for (id, _) in &g.groups {
-                *self
-                    .counts
-                    .entry((Comp::GivenName, format!("#g{id}")))
-                    .or_insert(0) += 1;
+                *self.groups.entry(*id).or_insert(0) += 1;
             }
         }
         if let Some(sn) = &p.surname {
-            *self
-                .counts
-                .entry((Comp::Surname, format!("#s{}", sn.stem)))
-                .or_insert(0) += 1;
+            bump(&mut self.stems, sn.stem.as_str());
         }
     }
 
-    /// Relative frequency of a value (at least one occurrence).
+    /// Approximate heap bytes held (table slots and key strings).
+    pub fn heap_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<(Box<str>, u32)>() + 1;
+        let strings = |m: &HashMap<Box<str>, u32>| {
+            m.capacity() * slot + m.keys().map(|k| k.len()).sum::<usize>()
+        };
+        self.values.iter().map(strings).sum::<usize>()
+            + strings(&self.stems)
+            + self.groups.capacity() * 9
+    }
+
+    fn relative(&self, c: Comp, n: Option<u32>) -> Option<f64> {
+        let total = self.totals[tf_slot(c)?];
+        if total == 0 {
+            return None;
+        }
+        Some(n.unwrap_or(0).max(1) as f64 / (total as f64).max(1.0))
+    }
+
+    /// Relative frequency of a value (at least one occurrence). `#g<id>`
+    /// asks for a lexicon group's given names, `#s<stem>` for a surname stem.
     pub fn freq(&self, c: Comp, v: &str) -> Option<f64> {
-        let total = *self.totals.get(&c)? as f64;
-        let n = self
-            .counts
-            .get(&(c, v.to_string()))
-            .copied()
-            .unwrap_or(0)
-            .max(1) as f64;
-        Some(n / total.max(1.0))
+        if c == Comp::GivenName {
+            if let Some(id) = v.strip_prefix("#g").and_then(|x| x.parse().ok()) {
+                return self.group_freq(id);
+            }
+        }
+        if c == Comp::Surname {
+            if let Some(stem) = v.strip_prefix("#s") {
+                return self.stem_freq(stem);
+            }
+        }
+        let n = self.values[tf_slot(c)?].get(v).copied();
+        self.relative(c, n)
+    }
+
+    /// Relative frequency of a lexicon group among given names.
+    pub fn group_freq(&self, id: u32) -> Option<f64> {
+        self.relative(Comp::GivenName, self.groups.get(&id).copied())
+    }
+
+    /// Relative frequency of a sex-neutral surname stem among surnames.
+    pub fn stem_freq(&self, stem: &str) -> Option<f64> {
+        self.relative(Comp::Surname, self.stems.get(stem).copied())
     }
 }
 
@@ -617,13 +668,13 @@ impl Model {
             },
             (1, Comp::GivenName) => match (&a.given, &b.given) {
                 (Some(x), Some(y)) => match shared_group(x, y) {
-                    Some((id, _, _)) => adj(u(0) + u(1), tf.freq(c, &format!("#g{id}"))),
+                    Some((id, _, _)) => adj(u(0) + u(1), tf.group_freq(id)),
                     None => 0.0,
                 },
                 _ => 0.0,
             },
             (1, Comp::Surname) => match &a.surname {
-                Some(x) => adj(u(0) + u(1), tf.freq(c, &format!("#s{}", x.stem))),
+                Some(x) => adj(u(0) + u(1), tf.stem_freq(&x.stem)),
                 None => 0.0,
             },
             _ => 0.0,

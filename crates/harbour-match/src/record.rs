@@ -1,5 +1,8 @@
 //! Input records and the normalised features the matcher compares.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::lexicon::{lexicon, Relation};
@@ -194,8 +197,10 @@ pub fn parse_age(s: &str) -> Result<Option<(u32, u32)>, String> {
     }
 }
 
-/// Normalised features of one name.
-#[derive(Debug, Clone, Serialize)]
+/// Normalised features of one name. Shared (`Name`): a million UA-trace
+/// children carry about 98,000 distinct spellings (typos included), so each
+/// is held once.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct NameFeat {
     pub display: String,
     pub skel: String,
@@ -204,6 +209,9 @@ pub struct NameFeat {
     #[serde(skip)]
     pub groups: Vec<(u32, Relation)>,
 }
+
+/// A shared, immutable name: records pointing at the same spelling share one.
+pub type Name = Arc<NameFeat>;
 
 impl NameFeat {
     pub fn new(raw: &str) -> Option<NameFeat> {
@@ -231,21 +239,100 @@ impl NameFeat {
     }
 }
 
+/// A date of birth as digits (YYYY, YYYYMM or YYYYMMDD) held inline: no
+/// allocation per record. Reads as a `&str`.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DateDigits {
+    len: u8,
+    buf: [u8; 8],
+}
+
+impl DateDigits {
+    pub fn new(s: &str) -> DateDigits {
+        let mut d = DateDigits::default();
+        // Only ASCII digits are kept, so the bytes always form a valid str.
+        for (slot, b) in d
+            .buf
+            .iter_mut()
+            .zip(s.bytes().filter(|b| b.is_ascii_digit()))
+        {
+            *slot = b;
+            d.len += 1;
+        }
+        d
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for DateDigits {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for DateDigits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+/// The FEBRL-style fields (street number, address 1, suburb, postcode,
+/// state, soc_sec_id), lower-cased. Absent altogether on tracing records,
+/// which then cost one pointer instead of six strings. Index it like an
+/// array: `generic[3]` is the postcode ("" when missing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Generic(Option<Box<[Box<str>; 6]>>);
+
+impl Generic {
+    pub fn new(values: [String; 6]) -> Generic {
+        if values.iter().all(String::is_empty) {
+            Generic(None)
+        } else {
+            Generic(Some(Box::new(values.map(String::into_boxed_str))))
+        }
+    }
+
+    /// Heap bytes held (none for a record without these fields).
+    pub fn heap_bytes(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| {
+            std::mem::size_of::<[Box<str>; 6]>() + v.iter().map(|s| s.len()).sum::<usize>()
+        })
+    }
+}
+
+impl std::ops::Index<usize> for Generic {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        self.0
+            .as_ref()
+            .and_then(|v| v.get(i))
+            .map(|s| &**s)
+            .unwrap_or("")
+    }
+}
+
 /// The normalised features of one record, computed once on insertion.
+/// Kept small (about 100 bytes plus shared names) so ten million fit in
+/// memory: names and birth places are shared, the date is inline.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub given: Option<NameFeat>,
-    pub surname: Option<NameFeat>,
+    pub given: Option<Name>,
+    pub surname: Option<Name>,
     pub sex: Option<char>,
     pub dob: Option<PartialDate>,
     /// `dob` as digits (YYYY, YYYYMM or YYYYMMDD), computed once.
-    pub dob_digits: String,
+    pub dob_digits: DateDigits,
     /// Years the person may have been born in (from the date or the age).
     pub years: Option<(i32, i32)>,
-    pub place: Option<(String, Option<u32>)>,
-    pub parents: Vec<NameFeat>,
+    /// Birth place skeleton and lexicon place id.
+    pub place: Option<(Arc<str>, Option<u32>)>,
+    pub parents: Box<[Name]>,
     /// street_number, address_1, suburb, postcode, state, soc_sec_id.
-    pub generic: [String; 6],
+    pub generic: Generic,
 }
 
 pub const GENERIC_FIELDS: [Field; 6] = [
@@ -277,9 +364,35 @@ pub struct FieldError {
     pub message: String,
 }
 
+type Place = Option<(Arc<str>, Option<u32>)>;
+
+fn place_of(raw: &str) -> Place {
+    let s = skeleton(raw);
+    if s.is_empty() {
+        None
+    } else {
+        let id = lexicon().place_id(&s);
+        Some((Arc::from(s), id))
+    }
+}
+
 /// Normalise a record. `default_year` anchors an age estimate when the
 /// record has no `recorded_on` date.
 pub fn prepare(r: &Record, default_year: i32) -> Result<Prepared, FieldError> {
+    prepare_with(
+        r,
+        default_year,
+        &mut |raw| NameFeat::new(raw).map(Arc::new),
+        &mut place_of,
+    )
+}
+
+fn prepare_with(
+    r: &Record,
+    default_year: i32,
+    name: &mut dyn FnMut(&str) -> Option<Name>,
+    place: &mut dyn FnMut(&str) -> Place,
+) -> Result<Prepared, FieldError> {
     let err = |field: Field, message: String| FieldError { field, message };
     let dob =
         PartialDate::parse(r.get(Field::DateOfBirth)).map_err(|m| err(Field::DateOfBirth, m))?;
@@ -294,16 +407,16 @@ pub fn prepare(r: &Record, default_year: i32) -> Result<Prepared, FieldError> {
         (None, Some((lo, hi))) => Some((ref_year - hi as i32 - 2, ref_year - lo as i32 + 1)),
         _ => None,
     };
-    let mut parents: Vec<NameFeat> = [Field::MotherName, Field::FatherName]
+    let mut parents: Vec<Name> = [Field::MotherName, Field::FatherName]
         .iter()
         .filter_map(|f| {
             // A parent may be written with a surname; the given name is the
             // evidence, so keep the first word.
             let v = r.get(*f);
-            v.split_whitespace().next().and_then(NameFeat::new)
+            v.split_whitespace().next().and_then(&mut *name)
         })
         .collect();
-    if let Some(p) = NameFeat::new(r.get(Field::Patronymic)) {
+    if let Some(p) = name(r.get(Field::Patronymic)) {
         if let Some(father) = patronymic_to_father(&p.skel) {
             // The stem comes back lower-case; capitalise it for explanations.
             let mut chars = father.chars();
@@ -311,32 +424,74 @@ pub fn prepare(r: &Record, default_year: i32) -> Result<Prepared, FieldError> {
                 .next()
                 .map(|c| c.to_uppercase().chain(chars).collect())
                 .unwrap_or_default();
-            if let Some(f) = NameFeat::new(&father) {
+            if let Some(f) = name(&father) {
                 parents.push(f);
             }
         }
     }
-    let place = {
-        let s = skeleton(r.get(Field::BirthPlace));
-        if s.is_empty() {
-            None
-        } else {
-            let id = lexicon().place_id(&s);
-            Some((s, id))
-        }
-    };
-    let generic = GENERIC_FIELDS.map(|f| r.get(f).to_lowercase());
+    let generic = Generic::new(GENERIC_FIELDS.map(|f| r.get(f).to_lowercase()));
     Ok(Prepared {
-        given: NameFeat::new(r.get(Field::GivenName)),
-        surname: NameFeat::new(r.get(Field::Surname)),
+        given: name(r.get(Field::GivenName)),
+        surname: name(r.get(Field::Surname)),
         sex: parse_sex(r.get(Field::Sex)),
-        dob_digits: dob.map(|d| d.digits()).unwrap_or_default(),
+        dob_digits: dob
+            .map(|d| DateDigits::new(&d.digits()))
+            .unwrap_or_default(),
         dob,
         years,
-        place,
-        parents,
+        place: place(r.get(Field::BirthPlace)),
+        parents: parents.into_boxed_slice(),
         generic,
     })
+}
+
+/// Normalises many records, remembering each distinct name and place as it
+/// was written, so a repeated spelling is normalised once and shared by
+/// every record that has it. Gives the same `Prepared` as `prepare`.
+#[derive(Default)]
+pub struct Preparer {
+    names: HashMap<Box<str>, Option<Name>>,
+    places: HashMap<Box<str>, Place>,
+}
+
+/// A Preparer forgets what it has seen beyond this many spellings, so a
+/// stream of unique names cannot grow it without bound.
+const PREPARER_CAP: usize = 1 << 20;
+
+impl Preparer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn prepare(&mut self, r: &Record, default_year: i32) -> Result<Prepared, FieldError> {
+        let Preparer { names, places } = self;
+        prepare_with(
+            r,
+            default_year,
+            &mut |raw| {
+                if let Some(n) = names.get(raw) {
+                    return n.clone();
+                }
+                if names.len() >= PREPARER_CAP {
+                    names.clear();
+                }
+                let n = NameFeat::new(raw).map(Arc::new);
+                names.insert(raw.into(), n.clone());
+                n
+            },
+            &mut |raw| {
+                if let Some(p) = places.get(raw) {
+                    return p.clone();
+                }
+                if places.len() >= PREPARER_CAP {
+                    places.clear();
+                }
+                let p = place_of(raw);
+                places.insert(raw.into(), p.clone());
+                p
+            },
+        )
+    }
 }
 
 #[cfg(test)]
@@ -371,5 +526,45 @@ mod tests {
             .with(Field::RecordedOn, "2024-05-01");
         let p = prepare(&r, 2000).unwrap();
         assert_eq!(p.years, Some((2013, 2016)));
+    }
+
+    #[test]
+    fn preparer_gives_what_prepare_gives_and_shares_names() {
+        let data = crate::synth::generate(500, 0, 11);
+        let mut preparer = Preparer::new();
+        let mut shared = 0;
+        let mut last: Option<Prepared> = None;
+        for r in &data.children {
+            let a = prepare(r, 2024).unwrap();
+            let b = preparer.prepare(r, 2024).unwrap();
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            if let (Some(prev), Some(g)) = (&last, &b.given) {
+                if prev.given.as_ref().is_some_and(|x| Arc::ptr_eq(x, g)) {
+                    shared += 1;
+                }
+            }
+            last = Some(b);
+        }
+        // Zipf-distributed given names repeat often enough that consecutive
+        // records share a spelling now and then; those must share memory.
+        assert!(shared > 0);
+    }
+
+    #[test]
+    fn compact_fields_read_as_before() {
+        let r = Record::new("x")
+            .with(Field::DateOfBirth, "04.03.2015")
+            .with(Field::Postcode, "2615")
+            .with(Field::State, "NSW");
+        let p = prepare(&r, 2024).unwrap();
+        assert_eq!(p.dob_digits.as_str(), "20150304");
+        assert_eq!(&p.generic[3], "2615");
+        assert_eq!(&p.generic[4], "nsw");
+        assert_eq!(&p.generic[5], "");
+        let bare = prepare(&Record::new("y").with(Field::GivenName, "Fake"), 2024).unwrap();
+        assert_eq!(bare.generic, Generic::default());
+        assert_eq!(bare.generic.heap_bytes(), 0);
+        assert_eq!(&bare.generic[0], "");
+        assert!(std::mem::size_of::<Prepared>() <= 112);
     }
 }

@@ -33,16 +33,19 @@ pub const COLUMNS: [Field; 10] = [
     Field::FatherName,
 ];
 
+/// One generated child, kept until the requests are written: indexes into
+/// the lexicon and the surname pool rather than strings, so ten million
+/// fit in a few hundred megabytes.
 struct Person {
     sex: char,
-    given: usize,
-    surname: String,
+    given: u32,
+    surname: u32,
     year: i32,
     month: u8,
     day: u8,
-    place: usize,
-    mother: usize,
-    father: usize,
+    place: u32,
+    mother: u32,
+    father: u32,
 }
 
 /// Zipf-like pick: earlier entries in the curated lists are more common.
@@ -260,7 +263,13 @@ fn age_text(rng: &mut ChaCha8Rng, p: &Person, recorded: i32) -> String {
 }
 
 /// One child as registered, or one request as filed (`request` = true).
-fn write(rng: &mut ChaCha8Rng, p: &Person, id: String, request: bool) -> Record {
+fn write(
+    rng: &mut ChaCha8Rng,
+    p: &Person,
+    surnames: &[String],
+    id: String,
+    request: bool,
+) -> Record {
     let lex = lexicon();
     let scheme = if request {
         pick_scheme(
@@ -282,21 +291,22 @@ fn write(rng: &mut ChaCha8Rng, p: &Person, id: String, request: bool) -> Record 
             ],
         )
     };
-    let g = &lex.groups[p.given];
+    let g = &lex.groups[p.given as usize];
     let (p_dim, p_ru) = if request { (0.35, 0.10) } else { (0.05, 0.05) };
     let (gu, gr) = given_form(rng, g, p_dim, p_ru, scheme);
     let mut given = render(&gu, &gr, scheme);
+    let surname = &surnames[p.surname as usize];
     let mut sur_uk = if p.sex == 'f' {
-        feminine(&p.surname)
+        feminine(surname)
     } else {
-        p.surname.clone()
+        surname.clone()
     };
     // The other sex form: a parent writes their own form, an official guesses.
     if rng.gen_bool(if request { 0.15 } else { 0.05 }) {
         sur_uk = if p.sex == 'f' {
-            p.surname.clone()
+            surname.clone()
         } else {
-            feminine(&p.surname)
+            feminine(surname)
         };
     }
     let mut surname = render(&sur_uk, &uk_to_ru_spelling(&sur_uk), scheme);
@@ -333,7 +343,7 @@ fn write(rng: &mut ChaCha8Rng, p: &Person, id: String, request: bool) -> Record 
         r.set(Field::Sex, if p.sex == 'm' { "M" } else { "F" });
     }
     if rng.gen_bool(if request { 0.6 } else { 0.5 }) {
-        let names = &lex.places[p.place];
+        let names = &lex.places[p.place as usize];
         let v = if names.len() > 1 && rng.gen_bool(0.5) {
             names.choose(rng).cloned().unwrap_or_default()
         } else {
@@ -341,8 +351,8 @@ fn write(rng: &mut ChaCha8Rng, p: &Person, id: String, request: bool) -> Record 
         };
         r.set(Field::BirthPlace, v);
     }
-    let mother = &lex.groups[p.mother];
-    let father = &lex.groups[p.father];
+    let mother = &lex.groups[p.mother as usize];
+    let father = &lex.groups[p.father as usize];
     if rng.gen_bool(if request { 0.8 } else { 0.3 }) {
         let (mu, mr) = given_form(rng, mother, 0.1, 0.05, scheme);
         r.set(Field::MotherName, render(&mu, &mr, scheme));
@@ -364,38 +374,62 @@ fn write(rng: &mut ChaCha8Rng, p: &Person, id: String, request: bool) -> Record 
 /// Generate `n_children` registered children and `n_requests` tracing
 /// requests, each for a distinct child. Deterministic for a seed.
 pub fn generate(n_children: usize, n_requests: usize, seed: u64) -> UaTrace {
+    let mut children = Vec::with_capacity(n_children);
+    let (requests, truth) = generate_each(n_children, n_requests, seed, |r| children.push(r));
+    UaTrace {
+        children,
+        requests,
+        truth,
+    }
+}
+
+/// The id of the i-th generated child.
+pub fn child_id(i: usize) -> String {
+    format!("C{i:07}")
+}
+
+/// `generate` without holding the children: each is handed to `child` as
+/// it is written (child i is the i-th call), so ten million can be indexed
+/// or written out without ten million `Record`s in memory. Returns the
+/// requests and, for request i, the index of its child. The same seed gives
+/// the same data as `generate`.
+pub fn generate_each(
+    n_children: usize,
+    n_requests: usize,
+    seed: u64,
+    mut child: impl FnMut(Record),
+) -> (Vec<Record>, Vec<usize>) {
     let lex = lexicon();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let boys: Vec<usize> = lex
+    let boys: Vec<u32> = lex
         .groups
         .iter()
         .filter(|g| g.sex == 'm')
-        .map(|g| g.id as usize)
+        .map(|g| g.id)
         .collect();
-    let girls: Vec<usize> = lex
+    let girls: Vec<u32> = lex
         .groups
         .iter()
         .filter(|g| g.sex == 'f')
-        .map(|g| g.id as usize)
+        .map(|g| g.id)
         .collect();
     let surnames = surname_pool();
     let mut people = Vec::with_capacity(n_children);
-    let mut children = Vec::with_capacity(n_children);
     for i in 0..n_children {
         let sex = if rng.gen_bool(0.5) { 'm' } else { 'f' };
         let pool = if sex == 'm' { &boys } else { &girls };
         let p = Person {
             sex,
             given: pool[zipf(&mut rng, pool.len())],
-            surname: surnames[zipf(&mut rng, surnames.len())].clone(),
+            surname: zipf(&mut rng, surnames.len()) as u32,
             year: rng.gen_range(2006..=2022),
             month: rng.gen_range(1..=12),
             day: rng.gen_range(1..=28),
-            place: zipf(&mut rng, lex.places.len()),
+            place: zipf(&mut rng, lex.places.len()) as u32,
             mother: girls[zipf(&mut rng, girls.len())],
             father: boys[zipf(&mut rng, boys.len())],
         };
-        children.push(write(&mut rng, &p, format!("C{i:07}"), false));
+        child(write(&mut rng, &p, &surnames, child_id(i), false));
         people.push(p);
     }
     let mut order: Vec<usize> = (0..n_children).collect();
@@ -403,27 +437,50 @@ pub fn generate(n_children: usize, n_requests: usize, seed: u64) -> UaTrace {
     order.truncate(n_requests);
     let mut requests = Vec::with_capacity(order.len());
     for (k, &c) in order.iter().enumerate() {
-        requests.push(write(&mut rng, &people[c], format!("R{k:07}"), true));
+        requests.push(write(
+            &mut rng,
+            &people[c],
+            &surnames,
+            format!("R{k:07}"),
+            true,
+        ));
     }
-    UaTrace {
-        children,
-        requests,
-        truth: order,
-    }
+    (requests, order)
 }
 
 /// Write records as CSV with an `id` column and the generator's columns.
 pub fn to_csv(records: &[Record], w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut cw = csv::Writer::from_writer(w);
-    let mut header = vec!["id".to_string()];
-    header.extend(COLUMNS.iter().map(|f| f.name().to_string()));
-    cw.write_record(&header)?;
+    let mut cw = CsvOut::new(w)?;
     for r in records {
-        let mut row = vec![r.id.clone()];
-        row.extend(COLUMNS.iter().map(|f| r.get(*f).to_string()));
-        cw.write_record(&row)?;
+        cw.write(r)?;
     }
     cw.flush()
+}
+
+/// CSV writer for records one at a time (for streamed generation).
+pub struct CsvOut<'a> {
+    w: csv::Writer<&'a mut dyn std::io::Write>,
+}
+
+impl<'a> CsvOut<'a> {
+    /// Writes the header: `id` and the generator's columns.
+    pub fn new(w: &'a mut dyn std::io::Write) -> std::io::Result<Self> {
+        let mut w = csv::Writer::from_writer(w);
+        let mut header = vec!["id"];
+        header.extend(COLUMNS.iter().map(|f| f.name()));
+        w.write_record(&header)?;
+        Ok(CsvOut { w })
+    }
+
+    pub fn write(&mut self, r: &Record) -> std::io::Result<()> {
+        let row = std::iter::once(r.id.as_str()).chain(COLUMNS.iter().map(|f| r.get(*f)));
+        self.w.write_record(row)?;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
 }
 
 #[cfg(test)]

@@ -81,11 +81,11 @@ pub struct ListQuery {
     pub after: Option<String>,
 }
 
-fn case_context(id: CaseId) -> Vec<u8> {
+pub(crate) fn case_context(id: CaseId) -> Vec<u8> {
     format!("case:{id}").into_bytes()
 }
 
-fn event_aad(id: CaseId, seq: u64, kind: &str) -> Vec<u8> {
+pub(crate) fn event_aad(id: CaseId, seq: u64, kind: &str) -> Vec<u8> {
     format!("event:{id}:{seq}:{kind}").into_bytes()
 }
 
@@ -141,12 +141,12 @@ pub(crate) fn decrypt_case(
 }
 
 /// A case loaded and opened for one use case.
-struct OpenCase {
-    header: CaseHeader,
-    key: DataKey,
-    events: Vec<RecordedEvent>,
-    last_hash: [u8; 32],
-    state: CaseState,
+pub(crate) struct OpenCase {
+    pub(crate) header: CaseHeader,
+    pub(crate) key: DataKey,
+    pub(crate) events: Vec<RecordedEvent>,
+    pub(crate) last_hash: [u8; 32],
+    pub(crate) state: CaseState,
 }
 
 impl Harbour {
@@ -169,14 +169,37 @@ impl Harbour {
 
     /// Load a case the actor may see, decrypting its journal. A case they may not see is
     /// "not found", exactly as one that does not exist.
-    async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
+    pub(crate) async fn open_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<OpenCase> {
+        self.open_case_if(id, |header| may_see(actor, header)).await
+    }
+
+    /// Load and open a case if `visible` says so from its header; "not found" otherwise. Only
+    /// for narrower relations than `may_see` (a provider's referral, a transfer's recipient),
+    /// whose callers show the actor nothing beyond what that relation entitles them to.
+    pub(crate) async fn open_case_if(
+        &self,
+        id: CaseId,
+        visible: impl FnOnce(&CaseHeader) -> bool,
+    ) -> ServiceResult<OpenCase> {
         let record = self
             .store
             .load_case(id)
             .await?
             .ok_or(ServiceError::NotFound("case"))?;
-        if !may_see(actor, &record.header) {
+        if !visible(&record.header) {
             return Err(ServiceError::NotFound("case"));
+        }
+        self.decrypt_case(record).await
+    }
+
+    /// Unwrap a loaded case's key and open its journal. An erased case (no key) is `Gone`.
+    pub(crate) async fn decrypt_case(
+        &self,
+        record: harbour_store::CaseRecord,
+    ) -> ServiceResult<OpenCase> {
+        let id = record.header.projection.id;
+        if record.wrapped_key.is_empty() {
+            return Err(self.gone(id).await);
         }
         let (key, events) = decrypt_events(&self.master, &record)?;
         let state = CaseState::from_events(id, events.iter());
@@ -262,14 +285,14 @@ impl Harbour {
             rg_due: (state.phase == Status::AwaitingReasonableGrounds)
                 .then(|| self.policy.reasonable_grounds_due(referred_at.date())),
             awaiting_cg_from: state.awaiting_conclusive_from(),
-            guardian_due: (open && minority.is_child_or_presumed() && state.guardian.is_none())
+            guardian_due: (open && minority.is_child_or_presumed() && !state.has_guardian())
                 .then(|| guardian_due(&self.policy, referred_at)),
             updated_at: now,
             seq: state.seq,
         })
     }
 
-    fn view(&self, state: &CaseState, now: OffsetDateTime) -> ServiceResult<CaseView> {
+    pub(crate) fn view(&self, state: &CaseState, now: OffsetDateTime) -> ServiceResult<CaseView> {
         let referral = state
             .referral
             .as_ref()
@@ -305,6 +328,7 @@ impl Harbour {
             countries_of_transit: referral.countries_of_transit.clone(),
             countries_of_exploitation: referral.countries_of_exploitation.clone(),
             attached_referrals_from: state.attached_orgs.clone(),
+            support: self.support_view(state, now),
             version: state.seq,
         })
     }
@@ -596,21 +620,47 @@ impl Harbour {
         make: impl FnOnce(&CaseState) -> ServiceResult<(Command, Vec<CaseParty>, Vec<Vec<u8>>)>,
     ) -> ServiceResult<CaseView> {
         let case = self.open_case(actor, id).await?;
-        let (command, new_parties, new_person_keys) = make(&case.state)?;
+        let (state, now) = self.commit(actor, case, action, make).await?;
+        self.view(&state, now)
+    }
+
+    /// Decide a command on an opened case and persist it: events, projection, parties, person
+    /// keys, access record, and the support rows the events imply (service referral status,
+    /// places held, a transferred owner), all in one transaction.
+    pub(crate) async fn commit(
+        &self,
+        actor: &Actor,
+        case: OpenCase,
+        action: &str,
+        make: impl FnOnce(&CaseState) -> ServiceResult<(Command, Vec<CaseParty>, Vec<Vec<u8>>)>,
+    ) -> ServiceResult<(CaseState, OffsetDateTime)> {
+        let id = case.state.id;
+        let (command, mut new_parties, new_person_keys) = make(&case.state)?;
         let now = self.now();
         let events = decide(&case.state, command, now, &self.policy)?;
         let (stored, state) =
             self.seal_events(actor, &case.key, &case.state, case.last_hash, &events, now)?;
-        let projection = self.projection(&state, case.header.projection.owner_org, now)?;
+        let (writes, owner, parties) = crate::support::writes_for(
+            &case.state,
+            &state,
+            &events,
+            case.header.projection.owner_org,
+            now,
+        );
+        new_parties.extend(parties);
+        let projection = self.projection(&state, owner, now)?;
         self.store
-            .append(&CaseChange {
-                projection,
-                expected_seq: case.state.seq,
-                events: stored,
-                new_parties,
-                new_person_keys,
-                access: self.access(actor, Some(id), action, None),
-            })
+            .append_support(
+                &CaseChange {
+                    projection,
+                    expected_seq: case.state.seq,
+                    events: stored,
+                    new_parties,
+                    new_person_keys,
+                    access: self.access(actor, Some(id), action, None),
+                },
+                &writes,
+            )
             .await?;
         let all: Vec<&Event> = case
             .events
@@ -619,7 +669,7 @@ impl Harbour {
             .chain(&events)
             .collect();
         self.tracing_case_changed(id, &state, &all).await;
-        self.view(&state, now)
+        Ok((state, now))
     }
 
     /// Record a decision. Grounds decisions and disqualification are the competent authority's
@@ -713,6 +763,20 @@ impl Harbour {
         reason: ClosureReason,
         notes: Option<String>,
     ) -> ServiceResult<CaseView> {
+        self.close_case_settling(actor, id, reason, notes, None)
+            .await
+    }
+
+    /// Close a case, saying what happens to accepted service referrals still open (refused
+    /// without that word when there are any).
+    pub async fn close_case_settling(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        reason: ClosureReason,
+        notes: Option<String>,
+        open_referrals: Option<harbour_domain::support::OpenReferralsOnClose>,
+    ) -> ServiceResult<CaseView> {
         let role = actor.user.role;
         self.change(actor, id, "close", |_| {
             if !matches!(
@@ -723,7 +787,11 @@ impl Harbour {
                     "a {role} may not close a case"
                 )));
             }
-            Ok(Command::Close { reason, notes })
+            Ok(Command::Close {
+                reason,
+                notes,
+                open_referrals,
+            })
         })
         .await
     }

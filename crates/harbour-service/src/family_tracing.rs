@@ -365,7 +365,7 @@ fn rank(model: &Model, index: &Index, queries: &[Prepared]) -> Vec<(String, Matc
     out
 }
 
-fn request_context(id: Uuid) -> Vec<u8> {
+pub(crate) fn request_context(id: Uuid) -> Vec<u8> {
     format!("tracing-request:{id}").into_bytes()
 }
 
@@ -618,7 +618,9 @@ impl Harbour {
             if !crate::cases::may_see(actor, &h) {
                 continue;
             }
-            let (state, _) = self.open_case_for_tracing(case_id).await?;
+            let Some((state, _)) = self.open_case_for_tracing(case_id).await? else {
+                continue;
+            };
             let Some(basis) = case_basis(&state, now) else {
                 continue;
             };
@@ -665,7 +667,9 @@ impl Harbour {
                     .into(),
             ));
         }
-        let (state, events) = self.open_case_for_tracing(case).await?;
+        let Some((state, events)) = self.open_case_for_tracing(case).await? else {
+            return Err(self.gone(case).await);
+        };
         self.store
             .record_access(&self.access(actor, Some(case), "tracing_candidates", None))
             .await?;
@@ -768,16 +772,20 @@ impl Harbour {
     }
 
     /// Load and decrypt a case without an actor (visibility is checked by the caller).
+    /// `None` for an erased case (its key is destroyed: nothing left to search).
     async fn open_case_for_tracing(
         &self,
         id: CaseId,
-    ) -> ServiceResult<(CaseState, Vec<RecordedEvent>)> {
+    ) -> ServiceResult<Option<(CaseState, Vec<RecordedEvent>)>> {
         let record = self
             .store
             .load_case(id)
             .await?
             .ok_or(ServiceError::NotFound("case"))?;
-        crate::cases::decrypt_case(&self.master, &record)
+        if record.wrapped_key.is_empty() {
+            return Ok(None);
+        }
+        crate::cases::decrypt_case(&self.master, &record).map(Some)
     }
 
     /// The index, built first if this process has not built it yet, and brought up to date
@@ -805,7 +813,8 @@ impl Harbour {
                     "case" => {
                         let id = CaseId(c.id);
                         let records = match self.store.load_case(id).await? {
-                            Some(record) => {
+                            // Erased: its key is destroyed, nothing is left to search.
+                            Some(record) if !record.wrapped_key.is_empty() => {
                                 let (state, events) =
                                     crate::cases::decrypt_case(&self.master, &record)?;
                                 if case_basis(&state, now).is_some() {
@@ -816,7 +825,7 @@ impl Harbour {
                                     Vec::new()
                                 }
                             }
-                            None => Vec::new(),
+                            _ => Vec::new(),
                         };
                         ix.set_case(id, records, now.year());
                     }
@@ -871,7 +880,9 @@ impl Harbour {
                 break;
             };
             for id in ids {
-                let (state, events) = self.open_case_for_tracing(id).await?;
+                let Some((state, events)) = self.open_case_for_tracing(id).await? else {
+                    continue;
+                };
                 if case_basis(&state, now).is_some() {
                     let events: Vec<&Event> = events.iter().map(|e| &e.event).collect();
                     ix.set_case(id, case_person_records(&state, &events), now.year());
@@ -895,6 +906,22 @@ impl Harbour {
             "family-tracing index built"
         );
         Ok(ix)
+    }
+
+    /// Take an erased case out of the index (its key is gone; so must its names be).
+    pub(crate) async fn tracing_case_erased(&self, id: CaseId) {
+        // Other app servers drop it when they replay the feed (an erased case has no key).
+        if let Err(e) = self
+            .store
+            .note_tracing_change("case", id.0, self.now())
+            .await
+        {
+            tracing::warn!(error = %e, "could not note a case erasure for family tracing");
+        }
+        let mut guard = self.tracing.inner.lock().await;
+        if let Some(ix) = guard.as_mut() {
+            ix.set_case(id, Vec::new(), self.now().year());
+        }
     }
 
     /// Keep the index in step with a case after a write: in if its basis allows, out if not.

@@ -13,7 +13,9 @@ pub mod cases;
 pub mod demo;
 pub mod family_tracing;
 pub mod hashmatch;
+pub mod protection;
 pub mod screening;
+pub mod support;
 pub mod views;
 
 use harbour_crypto::MasterKey;
@@ -111,6 +113,12 @@ pub enum ServiceError {
     /// Too many requests for this key this minute.
     #[error("too many requests; try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
+    /// The case was erased (its key destroyed): the journal remains, the content is gone for good.
+    #[error("this case was erased on {on} ({basis}); its content can no longer be read")]
+    Gone { on: time::Date, basis: String },
+    /// The database cannot be reached; nothing was written. Try again later.
+    #[error("the database is unavailable; nothing was changed, try again shortly")]
+    Unavailable(String),
     /// Something inside Harbour failed; details are logged, never shown.
     #[error("internal error")]
     Internal(String),
@@ -127,6 +135,7 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::Conflict => ServiceError::Conflict,
             StoreError::Duplicate(what) => ServiceError::Duplicate(what),
+            StoreError::Unavailable(why) => ServiceError::Unavailable(why),
             other => ServiceError::Internal(other.to_string()),
         }
     }
@@ -154,6 +163,8 @@ pub struct Harbour {
     pub(crate) catalogue: Arc<harbour_indicators::Catalogue>,
     pub(crate) quick_screen: Arc<harbour_indicators::QuickScreen>,
     pub(crate) bank_cache: Arc<hashmatch::BankCache>,
+    /// The rights tracked on every case (shipped, plus any national file).
+    pub(crate) rights: Arc<harbour_domain::support::RightsCatalogue>,
     /// The family-tracing model and in-memory index (personal data: never persisted or logged).
     pub(crate) tracing: Arc<family_tracing::TracingIndex>,
 }
@@ -181,6 +192,7 @@ impl Harbour {
             catalogue: Arc::new(catalogue),
             quick_screen: Arc::new(quick_screen),
             bank_cache: Arc::new(hashmatch::BankCache::default()),
+            rights: Arc::new(harbour_domain::support::RightsCatalogue::shipped()),
             tracing: Arc::new(family_tracing::TracingIndex::new()?),
         })
     }
@@ -191,6 +203,26 @@ impl Harbour {
             .map_err(|e| ServiceError::Internal(format!("indicator lists: {e}")))?;
         self.catalogue = Arc::new(catalogue);
         Ok(self)
+    }
+
+    /// The same Harbour reading time from another clock (e.g. a retention dry run "as of").
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Harbour {
+        self.clock = clock;
+        self
+    }
+
+    /// Add national rights or deadlines from a TOML file in the shipped format.
+    pub fn with_national_rights(mut self, toml_text: &str) -> ServiceResult<Harbour> {
+        let mut catalogue = (*self.rights).clone();
+        catalogue
+            .extend_from_toml(toml_text)
+            .map_err(|e| ServiceError::Internal(format!("national rights: {e}")))?;
+        self.rights = Arc::new(catalogue);
+        Ok(self)
+    }
+
+    pub fn rights_catalogue(&self) -> &harbour_domain::support::RightsCatalogue {
+        &self.rights
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -52,6 +52,8 @@ pub struct CaseView {
     pub countries_of_exploitation: Vec<String>,
     /// Organisations whose referrals of this person were attached to this case.
     pub attached_referrals_from: Vec<OrgId>,
+    /// Rights, needs, service referrals, child safeguards, justice, durable solution, handovers.
+    pub support: crate::support::SupportView,
     /// Number of events in the journal.
     pub version: u64,
 }

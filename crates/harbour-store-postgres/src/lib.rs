@@ -34,6 +34,20 @@ fn backend(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.code().as_deref() == Some(DUPLICATE_DATABASE) => {
             StoreError::Duplicate(db.message().to_string())
         }
+        // Class 08 (connection exception) and 57P01-57P03 (admin shutdown, crash shutdown,
+        // cannot connect now): the server went away; the transaction did not commit.
+        sqlx::Error::Database(db)
+            if db.code().is_some_and(|c| {
+                c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")
+            }) =>
+        {
+            StoreError::Unavailable(db.message().to_string())
+        }
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => StoreError::Unavailable(e.to_string()),
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -430,6 +444,39 @@ async fn insert_parties(
     Ok(())
 }
 
+async fn append_in(tx: &mut PgConnection, change: &CaseChange) -> StoreResult<()> {
+    let p = &change.projection;
+    // The conditional UPDATE comes first: it locks the case row, so a concurrent append waits
+    // for this transaction and then, re-checking `seq` against the committed row, updates
+    // nothing and reports a conflict. The whole change hangs on nobody having appended since.
+    let updated = sqlx::query(
+        "UPDATE cases SET phase = $1, minority = $2, owner_org = $3, guardian_user = $4, rg_due = $5, \
+         awaiting_cg_from = $6, guardian_due = $7, updated_at = $8, seq = $9 WHERE id = $10 AND seq = $11",
+    )
+    .bind(p.phase.as_str())
+    .bind(p.minority.as_str())
+    .bind(p.owner_org.0)
+    .bind(p.guardian.map(|g| g.0))
+    .bind(p.rg_due.map(day_text))
+    .bind(p.awaiting_cg_from.map(day_text))
+    .bind(p.guardian_due.map(to_micros))
+    .bind(to_micros(p.updated_at))
+    .bind(seq_to_db(p.seq)?)
+    .bind(p.id.0)
+    .bind(seq_to_db(change.expected_seq)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    insert_parties(tx, p.id, p.referred_at, &change.new_parties).await?;
+    insert_person_keys(tx, p.id, &change.new_person_keys).await?;
+    insert_events(tx, &change.events).await?;
+    insert_access(tx, &change.access).await?;
+    Ok(())
+}
+
 async fn insert_tracing_access(tx: &mut PgConnection, a: &TracingAccess) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO tracing_access_log (request_id, at, user_id, org_id, action) VALUES ($1, $2, $3, $4, $5)",
@@ -489,6 +536,107 @@ async fn insert_access(tx: &mut PgConnection, a: &AccessRecord) -> StoreResult<(
     .execute(&mut *tx)
     .await
     .map_err(backend)?;
+    Ok(())
+}
+
+const SERVICE_COLUMNS: &str =
+    "id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+     child_specialised, created_at";
+const REFERRAL_COLUMNS: &str =
+    "id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at";
+
+fn service_from_row(r: &PgRow) -> StoreResult<ServiceRow> {
+    let count = |col: &str| -> StoreResult<u32> {
+        let v: i32 = r.try_get(col).map_err(backend)?;
+        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} {v}")))
+    };
+    Ok(ServiceRow {
+        id: r.try_get("id").map_err(backend)?,
+        org_id: OrgId(r.try_get("org_id").map_err(backend)?),
+        kind: parse_stored(r.try_get::<&str, _>("kind").map_err(backend)?)?,
+        name: r.try_get("name").map_err(backend)?,
+        capacity: count("capacity")?,
+        taken: count("taken")?,
+        languages: split_list(r.try_get::<&str, _>("languages").map_err(backend)?),
+        accepts: split_list(r.try_get::<&str, _>("accepts").map_err(backend)?)
+            .iter()
+            .map(|a| parse_stored(a))
+            .collect::<StoreResult<Vec<_>>>()?,
+        regions: split_list(r.try_get::<&str, _>("regions").map_err(backend)?),
+        child_specialised: r.try_get("child_specialised").map_err(backend)?,
+        created_at: micros_col(r, "created_at")?,
+    })
+}
+
+fn referral_from_row(r: &PgRow) -> StoreResult<ServiceReferralRow> {
+    Ok(ServiceReferralRow {
+        id: r.try_get("id").map_err(backend)?,
+        case_id: CaseId(r.try_get("case_id").map_err(backend)?),
+        service_id: r.try_get("service_id").map_err(backend)?,
+        provider_org: OrgId(r.try_get("provider_org").map_err(backend)?),
+        status: parse_stored(r.try_get::<&str, _>("status").map_err(backend)?)?,
+        referred_at: micros_col(r, "referred_at")?,
+        accepted_at: r
+            .try_get::<Option<i64>, _>("accepted_at")
+            .map_err(backend)?
+            .map(from_micros),
+        updated_at: micros_col(r, "updated_at")?,
+    })
+}
+
+async fn support_writes(tx: &mut PgConnection, case: CaseId, w: &SupportWrites) -> StoreResult<()> {
+    for r in &w.referrals {
+        sqlx::query(
+            "INSERT INTO service_referrals (id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             accepted_at = excluded.accepted_at, updated_at = excluded.updated_at",
+        )
+        .bind(r.id)
+        .bind(r.case_id.0)
+        .bind(r.service_id)
+        .bind(r.provider_org.0)
+        .bind(r.status.as_str())
+        .bind(to_micros(r.referred_at))
+        .bind(r.accepted_at.map(to_micros))
+        .bind(to_micros(r.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    for (service, delta) in &w.places {
+        // Conditional on capacity: two providers' acceptances cannot both take the last place.
+        let done = sqlx::query(
+            "UPDATE services SET taken = taken + $1 WHERE id = $2 AND taken + $1 <= capacity AND taken + $1 >= 0",
+        )
+        .bind(*delta)
+        .bind(*service)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    for p in &w.drop_parties {
+        sqlx::query(
+            "DELETE FROM case_parties WHERE case_id = $1 AND org_id = $2 AND relation = $3",
+        )
+        .bind(case.0)
+        .bind(p.org_id.0)
+        .bind(p.relation.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query(
+            "DELETE FROM case_visibility WHERE case_id = $1 AND org_id = $2 AND NOT EXISTS \
+             (SELECT 1 FROM case_parties WHERE case_id = $1 AND org_id = $2)",
+        )
+        .bind(case.0)
+        .bind(p.org_id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
     Ok(())
 }
 
@@ -695,36 +843,8 @@ impl Store for PostgresStore {
     }
 
     async fn append(&self, change: &CaseChange) -> StoreResult<()> {
-        let p = &change.projection;
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        // The conditional UPDATE comes first: it locks the case row, so a concurrent append waits
-        // for this transaction and then, re-checking `seq` against the committed row, updates
-        // nothing and reports a conflict. The whole change hangs on nobody having appended since.
-        let updated = sqlx::query(
-            "UPDATE cases SET phase = $1, minority = $2, owner_org = $3, guardian_user = $4, rg_due = $5, \
-             awaiting_cg_from = $6, guardian_due = $7, updated_at = $8, seq = $9 WHERE id = $10 AND seq = $11",
-        )
-        .bind(p.phase.as_str())
-        .bind(p.minority.as_str())
-        .bind(p.owner_org.0)
-        .bind(p.guardian.map(|g| g.0))
-        .bind(p.rg_due.map(day_text))
-        .bind(p.awaiting_cg_from.map(day_text))
-        .bind(p.guardian_due.map(to_micros))
-        .bind(to_micros(p.updated_at))
-        .bind(seq_to_db(p.seq)?)
-        .bind(p.id.0)
-        .bind(seq_to_db(change.expected_seq)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
-        }
-        insert_parties(&mut tx, p.id, p.referred_at, &change.new_parties).await?;
-        insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
-        insert_events(&mut tx, &change.events).await?;
-        insert_access(&mut tx, &change.access).await?;
+        append_in(&mut tx, change).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -853,6 +973,84 @@ impl Store for PostgresStore {
             .map_err(backend)?,
         };
         Ok(ids.into_iter().map(CaseId).collect())
+    }
+
+    async fn insert_service(&self, sv: &ServiceRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO services (id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+             child_specialised, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(sv.id)
+        .bind(sv.org_id.0)
+        .bind(sv.kind.as_str())
+        .bind(&sv.name)
+        .bind(i32::try_from(sv.capacity).map_err(|_| StoreError::Backend("capacity out of range".into()))?)
+        .bind(i32::try_from(sv.taken).map_err(|_| StoreError::Backend("taken out of range".into()))?)
+        .bind(join_list(&sv.languages))
+        .bind(join_list(&sv.accepts.iter().map(|a| a.as_str()).collect::<Vec<_>>()))
+        .bind(join_list(&sv.regions))
+        .bind(sv.child_specialised)
+        .bind(to_micros(sv.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_service(&self, id: Uuid) -> StoreResult<Option<ServiceRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(service_from_row).transpose()
+    }
+
+    async fn list_services(
+        &self,
+        kind: Option<harbour_domain::support::ServiceKind>,
+    ) -> StoreResult<Vec<ServiceRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE ($1::text IS NULL OR kind = $1) \
+             ORDER BY name COLLATE \"C\", id"
+        ))
+        .bind(kind.map(|k| k.as_str()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(service_from_row).collect()
+    }
+
+    async fn service_referral(&self, id: Uuid) -> StoreResult<Option<ServiceReferralRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(referral_from_row).transpose()
+    }
+
+    async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE provider_org = $1 \
+             ORDER BY referred_at DESC, id"
+        ))
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(referral_from_row).collect()
+    }
+
+    async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        support_writes(&mut tx, change.projection.id, writes).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
@@ -1220,6 +1418,186 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)
+    }
+
+    async fn erase_case(&self, change: &CaseChange, basis: &str) -> StoreResult<()> {
+        let id = change.projection.id.0;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        sqlx::query("DELETE FROM case_keys WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM case_person_keys WHERE case_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("INSERT INTO case_erasures (case_id, erased_at, basis) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(to_micros(change.projection.updated_at))
+            .bind(basis)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>> {
+        let row = sqlx::query("SELECT erased_at, basis FROM case_erasures WHERE case_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(CaseErasure {
+                at: micros_col(&r, "erased_at")?,
+                basis: r.try_get("basis").map_err(backend)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM cases c WHERE phase IN ('closed', 'disqualified') \
+             AND NOT EXISTS (SELECT 1 FROM case_erasures e WHERE e.case_id = c.id) \
+             AND created_order > COALESCE((SELECT created_order FROM cases WHERE id = $1), 0) \
+             ORDER BY created_order LIMIT $2",
+        )
+        .bind(after.map(|a| a.0))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(ids.into_iter().map(CaseId).collect())
+    }
+
+    async fn keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
+        let rows = sqlx::query(
+            "SELECT case_id, wrapped_key FROM case_keys \
+             WHERE substring(wrapped_key from 2 for $1) <> $2 ORDER BY case_id LIMIT $3",
+        )
+        .bind(key_id.len() as i32)
+        .bind(key_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    CaseId(r.try_get("case_id").map_err(backend)?),
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for k in batch {
+            n += sqlx::query(
+                "UPDATE case_keys SET wrapped_key = $1 WHERE case_id = $2 AND wrapped_key = $3",
+            )
+            .bind(&k.new)
+            .bind(k.case_id.0)
+            .bind(&k.old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
+    async fn tracing_keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>> {
+        let rows = sqlx::query("SELECT id, wrapped_key FROM tracing_requests WHERE substring(wrapped_key from 2 for $1) <> $2 ORDER BY id LIMIT $3")
+            .bind(key_id.len() as i32)
+            .bind(key_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id").map_err(backend)?,
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_tracing_keys(
+        &self,
+        batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for (id, old, new) in batch {
+            n += sqlx::query(
+                "UPDATE tracing_requests SET wrapped_key = $1 WHERE id = $2 AND wrapped_key = $3",
+            )
+            .bind(new)
+            .bind(*id)
+            .bind(old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
+    async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT wrapped FROM deployment_keys WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn put_deployment_key(
+        &self,
+        name: &str,
+        expected: Option<&[u8]>,
+        wrapped: &[u8],
+    ) -> StoreResult<()> {
+        let done = match expected {
+            None => sqlx::query(
+                "INSERT INTO deployment_keys (name, wrapped) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(wrapped)
+            .execute(&self.pool)
+            .await,
+            Some(old) => sqlx::query(
+                "UPDATE deployment_keys SET wrapped = $1 WHERE name = $2 AND wrapped = $3",
+            )
+            .bind(wrapped)
+            .bind(name)
+            .bind(old)
+            .execute(&self.pool)
+            .await,
+        }
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
     }
 }
 

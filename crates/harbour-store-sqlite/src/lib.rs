@@ -24,6 +24,19 @@ fn backend(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Duplicate(db.message().to_string())
         }
+        // SQLITE_BUSY, SQLITE_LOCKED (and their extended codes), SQLITE_CANTOPEN, SQLITE_IOERR:
+        // another process holds the database or the file is gone; retrying later may work.
+        sqlx::Error::Database(db)
+            if db.code().is_some_and(|c| {
+                c.parse::<i64>()
+                    .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 14))
+            }) =>
+        {
+            StoreError::Unavailable(db.message().to_string())
+        }
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(e.to_string())
+        }
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -68,6 +81,18 @@ impl SqliteStore {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The file a `sqlite:` URL names.
+    pub fn file_of(url: &str) -> StoreResult<std::path::PathBuf> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("bad SQLite URL: {e}")))?;
+        Ok(options.get_filename().to_path_buf())
+    }
+
+    /// Close every connection (before the file is replaced, e.g. by a restore).
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
     /// An online, consistent copy of the database into `path` (SQLite's VACUUM INTO).
@@ -375,6 +400,51 @@ async fn insert_access(tx: &mut sqlx::SqliteConnection, a: &AccessRecord) -> Sto
     Ok(())
 }
 
+const SERVICE_COLUMNS: &str =
+    "id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+     child_specialised, created_at";
+const REFERRAL_COLUMNS: &str =
+    "id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at";
+
+fn service_from_row(r: &SqliteRow) -> StoreResult<ServiceRow> {
+    let count = |col: &str| -> StoreResult<u32> {
+        let v: i64 = r.try_get(col).map_err(backend)?;
+        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} {v}")))
+    };
+    Ok(ServiceRow {
+        id: uuid_col(r, "id")?,
+        org_id: OrgId(uuid_col(r, "org_id")?),
+        kind: parse_stored(r.try_get::<&str, _>("kind").map_err(backend)?)?,
+        name: r.try_get("name").map_err(backend)?,
+        capacity: count("capacity")?,
+        taken: count("taken")?,
+        languages: split_list(r.try_get::<&str, _>("languages").map_err(backend)?),
+        accepts: split_list(r.try_get::<&str, _>("accepts").map_err(backend)?)
+            .iter()
+            .map(|a| parse_stored(a))
+            .collect::<StoreResult<Vec<_>>>()?,
+        regions: split_list(r.try_get::<&str, _>("regions").map_err(backend)?),
+        child_specialised: r.try_get::<i64, _>("child_specialised").map_err(backend)? != 0,
+        created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+    })
+}
+
+fn referral_from_row(r: &SqliteRow) -> StoreResult<ServiceReferralRow> {
+    Ok(ServiceReferralRow {
+        id: uuid_col(r, "id")?,
+        case_id: CaseId(uuid_col(r, "case_id")?),
+        service_id: uuid_col(r, "service_id")?,
+        provider_org: OrgId(uuid_col(r, "provider_org")?),
+        status: parse_stored(r.try_get::<&str, _>("status").map_err(backend)?)?,
+        referred_at: from_micros(r.try_get("referred_at").map_err(backend)?),
+        accepted_at: r
+            .try_get::<Option<i64>, _>("accepted_at")
+            .map_err(backend)?
+            .map(from_micros),
+        updated_at: from_micros(r.try_get("updated_at").map_err(backend)?),
+    })
+}
+
 async fn insert_tracing_access(
     tx: &mut sqlx::SqliteConnection,
     a: &TracingAccess,
@@ -421,9 +491,103 @@ fn tracing_header(r: &SqliteRow) -> StoreResult<TracingRequestHeader> {
     })
 }
 
+async fn support_writes(
+    tx: &mut sqlx::SqliteConnection,
+    case: CaseId,
+    w: &SupportWrites,
+) -> StoreResult<()> {
+    for r in &w.referrals {
+        sqlx::query(
+            "INSERT INTO service_referrals (id, case_id, service_id, provider_org, status, referred_at, accepted_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             accepted_at = excluded.accepted_at, updated_at = excluded.updated_at",
+        )
+        .bind(r.id.to_string())
+        .bind(r.case_id.to_string())
+        .bind(r.service_id.to_string())
+        .bind(r.provider_org.to_string())
+        .bind(r.status.as_str())
+        .bind(to_micros(r.referred_at))
+        .bind(r.accepted_at.map(to_micros))
+        .bind(to_micros(r.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    for (service, delta) in &w.places {
+        // Conditional on capacity: two providers' acceptances cannot both take the last place.
+        let done = sqlx::query(
+            "UPDATE services SET taken = taken + ? WHERE id = ? AND taken + ? <= capacity AND taken + ? >= 0",
+        )
+        .bind(i64::from(*delta))
+        .bind(service.to_string())
+        .bind(i64::from(*delta))
+        .bind(i64::from(*delta))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+    }
+    for p in &w.drop_parties {
+        sqlx::query("DELETE FROM case_parties WHERE case_id = ? AND org_id = ? AND relation = ?")
+            .bind(case.to_string())
+            .bind(p.org_id.to_string())
+            .bind(p.relation.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "DELETE FROM case_visibility WHERE case_id = ? AND org_id = ? AND NOT EXISTS \
+             (SELECT 1 FROM case_parties WHERE case_id = ? AND org_id = ?)",
+        )
+        .bind(case.to_string())
+        .bind(p.org_id.to_string())
+        .bind(case.to_string())
+        .bind(p.org_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
      c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
+
+async fn append_in(tx: &mut sqlx::SqliteConnection, change: &CaseChange) -> StoreResult<()> {
+    let p = &change.projection;
+    // Writing first takes SQLite's write lock at once (no read-then-upgrade deadlock), and the
+    // seq check makes the whole change conditional on nobody having appended meanwhile.
+    let updated = sqlx::query(
+        "UPDATE cases SET phase = ?, minority = ?, owner_org = ?, guardian_user = ?, rg_due = ?, awaiting_cg_from = ?, \
+         guardian_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
+    )
+    .bind(p.phase.as_str())
+    .bind(p.minority.as_str())
+    .bind(p.owner_org.to_string())
+    .bind(p.guardian.map(|g| g.to_string()))
+    .bind(p.rg_due.map(day_text))
+    .bind(p.awaiting_cg_from.map(day_text))
+    .bind(p.guardian_due.map(to_micros))
+    .bind(to_micros(p.updated_at))
+    .bind(p.seq as i64)
+    .bind(p.id.to_string())
+    .bind(change.expected_seq as i64)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    insert_parties(tx, p.id, p.referred_at, &change.new_parties).await?;
+    insert_person_keys(tx, p.id, &change.new_person_keys).await?;
+    insert_events(tx, &change.events).await?;
+    insert_access(tx, &change.access).await?;
+    Ok(())
+}
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -617,35 +781,8 @@ impl Store for SqliteStore {
     }
 
     async fn append(&self, change: &CaseChange) -> StoreResult<()> {
-        let p = &change.projection;
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        // Writing first takes SQLite's write lock at once (no read-then-upgrade deadlock), and the
-        // seq check makes the whole change conditional on nobody having appended meanwhile.
-        let updated = sqlx::query(
-            "UPDATE cases SET phase = ?, minority = ?, owner_org = ?, guardian_user = ?, rg_due = ?, awaiting_cg_from = ?, \
-             guardian_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
-        )
-        .bind(p.phase.as_str())
-        .bind(p.minority.as_str())
-        .bind(p.owner_org.to_string())
-        .bind(p.guardian.map(|g| g.to_string()))
-        .bind(p.rg_due.map(day_text))
-        .bind(p.awaiting_cg_from.map(day_text))
-        .bind(p.guardian_due.map(to_micros))
-        .bind(to_micros(p.updated_at))
-        .bind(p.seq as i64)
-        .bind(p.id.to_string())
-        .bind(change.expected_seq as i64)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
-        }
-        insert_parties(&mut tx, p.id, p.referred_at, &change.new_parties).await?;
-        insert_person_keys(&mut tx, p.id, &change.new_person_keys).await?;
-        insert_events(&mut tx, &change.events).await?;
-        insert_access(&mut tx, &change.access).await?;
+        append_in(&mut tx, change).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -820,6 +957,84 @@ impl Store for SqliteStore {
                     .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect()
+    }
+
+    async fn insert_service(&self, sv: &ServiceRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO services (id, org_id, kind, name, capacity, taken, languages, accepts, regions, \
+             child_specialised, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(sv.id.to_string())
+        .bind(sv.org_id.to_string())
+        .bind(sv.kind.as_str())
+        .bind(&sv.name)
+        .bind(i64::from(sv.capacity))
+        .bind(i64::from(sv.taken))
+        .bind(join_list(&sv.languages))
+        .bind(join_list(&sv.accepts.iter().map(|a| a.as_str()).collect::<Vec<_>>()))
+        .bind(join_list(&sv.regions))
+        .bind(i64::from(sv.child_specialised))
+        .bind(to_micros(sv.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get_service(&self, id: Uuid) -> StoreResult<Option<ServiceRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(service_from_row).transpose()
+    }
+
+    async fn list_services(
+        &self,
+        kind: Option<harbour_domain::support::ServiceKind>,
+    ) -> StoreResult<Vec<ServiceRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE (? IS NULL OR kind = ?) ORDER BY name, id"
+        ))
+        .bind(kind.map(|k| k.as_str()))
+        .bind(kind.map(|k| k.as_str()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(service_from_row).collect()
+    }
+
+    async fn service_referral(&self, id: Uuid) -> StoreResult<Option<ServiceReferralRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(referral_from_row).transpose()
+    }
+
+    async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REFERRAL_COLUMNS} FROM service_referrals WHERE provider_org = ? \
+             ORDER BY referred_at DESC, id"
+        ))
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(referral_from_row).collect()
+    }
+
+    async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        support_writes(&mut tx, change.projection.id, writes).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
@@ -1183,5 +1398,191 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)
+    }
+
+    async fn erase_case(&self, change: &CaseChange, basis: &str) -> StoreResult<()> {
+        let id = change.projection.id.to_string();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        append_in(&mut tx, change).await?;
+        sqlx::query("DELETE FROM case_keys WHERE case_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM case_person_keys WHERE case_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("INSERT INTO case_erasures (case_id, erased_at, basis) VALUES (?, ?, ?)")
+            .bind(&id)
+            .bind(to_micros(change.projection.updated_at))
+            .bind(basis)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>> {
+        let row = sqlx::query("SELECT erased_at, basis FROM case_erasures WHERE case_id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(CaseErasure {
+                at: from_micros(r.try_get("erased_at").map_err(backend)?),
+                basis: r.try_get("basis").map_err(backend)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM cases c WHERE phase IN ('closed', 'disqualified') \
+             AND NOT EXISTS (SELECT 1 FROM case_erasures e WHERE e.case_id = c.id) \
+             AND created_order > COALESCE((SELECT created_order FROM cases WHERE id = ?), 0) \
+             ORDER BY created_order LIMIT ?",
+        )
+        .bind(after.map(|a| a.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|s| {
+                Uuid::parse_str(s)
+                    .map(CaseId)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    async fn keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
+        let rows = sqlx::query(
+            "SELECT case_id, wrapped_key FROM case_keys WHERE substr(wrapped_key, 2, ?) <> ? \
+             ORDER BY case_id LIMIT ?",
+        )
+        .bind(key_id.len() as i64)
+        .bind(key_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    CaseId(uuid_col(r, "case_id")?),
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for k in batch {
+            n += sqlx::query(
+                "UPDATE case_keys SET wrapped_key = ? WHERE case_id = ? AND wrapped_key = ?",
+            )
+            .bind(&k.new)
+            .bind(k.case_id.to_string())
+            .bind(&k.old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
+    async fn tracing_keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>> {
+        let rows = sqlx::query("SELECT id, wrapped_key FROM tracing_requests WHERE substr(wrapped_key, 2, ?) <> ? ORDER BY id LIMIT ?")
+            .bind(key_id.len() as i64)
+            .bind(key_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    uuid_col(r, "id")?,
+                    r.try_get("wrapped_key").map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn rewrap_tracing_keys(
+        &self,
+        batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut n = 0;
+        for (id, old, new) in batch {
+            n += sqlx::query(
+                "UPDATE tracing_requests SET wrapped_key = ? WHERE id = ? AND wrapped_key = ?",
+            )
+            .bind(new)
+            .bind(id.to_string())
+            .bind(old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
+    }
+
+    async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT wrapped FROM deployment_keys WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn put_deployment_key(
+        &self,
+        name: &str,
+        expected: Option<&[u8]>,
+        wrapped: &[u8],
+    ) -> StoreResult<()> {
+        let done = match expected {
+            None => sqlx::query(
+                "INSERT INTO deployment_keys (name, wrapped) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(wrapped)
+            .execute(&self.pool)
+            .await,
+            Some(old) => sqlx::query(
+                "UPDATE deployment_keys SET wrapped = ? WHERE name = ? AND wrapped = ?",
+            )
+            .bind(wrapped)
+            .bind(name)
+            .bind(old)
+            .execute(&self.pool)
+            .await,
+        }
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
     }
 }

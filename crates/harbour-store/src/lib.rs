@@ -33,6 +33,9 @@ pub enum StoreError {
     Backend(String),
     #[error("migration failed: {0}")]
     Migration(String),
+    /// The database cannot be reached or is busy beyond its timeout; nothing was written.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -85,6 +88,21 @@ pub trait Store: Send + Sync + 'static {
     async fn cases_with_person_keys(&self, keys: &[Vec<u8>]) -> StoreResult<Vec<CaseHeader>>;
     /// Every case id, in creation order, a page at a time (for `audit verify`).
     async fn case_ids(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
+
+    // ----- support: service directory and service referrals -----
+    async fn insert_service(&self, service: &ServiceRow) -> StoreResult<()>;
+    async fn get_service(&self, id: uuid::Uuid) -> StoreResult<Option<ServiceRow>>;
+    /// Services, optionally of one kind, by name.
+    async fn list_services(
+        &self,
+        kind: Option<harbour_domain::support::ServiceKind>,
+    ) -> StoreResult<Vec<ServiceRow>>;
+    async fn service_referral(&self, id: uuid::Uuid) -> StoreResult<Option<ServiceReferralRow>>;
+    /// A provider's referrals, newest first.
+    async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>>;
+    /// As [`Store::append`], with the support writes in the same transaction: referral rows,
+    /// places taken or freed (conditional on capacity) and party relations that end.
+    async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()>;
 
     // ----- access log -----
     async fn record_access(&self, record: &AccessRecord) -> StoreResult<()>;
@@ -157,4 +175,45 @@ pub trait Store: Send + Sync + 'static {
     // ----- baseline for benchmarks: the cheapest insert and select this database can do -----
     async fn probe_insert(&self, body: &[u8]) -> StoreResult<i64>;
     async fn probe_select(&self, id: i64) -> StoreResult<Option<Vec<u8>>>;
+
+    // ----- data protection (issue 6): erasure by key destruction, master key rotation -----
+    /// Erase a case: append its erasure event (conditional on `change.expected_seq`, as
+    /// [`Store::append`]), then delete its wrapped key and person keys and record the erasure,
+    /// all in one transaction. The journal and projection stay.
+    async fn erase_case(&self, change: &CaseChange, basis: &str) -> StoreResult<()>;
+    /// When and why a case was erased; `None` if it was not.
+    async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>>;
+    /// Closed or disqualified cases not yet erased, in creation order, a page at a time.
+    async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
+    /// Up to `limit` wrapped case keys whose master key id (bytes 1..9 of the wrapping) is not
+    /// `key_id`: what a master key rotation still has to rewrap.
+    async fn keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
+    /// Replace wrapped case keys in one transaction, each only while it is still `old` (a case
+    /// erased meanwhile stays erased). Returns how many were replaced.
+    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64>;
+    /// As [`Store::keys_not_wrapped_by`], for the keys of family-tracing requests.
+    async fn tracing_keys_not_wrapped_by(
+        &self,
+        key_id: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>>;
+    /// As [`Store::rewrap_case_keys`], for family-tracing requests: `(request, old, new)`.
+    async fn rewrap_tracing_keys(
+        &self,
+        batch: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> StoreResult<u64>;
+    /// A deployment key kept wrapped under the master key (e.g. `index`).
+    async fn deployment_key(&self, name: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Store a deployment key: a new one when `expected` is `None`, else a replacement of exactly
+    /// `expected`. [`StoreError::Conflict`] if someone else got there first.
+    async fn put_deployment_key(
+        &self,
+        name: &str,
+        expected: Option<&[u8]>,
+        wrapped: &[u8],
+    ) -> StoreResult<()>;
 }

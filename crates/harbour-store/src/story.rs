@@ -627,6 +627,7 @@ pub async fn run(store: &dyn Store) {
         "a new minute counts afresh"
     );
 
+    data_protection(store).await;
     // Family tracing requests: sealed payload round-trips; headers list per organisation, newest
     // first; a status change and every access are recorded in order.
     {
@@ -761,5 +762,408 @@ pub async fn run(store: &dyn Store) {
     assert_eq!(
         store.probe_select(id).await.unwrap().as_deref(),
         Some(&b"probe"[..])
+    );
+
+    support_story(store).await;
+}
+
+/// Support (issue 5): the service directory, service referral rows written with the case change
+/// that makes them, places held against capacity, and a party relation that ends on transfer.
+async fn support_story(store: &dyn Store) {
+    use harbour_domain::support::{Accepts, ReferralStatus, ServiceKind};
+    let owner = org(OrgKind::Ngo, "Fake Support NGO");
+    let shelter = org(OrgKind::Shelter, "Example Safe House");
+    for o in [&owner, &shelter] {
+        store.insert_org(o).await.unwrap();
+    }
+    let worker = user(&owner, Role::CaseWorker, "support-worker@test.invalid");
+    store.insert_user(&worker).await.unwrap();
+    let t0 = datetime!(2026-06-01 9:00 UTC);
+    let house = ServiceRow {
+        id: Uuid::new_v4(),
+        org_id: shelter.id,
+        kind: ServiceKind::Accommodation,
+        name: "Example Safe House beds".into(),
+        capacity: 1,
+        taken: 0,
+        languages: vec!["ro".into(), "en".into()],
+        accepts: vec![Accepts::Adults, Accepts::Women],
+        regions: vec!["any".into()],
+        child_specialised: false,
+        created_at: t0,
+    };
+    let counselling = ServiceRow {
+        id: Uuid::new_v4(),
+        name: "A fake counselling line".into(),
+        kind: ServiceKind::Psychological,
+        capacity: 5,
+        ..house.clone()
+    };
+    store.insert_service(&house).await.unwrap();
+    store.insert_service(&counselling).await.unwrap();
+    assert_eq!(
+        store.get_service(house.id).await.unwrap(),
+        Some(house.clone())
+    );
+    assert!(store.get_service(Uuid::new_v4()).await.unwrap().is_none());
+    let all: Vec<String> = store
+        .list_services(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.org_id == shelter.id)
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        all,
+        vec!["A fake counselling line", "Example Safe House beds"]
+    );
+    let beds = store
+        .list_services(Some(ServiceKind::Accommodation))
+        .await
+        .unwrap();
+    assert!(beds.iter().all(|s| s.kind == ServiceKind::Accommodation));
+
+    // A case owned by the NGO.
+    let case = CaseId(Uuid::new_v4());
+    let e1 = event(
+        case,
+        1,
+        GENESIS,
+        t0,
+        &worker,
+        "referral_received",
+        b"sealed",
+    );
+    store
+        .create_case(&NewCase {
+            projection: projection(case, t0, &owner, Minority::Adult),
+            person_keys: vec![],
+            wrapped_key: vec![1; 40],
+            parties: vec![CaseParty {
+                org_id: owner.id,
+                relation: PartyRelation::Owner,
+            }],
+            events: vec![e1.clone()],
+            access: access(&worker, case, "refer", t0),
+        })
+        .await
+        .unwrap();
+    let change = |seq: u64, prev: [u8; 32], kind: &str, at: OffsetDateTime| {
+        let e = event(case, seq + 1, prev, at, &worker, kind, b"sealed");
+        let mut p = projection(case, t0, &owner, Minority::Adult);
+        p.seq = seq + 1;
+        (
+            e.hash,
+            CaseChange {
+                projection: p,
+                expected_seq: seq,
+                events: vec![e],
+                new_parties: vec![],
+                new_person_keys: vec![],
+                access: access(&worker, case, kind, at),
+            },
+        )
+    };
+    let mut row = ServiceReferralRow {
+        id: Uuid::new_v4(),
+        case_id: case,
+        service_id: house.id,
+        provider_org: shelter.id,
+        status: ReferralStatus::Referred,
+        referred_at: t0,
+        accepted_at: None,
+        updated_at: t0,
+    };
+    let (h2, c2) = change(1, e1.hash, "service_referred", t0);
+    store
+        .append_support(
+            &c2,
+            &SupportWrites {
+                referrals: vec![row.clone()],
+                ..SupportWrites::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.service_referral(row.id).await.unwrap(),
+        Some(row.clone())
+    );
+    // The provider sees the referral; the provider is not a party to the case.
+    assert_eq!(
+        store.service_referrals_for_org(shelter.id).await.unwrap(),
+        vec![row.clone()]
+    );
+    let header = store.case_header(case).await.unwrap().unwrap();
+    assert!(header.parties.iter().all(|p| p.org_id != shelter.id));
+
+    // Acceptance takes the one place, in the same transaction.
+    let t1 = t0 + Duration::hours(5);
+    row.status = ReferralStatus::Accepted;
+    row.accepted_at = Some(t1);
+    row.updated_at = t1;
+    let (h3, c3) = change(2, h2, "service_referral_updated", t1);
+    let accept = SupportWrites {
+        referrals: vec![row.clone()],
+        places: vec![(house.id, 1)],
+        drop_parties: vec![],
+    };
+    store.append_support(&c3, &accept).await.unwrap();
+    assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 1);
+    assert_eq!(
+        store
+            .service_referral(row.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .accepted_at,
+        Some(t1)
+    );
+    // A second place beyond capacity conflicts and writes nothing, not even the event.
+    let (_, c4) = change(3, h3, "service_referral_updated", t1);
+    let r = store
+        .append_support(
+            &c4,
+            &SupportWrites {
+                places: vec![(house.id, 1)],
+                ..SupportWrites::default()
+            },
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::Conflict)), "got {r:?}");
+    assert_eq!(
+        store
+            .case_header(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .projection
+            .seq,
+        3
+    );
+    assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 1);
+
+    // Completion frees it; a transfer ends the old owner's party relation.
+    row.status = ReferralStatus::Completed;
+    let (_, c4) = change(3, h3, "service_referral_updated", t1);
+    let mut c4 = c4;
+    c4.new_parties = vec![CaseParty {
+        org_id: shelter.id,
+        relation: PartyRelation::Owner,
+    }];
+    store
+        .append_support(
+            &c4,
+            &SupportWrites {
+                referrals: vec![row.clone()],
+                places: vec![(house.id, -1)],
+                drop_parties: vec![CaseParty {
+                    org_id: owner.id,
+                    relation: PartyRelation::Owner,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 0);
+    let parties = store.case_header(case).await.unwrap().unwrap().parties;
+    assert_eq!(
+        parties,
+        vec![CaseParty {
+            org_id: shelter.id,
+            relation: PartyRelation::Owner,
+        }]
+    );
+    let v = Viewer {
+        user_id: worker.id,
+        org_id: owner.id,
+        org_kind: owner.kind,
+    };
+    let listed = store.list_cases(&filter(v, t1)).await.unwrap();
+    assert!(
+        listed.iter().all(|h| h.projection.id != case),
+        "old owner no longer lists it"
+    );
+}
+
+/// Issue 6: erasure by key destruction, and what master key rotation needs from storage.
+async fn data_protection(store: &dyn Store) {
+    let ngo = org(OrgKind::Ngo, "Fake Erasure NGO");
+    store.insert_org(&ngo).await.unwrap();
+    let worker = user(&ngo, Role::CaseWorker, "eraser@ngo.example");
+    store.insert_user(&worker).await.unwrap();
+    let t0 = datetime!(2026-05-01 9:00 UTC);
+    let wrapped = |id_byte: u8, n: u8| {
+        let mut w = vec![1u8];
+        w.extend_from_slice(&[id_byte; 8]);
+        w.extend_from_slice(&[n; 72]);
+        w
+    };
+    let mut cases = Vec::new();
+    for n in 0..3u8 {
+        let id = CaseId(Uuid::new_v4());
+        let e1 = event(id, 1, GENESIS, t0, &worker, "referral_received", b"sealed");
+        let mut p = projection(id, t0, &ngo, Minority::Adult);
+        p.phase = Status::Closed;
+        store
+            .create_case(&NewCase {
+                projection: p.clone(),
+                person_keys: vec![vec![n; 32], vec![0xEE; 32]],
+                wrapped_key: wrapped(0xAA, n),
+                parties: vec![CaseParty {
+                    org_id: ngo.id,
+                    relation: PartyRelation::Owner,
+                }],
+                events: vec![e1.clone()],
+                access: access(&worker, id, "refer", t0),
+            })
+            .await
+            .unwrap();
+        cases.push((id, p, e1));
+    }
+    let ended = store.ended_cases(None, 1000).await.unwrap();
+    for (id, _, _) in &cases {
+        assert!(
+            ended.contains(id),
+            "closed cases are candidates for retention"
+        );
+    }
+    let after_first = store.ended_cases(Some(cases[0].0), 1000).await.unwrap();
+    assert!(!after_first.contains(&cases[0].0) && after_first.contains(&cases[1].0));
+
+    // Erase the first: event appended, key and person keys gone, erasure recorded, journal kept.
+    let (id, p, e1) = &cases[0];
+    let t1 = t0 + Duration::days(400);
+    let e2 = event(
+        *id,
+        2,
+        e1.hash,
+        t1,
+        &worker,
+        "case_erased",
+        b"sealed erasure",
+    );
+    let change = CaseChange {
+        projection: CaseProjection {
+            updated_at: t1,
+            seq: 2,
+            ..p.clone()
+        },
+        expected_seq: 1,
+        events: vec![e2.clone()],
+        new_parties: vec![],
+        new_person_keys: vec![],
+        access: access(&worker, *id, "erase", t1),
+    };
+    let stale = CaseChange {
+        expected_seq: 0,
+        ..change.clone()
+    };
+    assert!(matches!(
+        store.erase_case(&stale, "retention_expired").await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        store.case_erasure(*id).await.unwrap().is_none(),
+        "a conflict erases nothing"
+    );
+    store
+        .erase_case(&change, "retention_expired")
+        .await
+        .unwrap();
+    let erasure = store.case_erasure(*id).await.unwrap().unwrap();
+    assert_eq!(
+        (erasure.at, erasure.basis.as_str()),
+        (t1, "retention_expired")
+    );
+    let record = store.load_case(*id).await.unwrap().unwrap();
+    assert!(record.wrapped_key.is_empty(), "the key is destroyed");
+    assert_eq!(record.events, vec![e1.clone(), e2]);
+    assert_eq!(
+        record.header.projection.phase,
+        Status::Closed,
+        "statistics keep counting it"
+    );
+    assert!(verify_chain(&record.events).is_ok());
+    let holders = store
+        .cases_with_person_keys(&[vec![0; 32], vec![0xEE; 32]])
+        .await
+        .unwrap();
+    assert!(
+        holders.iter().all(|h| h.projection.id != *id),
+        "person keys are gone"
+    );
+    assert_eq!(holders.len(), 2, "other cases keep theirs");
+    assert!(!store.ended_cases(None, 1000).await.unwrap().contains(id));
+    assert!(store.case_erasure(cases[1].0).await.unwrap().is_none());
+
+    // Rotation: find keys not under the new id, replace them only while unchanged.
+    let new_id = [0xBB; 8];
+    let todo = store.keys_not_wrapped_by(&new_id, 1000).await.unwrap();
+    for (c, _, _) in &cases[1..] {
+        assert!(todo.iter().any(|(id, w)| id == c && w[1..9] == [0xAA; 8]));
+    }
+    assert!(
+        todo.iter().all(|(c, _)| c != id),
+        "an erased case has no key to rewrap"
+    );
+    let (c1, c2) = (cases[1].0, cases[2].0);
+    let batch = vec![
+        KeyRewrap {
+            case_id: c1,
+            old: wrapped(0xAA, 1),
+            new: wrapped(0xBB, 1),
+        },
+        KeyRewrap {
+            case_id: c2,
+            old: wrapped(0xAA, 99),
+            new: wrapped(0xBB, 2),
+        },
+    ];
+    assert_eq!(
+        store.rewrap_case_keys(&batch).await.unwrap(),
+        1,
+        "stale old key skipped"
+    );
+    assert_eq!(
+        store.load_case(c1).await.unwrap().unwrap().wrapped_key,
+        wrapped(0xBB, 1)
+    );
+    assert_eq!(
+        store.load_case(c2).await.unwrap().unwrap().wrapped_key,
+        wrapped(0xAA, 2)
+    );
+    let left = store.keys_not_wrapped_by(&new_id, 1000).await.unwrap();
+    assert!(left.iter().any(|(c, _)| *c == c2) && !left.iter().any(|(c, _)| *c == c1));
+    assert_eq!(
+        store.keys_not_wrapped_by(&new_id, 1).await.unwrap().len(),
+        1,
+        "limit"
+    );
+
+    // Deployment keys: insert once, replace only what was read.
+    assert!(store.deployment_key("index").await.unwrap().is_none());
+    store
+        .put_deployment_key("index", None, b"wrapped-a")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.put_deployment_key("index", None, b"wrapped-x").await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(matches!(
+        store
+            .put_deployment_key("index", Some(b"stale"), b"wrapped-x")
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    store
+        .put_deployment_key("index", Some(b"wrapped-a"), b"wrapped-b")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.deployment_key("index").await.unwrap().as_deref(),
+        Some(&b"wrapped-b"[..])
     );
 }

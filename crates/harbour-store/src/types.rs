@@ -74,10 +74,15 @@ pub struct CaseProjection {
     pub seq: u64,
 }
 
+/// How an organisation is party to a case; every party sees the whole case file. A service
+/// provider is deliberately *not* a party: its narrower relation is a row of
+/// `service_referrals`, which shows it that referral and nothing else of the case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PartyRelation {
     Referrer,
     Owner,
+    /// Shared access for a purpose while the owner keeps the case (a "refer" handover).
+    Shared,
 }
 
 impl PartyRelation {
@@ -85,12 +90,14 @@ impl PartyRelation {
         match self {
             PartyRelation::Referrer => "referrer",
             PartyRelation::Owner => "owner",
+            PartyRelation::Shared => "shared",
         }
     }
     pub fn parse(s: &str) -> Option<PartyRelation> {
         match s {
             "referrer" => Some(PartyRelation::Referrer),
             "owner" => Some(PartyRelation::Owner),
+            "shared" => Some(PartyRelation::Shared),
             _ => None,
         }
     }
@@ -229,6 +236,81 @@ pub struct PlatformKey {
 pub struct BankHash {
     pub id: i64,
     pub hash: [u8; 32],
+}
+
+/// An erased case: when, and on what basis (`retention_expired`, `person_request`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseErasure {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub basis: String,
+}
+
+/// One case key rewrapped under a new master key, replacing `old` only if it is still stored.
+#[derive(Clone, Debug)]
+pub struct KeyRewrap {
+    pub case_id: CaseId,
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
+}
+
+/// One service of the directory. Nothing personal: who offers what, where, for whom, how many.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceRow {
+    pub id: uuid::Uuid,
+    pub org_id: OrgId,
+    pub kind: harbour_domain::support::ServiceKind,
+    pub name: String,
+    pub capacity: u32,
+    /// Places held by accepted or started referrals.
+    pub taken: u32,
+    pub languages: Vec<String>,
+    pub accepts: Vec<harbour_domain::support::Accepts>,
+    pub regions: Vec<String>,
+    pub child_specialised: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// Where a service referral stands, for the provider's inbox and for statistics. The need and
+/// consent stay sealed in the case journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceReferralRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub service_id: uuid::Uuid,
+    pub provider_org: OrgId,
+    pub status: harbour_domain::support::ReferralStatus,
+    pub referred_at: OffsetDateTime,
+    pub accepted_at: Option<OffsetDateTime>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Writes that go with a case change in the same transaction (see `Store::append_support`).
+#[derive(Clone, Debug, Default)]
+pub struct SupportWrites {
+    /// Inserted, or replacing the row with the same id.
+    pub referrals: Vec<ServiceReferralRow>,
+    /// Places to take (+1) or free (-1) per service; a take beyond capacity is a `Conflict`.
+    pub places: Vec<(uuid::Uuid, i32)>,
+    /// Party relations that end (the old owner after a transfer).
+    pub drop_parties: Vec<CaseParty>,
+}
+
+/// Lists of codes (languages, regions, accepted groups) are stored as comma-joined text; the
+/// service refuses commas inside a code.
+pub fn join_list<T: AsRef<str>>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| i.as_ref())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The non-identifying columns of a tracing request: who filed it, on what legal basis, where

@@ -1,6 +1,8 @@
 //! Harbour's HTTP edge. Handlers parse input, call one service function, and map its result;
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
+pub mod api_protection;
+pub mod api_support;
 pub mod api_tracing;
 pub mod extract;
 pub mod pages;
@@ -53,6 +55,34 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/quick-screen"),
     ("POST", "/api/v1/quick-screen"),
     ("POST", "/api/v1/hash-match"),
+    ("POST", "/api/v1/cases/{id}/erasure"),
+    // support, rights and justice (api_support.rs)
+    ("POST", "/api/v1/services"),
+    ("GET", "/api/v1/services"),
+    ("GET", "/api/v1/cases/{id}/services"),
+    ("POST", "/api/v1/cases/{id}/needs"),
+    ("POST", "/api/v1/cases/{id}/service-referrals"),
+    ("GET", "/api/v1/service-referrals"),
+    ("GET", "/api/v1/cases/{id}/service-referrals/{ref}"),
+    ("POST", "/api/v1/cases/{id}/service-referrals/{ref}/accept"),
+    ("POST", "/api/v1/cases/{id}/service-referrals/{ref}/decline"),
+    ("POST", "/api/v1/cases/{id}/service-referrals/{ref}/start"),
+    (
+        "POST",
+        "/api/v1/cases/{id}/service-referrals/{ref}/complete",
+    ),
+    ("GET", "/api/v1/cases/{id}/rights"),
+    ("PUT", "/api/v1/cases/{id}/rights/{right}"),
+    ("POST", "/api/v1/cases/{id}/best-interests"),
+    ("POST", "/api/v1/cases/{id}/family-tracing"),
+    ("POST", "/api/v1/cases/{id}/transition-plan"),
+    ("PUT", "/api/v1/cases/{id}/justice"),
+    ("PUT", "/api/v1/cases/{id}/durable-solution"),
+    ("POST", "/api/v1/cases/{id}/follow-ups"),
+    ("POST", "/api/v1/cases/{id}/transfers"),
+    ("POST", "/api/v1/cases/{id}/transfers/{handover}/accept"),
+    ("POST", "/api/v1/cases/{id}/transfers/{handover}/decline"),
+    ("POST", "/api/v1/cases/{id}/close"),
     ("POST", "/api/v1/tracing-requests"),
     ("GET", "/api/v1/tracing-requests"),
     ("GET", "/api/v1/tracing-requests/{id}"),
@@ -90,6 +120,8 @@ pub fn router(harbour: Harbour) -> Router {
             get(quick_screen_checklist).post(quick_screen),
         )
         .route("/openapi.json", get(openapi))
+        .merge(api_protection::routes())
+        .merge(api_support::routes())
         .merge(api_tracing::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
@@ -321,12 +353,12 @@ async fn anonymous_notification(
         .into_response())
 }
 
-fn case_id(raw: &str) -> Result<CaseId, Problem> {
+pub(crate) fn case_id(raw: &str) -> Result<CaseId, Problem> {
     // A malformed id is simply not a case: same answer as a case you may not see.
     raw.parse().map_err(|_| Problem::not_found())
 }
 
-fn query_problem(name: &str, detail: String) -> Problem {
+pub(crate) fn query_problem(name: &str, detail: String) -> Problem {
     Problem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid-input",
@@ -429,7 +461,14 @@ async fn decide(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GuardianBody {
-    guardian: UserId,
+    /// A Harbour user with the guardian role (the first shape of this route)...
+    #[serde(default)]
+    guardian: Option<UserId>,
+    /// ...or the guardian as a person and organisation (the support contract's shape).
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    organisation: Option<String>,
 }
 
 async fn appoint_guardian(
@@ -439,12 +478,21 @@ async fn appoint_guardian(
     JsonBody(body): JsonBody<GuardianBody>,
 ) -> Result<Response, Problem> {
     let id = case_id(&id)?;
-    Ok(Json(
-        s.harbour
-            .appoint_guardian(&actor, id, body.guardian)
-            .await?,
-    )
-    .into_response())
+    let view = match (body.guardian, body.name, body.organisation) {
+        (Some(user), None, None) => s.harbour.appoint_guardian(&actor, id, user).await?,
+        (None, Some(name), Some(organisation)) => {
+            s.harbour
+                .name_guardian(&actor, id, name, organisation)
+                .await?
+        }
+        _ => {
+            return Err(Problem::from(harbour_domain::DomainError::field(
+                "",
+                "send either `guardian` (a user id) or `name` and `organisation`",
+            )))
+        }
+    };
+    Ok(Json(view).into_response())
 }
 
 #[derive(Deserialize)]
@@ -485,10 +533,13 @@ async fn early_conclusive(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ClosureBody {
-    reason: ClosureReason,
+pub(crate) struct ClosureBody {
+    pub(crate) reason: ClosureReason,
     #[serde(default)]
-    notes: Option<String>,
+    pub(crate) notes: Option<String>,
+    /// What happens to accepted service referrals still open: `continue` or `withdraw`.
+    #[serde(default)]
+    pub(crate) open_referrals: Option<harbour_domain::support::OpenReferralsOnClose>,
 }
 
 async fn closure(
@@ -500,7 +551,7 @@ async fn closure(
     let id = case_id(&id)?;
     Ok(Json(
         s.harbour
-            .close_case(&actor, id, body.reason, body.notes)
+            .close(&actor, id, body.reason, body.notes, body.open_referrals)
             .await?,
     )
     .into_response())

@@ -134,6 +134,20 @@ impl From<ServiceError> for Problem {
                 p.candidates = serde_json::to_value(candidates).ok().map(Box::new);
                 p
             }
+            ServiceError::Gone { .. } => {
+                Problem::new(StatusCode::GONE, "erased", "Erased", e.to_string())
+            }
+            ServiceError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                let mut p = Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Temporarily unavailable",
+                    "The database cannot be reached just now; nothing was changed. Try again shortly.",
+                );
+                p.retry_after = Some(5);
+                p
+            }
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Problem::new(
@@ -184,6 +198,28 @@ impl From<DomainError> for Problem {
                 "Recovery period not over",
                 d.to_string(),
             ),
+            DomainError::BestInterestsDeterminationRequired(why) => Problem::new(
+                StatusCode::CONFLICT,
+                "best-interests-determination-required",
+                "Best-interests determination required",
+                why,
+            ),
+            DomainError::ServiceUnsuitable(why) => Problem::new(
+                StatusCode::CONFLICT,
+                "service-unsuitable",
+                "Service cannot take this referral",
+                why,
+            ),
+            DomainError::OpenServiceReferrals(_) => Problem::new(
+                StatusCode::CONFLICT,
+                "open-service-referrals",
+                "Open service referrals",
+                d.to_string(),
+            )
+            .with_errors(vec![FieldError::new(
+                "/open_referrals",
+                "say `continue` or `withdraw` for the accepted service referrals",
+            )]),
             DomainError::IllegalTransition(why) => Problem::new(
                 StatusCode::CONFLICT,
                 "illegal-transition",

@@ -309,6 +309,229 @@ async fn authorisation_on_every_route() {
                     (Some(&referrer), 409),
                 ],
             ),
+            // Support, rights and justice (api_support.rs). The provider's and the transfer
+            // recipient's own routes are proven with real ids in tests/support.rs.
+            (
+                "POST",
+                "/api/v1/services",
+                Some(
+                    json!({"kind":"psychological","name":"Fake Counselling","capacity":2,"accepts":["adults"]}),
+                ),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 403),
+                    (Some(&cpo), 201),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/services",
+                None,
+                vec![(None, 401), (Some(&admin), 200), (Some(&referrer), 200)],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{adult}/services",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&referrer), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/needs",
+                Some(json!({"needs":[{"kind":"psychological"}]})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 403),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{child}/needs",
+                Some(json!({"needs":[{"kind":"child_care"}],"child_views":"wants a quiet place"})),
+                vec![(Some(&stranger), 404), (Some(&cpo), 200)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/service-referrals",
+                Some(json!({"service_id": uuid::Uuid::new_v4(), "need":"psychological"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/service-referrals",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{adult}/service-referrals/{ref}",
+                None,
+                vec![(None, 401), (Some(&referrer), 404), (Some(&stranger), 404)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/service-referrals/{ref}/accept",
+                None,
+                vec![(None, 401), (Some(&referrer), 404), (Some(&stranger), 404)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/service-referrals/{ref}/decline",
+                None,
+                vec![(None, 401), (Some(&referrer), 404), (Some(&stranger), 404)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/service-referrals/{ref}/start",
+                None,
+                vec![(None, 401), (Some(&referrer), 404), (Some(&stranger), 404)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/service-referrals/{ref}/complete",
+                None,
+                vec![(None, 401), (Some(&referrer), 404), (Some(&stranger), 404)],
+            ),
+            (
+                "GET",
+                "/api/v1/cases/{adult}/rights",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&referrer), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "PUT",
+                "/api/v1/cases/{adult}/rights/{right}",
+                Some(json!({"status":"informed"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    // `{right}` is not a right in the catalogue.
+                    (Some(&referrer), 422),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{child}/best-interests",
+                Some(json!({"kind":"assessment","child_views":"wants school","conclusion":"stay"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{child}/family-tracing",
+                Some(json!({"requested": true})),
+                vec![
+                    (None, 401),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/transition-plan",
+                Some(json!({"plan":"p"})),
+                vec![(None, 401), (Some(&stranger), 404), (Some(&referrer), 403)],
+            ),
+            (
+                "PUT",
+                "/api/v1/cases/{adult}/justice",
+                Some(json!({"cooperation":"undecided"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                ],
+            ),
+            (
+                "PUT",
+                "/api/v1/cases/{adult}/durable-solution",
+                Some(json!({"kind":"integration"})),
+                vec![
+                    (None, 401),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/follow-ups",
+                Some(json!({"notes":"n"})),
+                vec![(None, 401), (Some(&stranger), 404), (Some(&referrer), 403)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/transfers",
+                Some(
+                    json!({"kind":"transfer","to_org": uuid::Uuid::new_v4(),"purpose":"p","person_consents":true}),
+                ),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/transfers/{handover}/accept",
+                None,
+                vec![(None, 401), (Some(&stranger), 404), (Some(&referrer), 404)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/transfers/{handover}/decline",
+                None,
+                vec![(None, 401), (Some(&stranger), 404), (Some(&referrer), 404)],
+            ),
+            (
+                "POST",
+                "/api/v1/cases/{adult}/close",
+                Some(json!({"reason":"integrated"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 403),
+                ],
+            ),
             (
                 "POST",
                 "/api/v1/cases/{child}/closure",
@@ -488,6 +711,25 @@ async fn authorisation_on_every_route() {
                 "/api/v1/auth/logout",
                 Some(json!({})),
                 vec![(None, 401), (Some(&coordinator), 204)],
+            ),
+            // Last of all: the adult case is erased here, so it answers 410 from then on (the
+            // coordinator is logged out just above; it is refused like every role without cases).
+            (
+                "POST",
+                "/api/v1/cases/{adult}/erasure",
+                Some(json!({"reasons": "Fake request of the person under GDPR Art. 17"})),
+                vec![
+                    (None, 401),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 200),
+                    (Some(&decider), 410),
+                    (Some(&referrer), 410),
+                    (Some(&stranger), 404),
+                ],
             ),
         ];
         let covered: BTreeSet<(String, String)> = table

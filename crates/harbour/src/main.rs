@@ -2,6 +2,7 @@
 //! the master key, and runs one of: serve, migrate, org, user, audit verify, bench, pdq, match.
 
 mod bench;
+mod ops;
 
 use clap::{Args, Parser, Subcommand};
 use harbour_crypto::MasterKey;
@@ -25,24 +26,24 @@ struct Cli {
 }
 
 #[derive(Args, Clone)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// Database URL: sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB.
     #[arg(long, env = "HARBOUR_DB", default_value = "sqlite://harbour.db")]
-    db: String,
+    pub(crate) db: String,
 }
 
 #[derive(Args, Clone)]
-struct KeyArgs {
+pub(crate) struct KeyArgs {
     /// The master key file; created with mode 0600 at first start if missing.
     #[arg(
         long = "key-file",
         env = "HARBOUR_MASTER_KEY_FILE",
         default_value = "harbour.key"
     )]
-    key_file: PathBuf,
+    pub(crate) key_file: PathBuf,
     /// National policy TOML (deadlines, recovery period...). Defaults to the shipped policy.
     #[arg(long, env = "HARBOUR_POLICY_FILE")]
-    policy: Option<PathBuf>,
+    pub(crate) policy: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +90,35 @@ enum Cmd {
     Platform {
         #[command(subcommand)]
         cmd: PlatformCmd,
+    },
+    /// Copy the SQLite database online into a new file, verified (PostgreSQL: see README).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to create (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a SQLite backup made by `harbour backup`, after verifying every journal in it.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Master key management.
+    Keys {
+        #[command(subcommand)]
+        cmd: ops::KeysCmd,
+    },
+    /// Retention: erase closed cases whose retention period has run out.
+    Retention {
+        #[command(subcommand)]
+        cmd: ops::RetentionCmd,
     },
     /// Measure referrals and audited case reads per second against a bare insert/select.
     Bench(bench::BenchArgs),
@@ -220,7 +250,7 @@ enum AuditCmd {
 
 /// A failure the command reports in one line and exits non-zero for.
 #[derive(Debug)]
-struct Failure(String);
+pub(crate) struct Failure(pub(crate) String);
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
@@ -254,19 +284,19 @@ fn load_policy(path: Option<&Path>) -> Result<Policy, Failure> {
     }
 }
 
-async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
+pub(crate) async fn harbour(db: &DbArgs, keys: &KeyArgs) -> Result<Harbour, Failure> {
     let store = open_store(&db.db).await?;
     let (master, created) = MasterKey::load_or_create(&keys.key_file)?;
     if created {
         eprintln!("Created a new master key in {} (mode 0600). Back it up: without it no case can be read.", keys.key_file.display());
     }
     let policy = load_policy(keys.policy.as_deref())?;
-    Ok(Harbour::new(
-        store,
-        Arc::new(master),
-        policy,
-        Arc::new(SystemClock),
-    )?)
+    // The blind-index key lives wrapped in the database so that key rotation keeps it.
+    Ok(
+        Harbour::new(store, Arc::new(master), policy, Arc::new(SystemClock))?
+            .with_stored_index_key()
+            .await?,
+    )
 }
 
 fn default_keys() -> KeyArgs {
@@ -351,7 +381,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// A database URL without its password, for printing.
-fn redact_url(url: &str) -> String {
+pub(crate) fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
@@ -453,6 +483,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             eprintln!("Give this key to {name} over a secure channel; it is not shown again.");
             Ok(())
         }
+        Cmd::Backup { db, to } => ops::backup(db, to).await,
+        Cmd::Restore { db, from, force } => ops::restore(db, from, force).await,
+        Cmd::Keys { cmd } => ops::keys(cmd).await,
+        Cmd::Retention { cmd } => ops::retention(cmd).await,
         Cmd::Bench(args) => bench::run(args).await,
         Cmd::Pdq { .. } | Cmd::Match { .. } => unreachable_subtool(),
     }

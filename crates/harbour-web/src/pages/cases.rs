@@ -41,6 +41,19 @@ pub const EVENTS: &[&str] = &[
     "case_closed",
     "screening_recorded",
     "referral_attached",
+    "right_recorded",
+    "needs_assessed",
+    "service_referred",
+    "service_referral_updated",
+    "guardian_named",
+    "best_interests_recorded",
+    "family_tracing_requested",
+    "transition_plan_recorded",
+    "justice_recorded",
+    "durable_solution_chosen",
+    "follow_up_recorded",
+    "handover_recorded",
+    "transfer_answered",
     "family_tracing_consent_recorded",
 ];
 
@@ -349,7 +362,7 @@ fn timeline(lang: Lang, events: &[EventView], orgs: &HashMap<OrgId, String>) -> 
                 | Event::EarlyConclusiveDecisionRequested { reasons: r } => {
                     details.push(reasons(r))
                 }
-                Event::CaseClosed { reason, notes } => {
+                Event::CaseClosed { reason, notes, .. } => {
                     details.push(t(lang, &format!("closure-{}", reason.as_str())));
                     if let Some(n) = notes {
                         details.push(n.clone());
@@ -372,6 +385,7 @@ fn timeline(lang: Lang, events: &[EventView], orgs: &HashMap<OrgId, String>) -> 
                         "tracing-consent-withdrawn"
                     },
                 )),
+                other => details.extend(super::support::timeline_details(lang, other)),
             }
             TimelineItem {
                 at: i18n::datetime(lang, e.at),

@@ -10,6 +10,7 @@ pub mod home;
 pub mod i18n;
 pub mod notify;
 pub mod referral;
+pub mod support;
 pub mod tracing_requests;
 
 use crate::AppState;
@@ -431,6 +432,8 @@ pub fn service_message(lang: Lang, e: &ServiceError) -> String {
         ServiceError::Forbidden(_) => t(lang, "error-forbidden"),
         ServiceError::NotFound(_) => t(lang, "error-not-found"),
         ServiceError::Conflict => t(lang, "error-conflict"),
+        ServiceError::Gone { .. } => t(lang, "error-erased"),
+        ServiceError::Unavailable(_) => t(lang, "error-unavailable"),
         ServiceError::Domain(harbour_domain::DomainError::IllegalTransition(_)) => {
             t(lang, "error-illegal-transition")
         }
@@ -515,6 +518,7 @@ pub fn dynamic_keys() -> Vec<String> {
     k.extend((1..=12).map(|m| format!("month-{m}")));
     k.extend((1..=12).map(|m| format!("month-nom-{m}")));
     k.extend(referral::STEPS.iter().map(|s| format!("step-{s}")));
+    k.extend(support::keys());
     k.extend(tracing_requests::register_keys());
     k
 }
