@@ -146,8 +146,13 @@ pub struct CaseTracingCandidates {
 struct Indexes {
     cases: Index,
     requests: Index,
-    case_pos: HashMap<CaseId, Vec<u32>>,
-    request_pos: HashMap<Uuid, Vec<u32>>,
+    /// Each record's entries, with a fingerprint of what they were made from: a write that does
+    /// not change names, birth or basis (most case writes) leaves the index alone, so removed
+    /// entries (kept by `Index::remove` until the next start) accumulate only on real changes.
+    case_pos: HashMap<CaseId, (u64, Vec<u32>)>,
+    request_pos: HashMap<Uuid, (u64, Vec<u32>)>,
+    /// The last entry of the store's change feed this index has applied.
+    seen: i64,
 }
 
 impl Indexes {
@@ -157,39 +162,58 @@ impl Indexes {
             requests: Index::new(50_000),
             case_pos: HashMap::new(),
             request_pos: HashMap::new(),
+            seen: 0,
         }
     }
 
-    fn set_case(&mut self, id: CaseId, records: Vec<Prepared>) {
-        if let Some(old) = self.case_pos.remove(&id) {
-            for ix in old {
-                self.cases.remove(ix);
-            }
-        }
-        if !records.is_empty() {
-            let pos = records
-                .into_iter()
-                .map(|p| self.cases.add(id.to_string(), p))
-                .collect();
-            self.case_pos.insert(id, pos);
-        }
+    fn set_case(&mut self, id: CaseId, records: Vec<Record>, year: i32) {
+        set_entries(&mut self.cases, &mut self.case_pos, id, records, year);
     }
 
-    fn set_request(&mut self, id: Uuid, records: Vec<Prepared>) {
-        if let Some(old) = self.request_pos.remove(&id) {
-            for ix in old {
-                self.requests.remove(ix);
-            }
-        }
-        if !records.is_empty() {
-            let pos = records
-                .into_iter()
-                .map(|p| self.requests.add(id.to_string(), p))
-                .collect();
-            self.request_pos.insert(id, pos);
-        }
+    fn set_request(&mut self, id: Uuid, records: Vec<Record>, year: i32) {
+        set_entries(&mut self.requests, &mut self.request_pos, id, records, year);
     }
 }
+
+fn fingerprint(records: &[Record]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for r in records {
+        r.values.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Replace a record's entries by `records` (none: out of the index), unless they are unchanged.
+fn set_entries<K: std::hash::Hash + Eq + std::fmt::Display>(
+    index: &mut Index,
+    pos: &mut HashMap<K, (u64, Vec<u32>)>,
+    id: K,
+    records: Vec<Record>,
+    year: i32,
+) {
+    let print = fingerprint(&records);
+    match pos.get(&id) {
+        Some((p, _)) if *p == print && !records.is_empty() => return,
+        None if records.is_empty() => return,
+        _ => {}
+    }
+    if let Some((_, old)) = pos.remove(&id) {
+        for ix in old {
+            index.remove(ix);
+        }
+    }
+    let prepared = prepared(records, year);
+    if !prepared.is_empty() {
+        let entries = prepared
+            .into_iter()
+            .map(|p| index.add(id.to_string(), p))
+            .collect();
+        pos.insert(id, (print, entries));
+    }
+}
+
+impl Indexes {}
 
 /// The model and the index, shared by every request of this process.
 pub struct TracingIndex {
@@ -271,7 +295,7 @@ fn prepared(records: Vec<Record>, year: i32) -> Vec<Prepared> {
 }
 
 /// Every name the case holds: the referral's and those of attached referrals.
-fn case_person_records(state: &CaseState, events: &[&Event], year: i32) -> Vec<Prepared> {
+fn case_person_records(state: &CaseState, events: &[&Event]) -> Vec<Record> {
     let Some(referral) = state.referral.as_ref() else {
         return Vec::new();
     };
@@ -282,29 +306,26 @@ fn case_person_records(state: &CaseState, events: &[&Event], year: i32) -> Vec<P
             names.extend(referral.person.names.iter().cloned());
         }
     }
-    prepared(name_records(&names, p.sex, &p.birth, |_| {}), year)
+    name_records(&names, p.sex, &p.birth, |_| {})
 }
 
 fn person_records(p: &Person, year: i32) -> Vec<Prepared> {
     prepared(name_records(&p.names, p.sex, &p.birth, |_| {}), year)
 }
 
-fn request_records(r: &TracingRequest, year: i32) -> Vec<Prepared> {
+fn request_records(r: &TracingRequest) -> Vec<Record> {
     let s = &r.sought;
-    prepared(
-        name_records(&s.names, s.sex, &s.birth, |rec| {
-            if let Some(place) = &s.place {
-                rec.set(Field::BirthPlace, place.clone());
-            }
-            if let Some(m) = &s.mother_name {
-                rec.set(Field::MotherName, m.clone());
-            }
-            if let Some(f) = &s.father_name {
-                rec.set(Field::FatherName, f.clone());
-            }
-        }),
-        year,
-    )
+    name_records(&s.names, s.sex, &s.birth, |rec| {
+        if let Some(place) = &s.place {
+            rec.set(Field::BirthPlace, place.clone());
+        }
+        if let Some(m) = &s.mother_name {
+            rec.set(Field::MotherName, m.clone());
+        }
+        if let Some(f) = &s.father_name {
+            rec.set(Field::FatherName, f.clone());
+        }
+    })
 }
 
 /// The searchable basis of a case now, if it has one.
@@ -388,7 +409,8 @@ impl Harbour {
     }
 
     /// Load a request the actor may see: the filing organisation's filing roles; child-protection
-    /// officers when a child (or presumed child) is sought; the competent authority. Anything
+    /// officers of a child-protection organisation when a child (or presumed child) is sought;
+    /// the competent authority. Anything
     /// else is "not found", like a request that does not exist.
     async fn visible_request(
         &self,
@@ -403,7 +425,10 @@ impl Harbour {
         let role = actor.user.role;
         let own = record.header.org_id == actor.org.id && may_file(role);
         let authority = actor.org.kind == OrgKind::CompetentAuthority && role.may_read_cases();
-        if !own && !authority && role != Role::ChildProtectionOfficer {
+        // As for cases: child protection sees what concerns children, as an organisation.
+        let child_protection =
+            actor.org.kind == OrgKind::ChildProtection && role == Role::ChildProtectionOfficer;
+        if !own && !authority && !child_protection {
             return Err(ServiceError::NotFound("tracing request"));
         }
         let request = self.open_request(&record)?;
@@ -574,7 +599,7 @@ impl Harbour {
             return Ok(Vec::new());
         }
         let now = self.now();
-        let queries = request_records(&request, now.year());
+        let queries = prepared(request_records(&request), now.year());
         let ranked = {
             let guard = self.tracing_ready().await?;
             let ix = guard
@@ -656,7 +681,7 @@ impl Harbour {
             });
         };
         let events: Vec<&Event> = events.iter().map(|e| &e.event).collect();
-        let queries = case_person_records(&state, &events, now.year());
+        let queries = prepared(case_person_records(&state, &events), now.year());
         let ranked = {
             let guard = self.tracing_ready().await?;
             let ix = guard
@@ -763,13 +788,68 @@ impl Harbour {
         crate::cases::decrypt_case(&self.master, &record).map(Some)
     }
 
-    /// The index, built first if this process has not built it yet.
+    /// The index, built first if this process has not built it yet, and brought up to date
+    /// with what other app servers changed (the store's change feed).
     async fn tracing_ready(&self) -> ServiceResult<tokio::sync::MutexGuard<'_, Option<Indexes>>> {
         let mut guard = self.tracing.inner.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.build_tracing_index().await?);
+        match guard.as_mut() {
+            None => *guard = Some(self.build_tracing_index().await?),
+            Some(ix) => self.replay_tracing_changes(ix).await?,
         }
         Ok(guard)
+    }
+
+    /// Apply the change feed after `ix.seen`: reload each changed record and put it in or take
+    /// it out. Replaying a change this server made itself is harmless (same result).
+    async fn replay_tracing_changes(&self, ix: &mut Indexes) -> ServiceResult<()> {
+        let now = self.now();
+        loop {
+            let changes = self.store.tracing_changes_after(ix.seen, 500).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                return Ok(());
+            };
+            for c in changes {
+                match c.kind.as_str() {
+                    "case" => {
+                        let id = CaseId(c.id);
+                        let records = match self.store.load_case(id).await? {
+                            // Erased: its key is destroyed, nothing is left to search.
+                            Some(record) if !record.wrapped_key.is_empty() => {
+                                let (state, events) =
+                                    crate::cases::decrypt_case(&self.master, &record)?;
+                                if case_basis(&state, now).is_some() {
+                                    let events: Vec<&Event> =
+                                        events.iter().map(|e| &e.event).collect();
+                                    case_person_records(&state, &events)
+                                } else {
+                                    Vec::new()
+                                }
+                            }
+                            _ => Vec::new(),
+                        };
+                        ix.set_case(id, records, now.year());
+                    }
+                    _ => {
+                        let records = match self.store.tracing_request(c.id).await? {
+                            Some(record) if request_searchable(record.header.status) => {
+                                request_records(&self.open_request(&record)?)
+                            }
+                            _ => Vec::new(),
+                        };
+                        ix.set_request(c.id, records, now.year());
+                    }
+                }
+            }
+            ix.seen = last;
+        }
+    }
+
+    /// A second app server on the same store and keys, with its own (unbuilt) tracing index:
+    /// what a deployment with several servers runs. For tests and benchmarks.
+    pub fn another_app_server(&self) -> ServiceResult<Harbour> {
+        let mut other = self.clone();
+        other.tracing = std::sync::Arc::new(TracingIndex::new()?);
+        Ok(other)
     }
 
     /// Build the index from the store now (at start-up). Later changes update it in place.
@@ -784,6 +864,15 @@ impl Harbour {
     async fn build_tracing_index(&self) -> ServiceResult<Indexes> {
         let now = self.now();
         let mut ix = Indexes::new();
+        // Where the feed stands before reading: anything changed while the build reads is
+        // replayed at the next use.
+        loop {
+            let changes = self.store.tracing_changes_after(ix.seen, 1000).await?;
+            match changes.last() {
+                Some(c) => ix.seen = c.seq,
+                None => break,
+            }
+        }
         let mut after = None;
         loop {
             let ids = self.store.case_ids(after, 500).await?;
@@ -796,7 +885,7 @@ impl Harbour {
                 };
                 if case_basis(&state, now).is_some() {
                     let events: Vec<&Event> = events.iter().map(|e| &e.event).collect();
-                    ix.set_case(id, case_person_records(&state, &events, now.year()));
+                    ix.set_case(id, case_person_records(&state, &events), now.year());
                 }
             }
             after = Some(last);
@@ -807,7 +896,7 @@ impl Harbour {
             }
             if let Some(record) = self.store.tracing_request(h.id).await? {
                 let request = self.open_request(&record)?;
-                ix.set_request(h.id, request_records(&request, now.year()));
+                ix.set_request(h.id, request_records(&request), now.year());
             }
         }
         // Counts only: the index itself is personal data and never leaves memory.
@@ -821,9 +910,17 @@ impl Harbour {
 
     /// Take an erased case out of the index (its key is gone; so must its names be).
     pub(crate) async fn tracing_case_erased(&self, id: CaseId) {
+        // Other app servers drop it when they replay the feed (an erased case has no key).
+        if let Err(e) = self
+            .store
+            .note_tracing_change("case", id.0, self.now())
+            .await
+        {
+            tracing::warn!(error = %e, "could not note a case erasure for family tracing");
+        }
         let mut guard = self.tracing.inner.lock().await;
         if let Some(ix) = guard.as_mut() {
-            ix.set_case(id, Vec::new());
+            ix.set_case(id, Vec::new(), self.now().year());
         }
     }
 
@@ -835,15 +932,24 @@ impl Harbour {
         state: &CaseState,
         events: &[&Event],
     ) {
+        // Other app servers learn of the change from the feed. The case is already written, so
+        // a failure here is logged (without personal data) rather than reported as a failed write.
+        if let Err(e) = self
+            .store
+            .note_tracing_change("case", id.0, self.now())
+            .await
+        {
+            tracing::warn!(error = %e, "could not note a case change for family tracing");
+        }
         let mut guard = self.tracing.inner.lock().await;
         if let Some(ix) = guard.as_mut() {
             let now = self.now();
             let records = if case_basis(state, now).is_some() {
-                case_person_records(state, events, now.year())
+                case_person_records(state, events)
             } else {
                 Vec::new()
             };
-            ix.set_case(id, records);
+            ix.set_case(id, records, now.year());
         }
     }
 
@@ -854,11 +960,49 @@ impl Harbour {
     ) -> ServiceResult<()> {
         let mut guard = self.tracing.inner.lock().await;
         if let Some(ix) = guard.as_mut() {
-            let records = request
-                .map(|r| request_records(r, self.now().year()))
-                .unwrap_or_default();
-            ix.set_request(id, records);
+            let records = request.map(request_records).unwrap_or_default();
+            ix.set_request(id, records, self.now().year());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn boy() -> Vec<Record> {
+        let name = PersonName {
+            given: Some("Oleksandr".into()),
+            family: Some("Kovalenko".into()),
+            patronymic: None,
+            script: None,
+            transliterations: vec![],
+        };
+        name_records(&[name], Sex::Male, &Birth::Year(2015), |_| {})
+    }
+
+    #[test]
+    fn unchanged_records_leave_the_index_alone_and_removal_hides_them() {
+        let model = TracingIndex::new().unwrap().model;
+        let mut ix = Indexes::new();
+        let id = CaseId(Uuid::nil());
+        ix.set_case(id, boy(), 2026);
+        ix.set_case(id, boy(), 2026);
+        assert_eq!(
+            ix.cases.len(),
+            1,
+            "a write that changes no name adds nothing"
+        );
+        let q = prepared(boy(), 2026);
+        assert_eq!(ix.cases.query(&model, &q[0], 5).0.len(), 1);
+        // Consent withdrawn: out of every query at once, without a rebuild.
+        ix.set_case(id, Vec::new(), 2026);
+        assert!(ix.case_pos.is_empty());
+        assert!(ix.cases.query(&model, &q[0], 5).0.is_empty());
+        // Given again: back in.
+        ix.set_case(id, boy(), 2026);
+        assert_eq!(ix.cases.query(&model, &q[0], 5).0.len(), 1);
     }
 }

@@ -481,6 +481,21 @@ async fn insert_tracing_access(
     Ok(())
 }
 
+async fn insert_tracing_change(
+    tx: &mut sqlx::SqliteConnection,
+    kind: &str,
+    id: Uuid,
+    at: OffsetDateTime,
+) -> StoreResult<i64> {
+    sqlx::query_scalar("INSERT INTO tracing_changes (kind, id, at) VALUES (?, ?, ?) RETURNING seq")
+        .bind(kind)
+        .bind(id.to_string())
+        .bind(to_micros(at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)
+}
+
 fn tracing_header(r: &SqliteRow) -> StoreResult<TracingRequestHeader> {
     let basis: String = r.try_get("legal_basis").map_err(backend)?;
     let status: String = r.try_get("status").map_err(backend)?;
@@ -1825,6 +1840,7 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         insert_tracing_access(&mut tx, access).await?;
+        insert_tracing_change(&mut tx, "request", h.id, h.updated_at).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1889,12 +1905,43 @@ impl Store for SqliteStore {
             return Err(StoreError::Missing(format!("tracing request {id}")));
         }
         insert_tracing_access(&mut tx, access).await?;
+        insert_tracing_change(&mut tx, "request", id, at).await?;
         tx.commit().await.map_err(backend)
     }
 
     async fn record_tracing_access(&self, access: &TracingAccess) -> StoreResult<()> {
         let mut conn = self.pool.acquire().await.map_err(backend)?;
         insert_tracing_access(&mut conn, access).await
+    }
+
+    async fn note_tracing_change(
+        &self,
+        kind: &str,
+        id: Uuid,
+        at: OffsetDateTime,
+    ) -> StoreResult<i64> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_tracing_change(&mut conn, kind, id, at).await
+    }
+
+    async fn tracing_changes_after(&self, seq: i64, limit: u32) -> StoreResult<Vec<TracingChange>> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, id FROM tracing_changes WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TracingChange {
+                    seq: r.try_get("seq").map_err(backend)?,
+                    kind: r.try_get("kind").map_err(backend)?,
+                    id: uuid_col(r, "id")?,
+                })
+            })
+            .collect()
     }
 
     async fn tracing_access_log(&self, id: Uuid) -> StoreResult<Vec<TracingAccess>> {

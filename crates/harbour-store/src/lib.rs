@@ -257,6 +257,16 @@ pub trait Store: Send + Sync + 'static {
         access: &TracingAccess,
     ) -> StoreResult<()>;
     async fn record_tracing_access(&self, access: &TracingAccess) -> StoreResult<()>;
+    /// Note that a case or request changed (`kind` is `case` or `request`); returns its seq.
+    /// Filing and withdrawing a request note themselves in their own transaction.
+    async fn note_tracing_change(
+        &self,
+        kind: &str,
+        id: uuid::Uuid,
+        at: OffsetDateTime,
+    ) -> StoreResult<i64>;
+    /// Changes after `seq`, oldest first, at most `limit`.
+    async fn tracing_changes_after(&self, seq: i64, limit: u32) -> StoreResult<Vec<TracingChange>>;
     async fn tracing_access_log(&self, id: uuid::Uuid) -> StoreResult<Vec<TracingAccess>>;
 
     // ----- baseline for benchmarks: the cheapest insert and select this database can do -----

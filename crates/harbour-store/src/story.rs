@@ -736,6 +736,34 @@ pub async fn run(store: &dyn Store) {
             .map(|a| a.action)
             .collect();
         assert_eq!(log, ["file", "withdraw", "read"]);
+
+        // The change feed: filing and withdrawing noted themselves, in order; notes page.
+        let case_id = Uuid::new_v4();
+        let seq = store
+            .note_tracing_change("case", case_id, later)
+            .await
+            .unwrap();
+        let all = store.tracing_changes_after(0, 100).await.unwrap();
+        let ids: Vec<(String, Uuid)> = all.iter().map(|c| (c.kind.clone(), c.id)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("request".to_string(), first.header.id),
+                ("request".to_string(), second.header.id),
+                ("request".to_string(), other.header.id),
+                ("request".to_string(), first.header.id),
+                ("case".to_string(), case_id),
+            ]
+        );
+        assert_eq!(all.last().unwrap().seq, seq);
+        assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+        let tail = store.tracing_changes_after(all[2].seq, 1).await.unwrap();
+        assert_eq!(tail, [all[3].clone()]);
+        assert!(store
+            .tracing_changes_after(seq, 10)
+            .await
+            .unwrap()
+            .is_empty());
     }
     statistics(store, adult, child, t0).await;
 

@@ -375,3 +375,12 @@ impl SealedKeyTable {
         }
     }
 }
+
+/// One entry of the tracing change feed: a case or a request changed (ids only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracingChange {
+    pub seq: i64,
+    /// `case` or `request`.
+    pub kind: String,
+    pub id: uuid::Uuid,
+}

@@ -446,3 +446,152 @@ async fn duplicate_warning_ranks_with_the_matcher() {
         app.finish().await;
     }
 }
+
+/// Several app servers: each keeps its own index in memory and learns of the others' writes
+/// from the store's change feed before answering.
+#[tokio::test]
+async fn a_second_app_server_sees_changes_through_the_feed() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let cp = app
+            .org("Fake Child Protection", OrgKind::ChildProtection)
+            .await;
+        let (responder, _) = app
+            .user("resp@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let (cpo, cpo_actor) = app
+            .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
+            .await;
+        let other = app.harbour.another_app_server().unwrap();
+        assert_eq!(other.rebuild_tracing_index().await.unwrap(), (0, 0));
+
+        // Written through the first server.
+        let (_, boy) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&responder),
+                child(
+                    "Oleksandr",
+                    "Kovalenko",
+                    2015,
+                    Some(("Aleksandr", "Kowalenko")),
+                ),
+            )
+            .await;
+        let boy: harbour_domain::CaseId = boy["id"].as_str().unwrap().parse().unwrap();
+        let (_, request) = app
+            .post(
+                "/api/v1/tracing-requests",
+                Some(&cpo),
+                tracing_request_body(),
+            )
+            .await;
+        let rid: uuid::Uuid = request["id"].as_str().unwrap().parse().unwrap();
+
+        // Answered by the second.
+        let found = other
+            .tracing_request_candidates(&cpo_actor, rid)
+            .await
+            .unwrap();
+        assert_eq!(found.first().map(|c| c.case_id), Some(boy));
+        let on_case = other
+            .case_tracing_candidates(&cpo_actor, boy)
+            .await
+            .unwrap();
+        assert_eq!(
+            on_case
+                .candidates
+                .iter()
+                .map(|c| c.request_id)
+                .collect::<Vec<_>>(),
+            [rid]
+        );
+
+        // Withdrawn on the first: gone on the second.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/tracing-requests/{rid}/withdraw"),
+                Some(&cpo),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let on_case = other
+            .case_tracing_candidates(&cpo_actor, boy)
+            .await
+            .unwrap();
+        assert!(on_case.candidates.is_empty());
+        app.finish().await;
+    }
+}
+
+/// How long the start-up build takes (run by hand: `cargo test -p harbour-web --release --test
+/// tracing -- --ignored --nocapture`). N children referred through the service, then the index
+/// built from the store; the baseline is reading and decrypting the same cases without indexing.
+#[tokio::test]
+#[ignore]
+async fn start_up_build_timing() {
+    let n: usize = std::env::var("TRACING_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let app = TestApp::start(&Backend::Sqlite).await;
+    let police = app.org("Fake Police", OrgKind::Police).await;
+    let (_, responder) = app
+        .user("resp@test.invalid", &police, Role::FirstResponder)
+        .await;
+    let given = ["Oleksandr", "Iryna", "Petro", "Olena", "Taras", "Sofiia"];
+    let family = ["Kovalenko", "Bondar", "Melnyk", "Shevchenko", "Tkachenko"];
+    let t = std::time::Instant::now();
+    for i in 0..n {
+        let body = child(
+            &format!("{}{}", given[i % given.len()], i / 30),
+            family[(i / 7) % family.len()],
+            2010 + (i % 8) as i32,
+            None,
+        );
+        let mut referral = body.clone();
+        let obj = referral.as_object_mut().unwrap();
+        obj.remove("confirm_new_person");
+        let referral: harbour_domain::Referral = serde_json::from_value(referral).unwrap();
+        app.harbour
+            .refer(
+                &responder,
+                referral,
+                harbour_service::cases::ReferralOptions {
+                    confirm_new_person: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let referred = t.elapsed();
+    let t = std::time::Instant::now();
+    let mut after = None;
+    let mut read = 0;
+    loop {
+        let ids = app.store.case_ids(after, 500).await.unwrap();
+        let Some(last) = ids.last().copied() else {
+            break;
+        };
+        for id in ids {
+            app.harbour.get_case(&responder, id, None).await.unwrap();
+            read += 1;
+        }
+        after = Some(last);
+    }
+    let baseline = t.elapsed();
+    let t = std::time::Instant::now();
+    let (cases, _) = app.harbour.rebuild_tracing_index().await.unwrap();
+    let build = t.elapsed();
+    assert_eq!((cases, read), (n, n));
+    println!(
+        "{n} children: referred in {:.1} s; read+decrypt every case (baseline, with access records) {:.2} s; tracing index build {:.2} s",
+        referred.as_secs_f64(),
+        baseline.as_secs_f64(),
+        build.as_secs_f64()
+    );
+    app.finish().await;
+}
