@@ -1,7 +1,7 @@
 //! The access half of issue 6 over real HTTP, on every backend: security headers, the
 //! hash-chained access log, break-glass, the second factor (TOTP, recovery codes, replay),
 //! login throttling and session lifetimes. Each test names the ASVS 5.0 requirement it proves
-//! (see docs/SECURITY-auth.md).
+//! (see docs/SECURITY.md).
 
 mod common;
 

@@ -274,9 +274,14 @@ async fn postgres_unreachable_answers_503_and_writes_nothing() {
     )
     .unwrap();
     let org = h.create_org("Fake Police", OrgKind::Police).await.unwrap();
-    h.create_user("o@test.invalid", org.id, Role::FirstResponder, PASSWORD)
+    let user = h
+        .create_user("o@test.invalid", org.id, Role::FirstResponder, PASSWORD)
         .await
         .unwrap();
+    // A first responder reads cases, so logs in with a second factor: enrol a known secret.
+    let secret = b"fake-totp-secret-for-tests-only!".to_vec();
+    h.enrol_totp_with_secret(&user, &secret).await.unwrap();
+    let code = harbour_service::mfa::totp_code(&secret, (h.now().unix_timestamp() / 30) as u64);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move {
@@ -292,7 +297,16 @@ async fn postgres_unreachable_answers_503_and_writes_nothing() {
         .json()
         .await
         .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let done: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/mfa"))
+        .json(&json!({"challenge": login["challenge"], "code": code}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = done["token"].as_str().unwrap().to_string();
     let refer = |given: &str| {
         client
             .post(format!("{base}/api/v1/referrals"))

@@ -273,7 +273,9 @@ async fn a_provider_sees_its_referral_only_and_places_follow_acceptance() {
             v["support"]["justice"]["compensation"][0]["claimed"]["currency"],
             "EUR"
         );
-        app.clock.advance(time::Duration::hours(4));
+        // Some time passes before the provider accepts (within the 30-minute idle limit of the
+        // sessions the test logged in with).
+        app.clock.advance(time::Duration::minutes(20));
         let (s, accepted) = app
             .post(
                 &format!("/api/v1/cases/{id}/service-referrals/{rid}/accept"),

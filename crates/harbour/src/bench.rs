@@ -100,7 +100,16 @@ async fn measure(store: Arc<dyn Store>, n: usize) -> Result<Measured, Failure> {
     // Warm-up, so neither side pays for first connections.
     for i in 0..20 {
         store.probe_insert(&body).await?;
-        h.refer(&actor, referral(n + i), Default::default()).await?;
+        // Generated names are alike enough for the duplicate check: confirm each as new.
+        h.refer(
+            &actor,
+            referral(n + i),
+            harbour_service::cases::ReferralOptions {
+                confirm_new_person: true,
+                ..Default::default()
+            },
+        )
+        .await?;
     }
 
     let t = Instant::now();
@@ -113,7 +122,11 @@ async fn measure(store: Arc<dyn Store>, n: usize) -> Result<Measured, Failure> {
     let t = Instant::now();
     let mut cases: Vec<CaseId> = Vec::with_capacity(n);
     for i in 0..n {
-        cases.push(h.refer(&actor, referral(i), Default::default()).await?.id);
+        let confirm = harbour_service::cases::ReferralOptions {
+            confirm_new_person: true,
+            ..Default::default()
+        };
+        cases.push(h.refer(&actor, referral(i), confirm).await?.id);
     }
     let referral_per_s = rate(n, t);
 
