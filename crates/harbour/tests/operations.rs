@@ -144,8 +144,10 @@ fn demo_password(dir: &Path) -> String {
 
 /// (email, demo password) → (TOTP secret, last time step used). The password is new for every
 /// demo database, so a key names one user of one database (and its backups).
-fn demo_secrets() -> &'static Mutex<HashMap<(String, String), (String, u64)>> {
-    static SECRETS: OnceLock<Mutex<HashMap<(String, String), (String, u64)>>> = OnceLock::new();
+type DemoSecrets = Mutex<HashMap<(String, String), (String, u64)>>;
+
+fn demo_secrets() -> &'static DemoSecrets {
+    static SECRETS: OnceLock<DemoSecrets> = OnceLock::new();
     SECRETS.get_or_init(Default::default)
 }
 
