@@ -434,7 +434,7 @@ impl Harbour {
         let key = DataKey::generate();
         let (stored, state) = self.seal_events(actor, &key, &empty, GENESIS, &events, now)?;
         let projection = self.projection(&state, actor.org.id, now)?;
-        let recorded = recorded_events(actor, &stored, events.clone(), now);
+        let recorded = recorded_events(actor, &stored, events, now);
         let statistics = harbour_statistics::CaseStatistics::from_journal(
             id,
             &recorded,
@@ -461,8 +461,8 @@ impl Harbour {
                 statistics,
             })
             .await?;
-        self.tracing_case_changed(id, &state, &events.iter().collect::<Vec<_>>())
-            .await;
+        let all: Vec<&Event> = recorded.iter().map(|e| &e.event).collect();
+        self.tracing_case_changed(id, &state, &all).await;
         self.view(&state, now)
     }
 
@@ -717,8 +717,9 @@ impl Harbour {
         );
         new_parties.extend(parties);
         let projection = self.projection(&state, owner, now)?;
-        let mut journal = case.events.clone();
-        journal.extend(recorded_events(actor, &stored, events.clone(), now));
+        // The whole journal after this change, built once for statistics and the tracing index.
+        let mut journal = case.events;
+        journal.extend(recorded_events(actor, &stored, events, now));
         let statistics = self.statistics_row(id, &journal, &state).await?;
         self.store
             .append_support(
@@ -734,12 +735,7 @@ impl Harbour {
                 &writes,
             )
             .await?;
-        let all: Vec<&Event> = case
-            .events
-            .iter()
-            .map(|e| &e.event)
-            .chain(&events)
-            .collect();
+        let all: Vec<&Event> = journal.iter().map(|e| &e.event).collect();
         self.tracing_case_changed(id, &state, &all).await;
         Ok((state, now))
     }
