@@ -14,7 +14,7 @@ use harbour_domain::retention::{erasure_due, ErasureBasis, ErasureRecord, ERASUR
 use harbour_domain::{CaseId, OrgId, OrgKind, Role, UserId};
 use harbour_store::SealedKeyTable;
 use harbour_store::{
-    chain_hash, AccessRecord, CaseChange, CaseProjection, KeyRewrap, Store, StoreError, StoredEvent,
+    chain_hash, AccessRecord, CaseChange, CaseProjection, Store, StoreError, StoredEvent,
 };
 use serde::Serialize;
 use std::sync::Arc;
@@ -301,33 +301,8 @@ pub async fn rotate_master_key(
         }
     }
     let new_id = raw_key_id(new);
-    loop {
-        let todo = store.keys_not_wrapped_by(&new_id, batch.max(1)).await?;
-        if todo.is_empty() {
-            break;
-        }
-        let mut rewraps = Vec::with_capacity(todo.len());
-        for (case, bytes) in todo {
-            let wrapped = WrappedKey::from_bytes(&bytes)?;
-            if wrapped.master_key_id() != old.id() {
-                return Err(KeyError::UnknownWrapping {
-                    case,
-                    found: wrapped.master_key_id(),
-                    old: old.id().to_owned(),
-                });
-            }
-            let again = rewrap(old, new, &wrapped, &case_context(case))?;
-            rewraps.push(KeyRewrap {
-                case_id: case,
-                old: bytes,
-                new: again.to_bytes(),
-            });
-        }
-        report.rewrapped += store.rewrap_case_keys(&rewraps).await?;
-        report.batches += 1;
-    }
-    // Family-tracing requests, second factors and break-glass reasons are sealed like cases,
-    // each with its own key under the master key.
+    // Case keys, family-tracing requests, second factors and break-glass reasons: each record
+    // sealed with its own key under the master key.
     for table in SealedKeyTable::ALL {
         loop {
             let todo = store
@@ -347,6 +322,7 @@ pub async fn rotate_master_key(
                     });
                 }
                 let context = match table {
+                    SealedKeyTable::CaseKeys => case_context(CaseId(record)),
                     SealedKeyTable::TracingRequests => {
                         crate::family_tracing::request_context(record)
                     }

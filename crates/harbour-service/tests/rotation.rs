@@ -9,7 +9,7 @@ use harbour_domain::*;
 use harbour_service::cases::ReferralOptions;
 use harbour_service::protection::{rotate_master_key, KeyError};
 use harbour_service::{Actor, Harbour, ManualClock};
-use harbour_store::{KeyRewrap, Store};
+use harbour_store::{SealedKeyTable, Store};
 use std::sync::Arc;
 
 /// A store, the PostgreSQL (admin URL, database) to drop afterwards, and the SQLite folder.
@@ -112,23 +112,28 @@ async fn an_interrupted_rotation_finishes_on_the_next_run() {
             ids.push(view.id);
         }
         // The first run got two case keys across before it stopped.
-        let first = store.keys_not_wrapped_by(&raw_id(&new), 2).await.unwrap();
-        let batch: Vec<KeyRewrap> = first
+        let case_keys = SealedKeyTable::CaseKeys;
+        let first = store
+            .record_keys_not_wrapped_by(case_keys, &raw_id(&new), 2)
+            .await
+            .unwrap();
+        let batch: Vec<_> = first
             .iter()
-            .map(|(id, bytes)| KeyRewrap {
-                case_id: *id,
-                old: bytes.clone(),
-                new: rewrap(
+            .map(|(id, bytes)| {
+                let again = rewrap(
                     &old,
                     &new,
                     &WrappedKey::from_bytes(bytes).unwrap(),
                     format!("case:{id}").as_bytes(),
                 )
-                .unwrap()
-                .to_bytes(),
+                .unwrap();
+                (*id, bytes.clone(), again.to_bytes())
             })
             .collect();
-        assert_eq!(store.rewrap_case_keys(&batch).await.unwrap(), 2);
+        assert_eq!(
+            store.rewrap_record_keys(case_keys, &batch).await.unwrap(),
+            2
+        );
 
         let report = rotate_master_key(store.as_ref(), &old, &new, 2)
             .await
@@ -136,7 +141,7 @@ async fn an_interrupted_rotation_finishes_on_the_next_run() {
         assert_eq!(report.rewrapped, 3, "only what was left");
         assert_eq!(report.batches, 2);
         assert!(store
-            .keys_not_wrapped_by(&raw_id(&new), 10)
+            .record_keys_not_wrapped_by(case_keys, &raw_id(&new), 10)
             .await
             .unwrap()
             .is_empty());
@@ -183,11 +188,7 @@ async fn an_interrupted_rotation_finishes_on_the_next_run() {
         )
         .unwrap();
         store
-            .rewrap_case_keys(&[KeyRewrap {
-                case_id: stray,
-                old: current,
-                new: moved.to_bytes(),
-            }])
+            .rewrap_record_keys(case_keys, &[(stray.0, current, moved.to_bytes())])
             .await
             .unwrap();
         let next = MasterKey::generate();

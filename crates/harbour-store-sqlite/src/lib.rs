@@ -2040,50 +2040,6 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn keys_not_wrapped_by(
-        &self,
-        key_id: &[u8],
-        limit: u32,
-    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>> {
-        let rows = sqlx::query(
-            "SELECT case_id, wrapped_key FROM case_keys WHERE substr(wrapped_key, 2, ?) <> ? \
-             ORDER BY case_id LIMIT ?",
-        )
-        .bind(key_id.len() as i64)
-        .bind(key_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    CaseId(uuid_col(r, "case_id")?),
-                    r.try_get("wrapped_key").map_err(backend)?,
-                ))
-            })
-            .collect()
-    }
-
-    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
-        let mut n = 0;
-        for k in batch {
-            n += sqlx::query(
-                "UPDATE case_keys SET wrapped_key = ? WHERE case_id = ? AND wrapped_key = ?",
-            )
-            .bind(&k.new)
-            .bind(k.case_id.to_string())
-            .bind(&k.old)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?
-            .rows_affected();
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(n)
-    }
-
     async fn record_keys_not_wrapped_by(
         &self,
         table: SealedKeyTable,

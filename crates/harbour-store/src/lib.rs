@@ -282,25 +282,16 @@ pub trait Store: Send + Sync + 'static {
     async fn case_erasure(&self, id: CaseId) -> StoreResult<Option<CaseErasure>>;
     /// Closed or disqualified cases not yet erased, in creation order, a page at a time.
     async fn ended_cases(&self, after: Option<CaseId>, limit: u32) -> StoreResult<Vec<CaseId>>;
-    /// Up to `limit` wrapped case keys whose master key id (bytes 1..9 of the wrapping) is not
-    /// `key_id`: what a master key rotation still has to rewrap.
-    async fn keys_not_wrapped_by(
-        &self,
-        key_id: &[u8],
-        limit: u32,
-    ) -> StoreResult<Vec<(CaseId, Vec<u8>)>>;
-    /// Replace wrapped case keys in one transaction, each only while it is still `old` (a case
-    /// erased meanwhile stays erased). Returns how many were replaced.
-    async fn rewrap_case_keys(&self, batch: &[KeyRewrap]) -> StoreResult<u64>;
-    /// As [`Store::keys_not_wrapped_by`], for the other records sealed with their own key under
-    /// the master key (family-tracing requests, second factors, break-glass reasons).
+    /// Up to `limit` wrapped keys of one kind of record whose master key id (bytes 1..9 of the
+    /// wrapping) is not `key_id`: what a master key rotation still has to rewrap.
     async fn record_keys_not_wrapped_by(
         &self,
         table: SealedKeyTable,
         key_id: &[u8],
         limit: u32,
     ) -> StoreResult<Vec<(uuid::Uuid, Vec<u8>)>>;
-    /// As [`Store::rewrap_case_keys`], for those records: `(record id, old, new)`.
+    /// Replace wrapped keys in one transaction, each only while it is still `old` (a case erased
+    /// meanwhile stays erased): `(record id, old, new)`. Returns how many were replaced.
     async fn rewrap_record_keys(
         &self,
         table: SealedKeyTable,

@@ -1115,29 +1115,27 @@ async fn data_protection(store: &dyn Store) {
 
     // Rotation: find keys not under the new id, replace them only while unchanged.
     let new_id = [0xBB; 8];
-    let todo = store.keys_not_wrapped_by(&new_id, 1000).await.unwrap();
+    let case_keys = SealedKeyTable::CaseKeys;
+    let todo = store
+        .record_keys_not_wrapped_by(case_keys, &new_id, 1000)
+        .await
+        .unwrap();
     for (c, _, _) in &cases[1..] {
-        assert!(todo.iter().any(|(id, w)| id == c && w[1..9] == [0xAA; 8]));
+        assert!(todo
+            .iter()
+            .any(|(id, w)| *id == c.0 && w[1..9] == [0xAA; 8]));
     }
     assert!(
-        todo.iter().all(|(c, _)| c != id),
+        todo.iter().all(|(c, _)| *c != id.0),
         "an erased case has no key to rewrap"
     );
     let (c1, c2) = (cases[1].0, cases[2].0);
     let batch = vec![
-        KeyRewrap {
-            case_id: c1,
-            old: wrapped(0xAA, 1),
-            new: wrapped(0xBB, 1),
-        },
-        KeyRewrap {
-            case_id: c2,
-            old: wrapped(0xAA, 99),
-            new: wrapped(0xBB, 2),
-        },
+        (c1.0, wrapped(0xAA, 1), wrapped(0xBB, 1)),
+        (c2.0, wrapped(0xAA, 99), wrapped(0xBB, 2)),
     ];
     assert_eq!(
-        store.rewrap_case_keys(&batch).await.unwrap(),
+        store.rewrap_record_keys(case_keys, &batch).await.unwrap(),
         1,
         "stale old key skipped"
     );
@@ -1149,10 +1147,17 @@ async fn data_protection(store: &dyn Store) {
         store.load_case(c2).await.unwrap().unwrap().wrapped_key,
         wrapped(0xAA, 2)
     );
-    let left = store.keys_not_wrapped_by(&new_id, 1000).await.unwrap();
-    assert!(left.iter().any(|(c, _)| *c == c2) && !left.iter().any(|(c, _)| *c == c1));
+    let left = store
+        .record_keys_not_wrapped_by(case_keys, &new_id, 1000)
+        .await
+        .unwrap();
+    assert!(left.iter().any(|(c, _)| *c == c2.0) && !left.iter().any(|(c, _)| *c == c1.0));
     assert_eq!(
-        store.keys_not_wrapped_by(&new_id, 1).await.unwrap().len(),
+        store
+            .record_keys_not_wrapped_by(case_keys, &new_id, 1)
+            .await
+            .unwrap()
+            .len(),
         1,
         "limit"
     );

@@ -250,14 +250,6 @@ pub struct CaseErasure {
     pub basis: String,
 }
 
-/// One case key rewrapped under a new master key, replacing `old` only if it is still stored.
-#[derive(Clone, Debug)]
-pub struct KeyRewrap {
-    pub case_id: CaseId,
-    pub old: Vec<u8>,
-    pub new: Vec<u8>,
-}
-
 /// One service of the directory. Nothing personal: who offers what, where, for whom, how many.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceRow {
@@ -350,17 +342,20 @@ pub struct TracingAccess {
     pub action: String,
 }
 
-/// Records other than cases that hold their own data key wrapped by the master key (master-key
-/// rotation rewraps them all). Table and id column come from this closed list, never from input.
+/// Records that hold their own data key wrapped by the master key (master-key rotation rewraps
+/// them all). Table and id column come from this closed list, never from input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SealedKeyTable {
+    /// Case keys (`case_keys`, by case id); an erased case has no row left to rewrap.
+    CaseKeys,
     TracingRequests,
     TotpFactors,
     BreakGlass,
 }
 
 impl SealedKeyTable {
-    pub const ALL: [SealedKeyTable; 3] = [
+    pub const ALL: [SealedKeyTable; 4] = [
+        SealedKeyTable::CaseKeys,
         SealedKeyTable::TracingRequests,
         SealedKeyTable::TotpFactors,
         SealedKeyTable::BreakGlass,
@@ -369,6 +364,7 @@ impl SealedKeyTable {
     /// `(table, id column)`.
     pub fn sql_names(self) -> (&'static str, &'static str) {
         match self {
+            SealedKeyTable::CaseKeys => ("case_keys", "case_id"),
             SealedKeyTable::TracingRequests => ("tracing_requests", "id"),
             SealedKeyTable::TotpFactors => ("totp_factors", "user_id"),
             SealedKeyTable::BreakGlass => ("break_glass", "id"),
