@@ -906,3 +906,711 @@ async fn authorisation_on_every_route() {
         app.finish().await;
     }
 }
+
+// ---------- the HTML pages: every page route × role × relationship to the case ----------
+
+/// Every page route the router serves, as (method, path), read from the router's source so a
+/// page route added there without rows here fails [`authorisation_on_every_page_route`].
+fn page_routes() -> BTreeSet<(String, String)> {
+    let src = include_str!("../src/pages/mod.rs");
+    let mut routes = BTreeSet::new();
+    let mut rest = src;
+    while let Some(at) = rest.find(".route(") {
+        rest = &rest[at + ".route(".len()..];
+        // The call's text, up to its closing parenthesis.
+        let mut depth = 1usize;
+        let mut end = rest.len();
+        for (i, ch) in rest.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let call = &rest[..end];
+        let path = call.split('"').nth(1).expect("a route path literal");
+        for method in ["get", "post", "put", "delete", "patch"] {
+            let found = call.match_indices(&format!("{method}(")).any(|(i, _)| {
+                i == 0
+                    || !call.as_bytes()[i - 1].is_ascii_alphanumeric()
+                        && call.as_bytes()[i - 1] != b'_'
+            });
+            if found {
+                routes.insert((method.to_uppercase(), path.to_string()));
+            }
+        }
+    }
+    routes
+}
+
+/// A page request as a browser sends it: the session cookie, and for a form the session's CSRF
+/// token; redirects are answers, not followed.
+async fn page(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    form: Option<&str>,
+) -> (u16, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut req = client.request(method.parse().unwrap(), format!("{}{path}", app.base));
+    if let Some(t) = token {
+        req = req.header("cookie", format!("harbour_session={t}"));
+    }
+    if let Some(f) = form {
+        let csrf = token.map(harbour_web::pages::csrf_for).unwrap_or_default();
+        req = req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("csrf={csrf}&{f}"));
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Page routes × role × relationship to the case: own organisation (the referrer), another
+/// organisation (a stranger of the same role), the decision maker, the child protection
+/// officer, the appointed guardian, the referred service provider (and another provider),
+/// roles without cases (administrator, auditor, coordinator) and break-glass. Every `404` must
+/// be the page of a case that does not exist (ids aside), and no denial shows the person.
+#[tokio::test]
+async fn authorisation_on_every_page_route() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let other = app.org("Other Fake Police", OrgKind::Police).await;
+        let authority = app.org("Fake Authority", OrgKind::CompetentAuthority).await;
+        let cp = app
+            .org("Fake Child Protection", OrgKind::ChildProtection)
+            .await;
+        let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
+        let shelter = app.org("Example Safe House", OrgKind::Shelter).await;
+        let other_shelter = app.org("Other Fake Shelter", OrgKind::Shelter).await;
+        let office = app.org("Fake Office", OrgKind::Other).await;
+        let coord = app
+            .org("Fake Coordinator", OrgKind::NationalCoordinator)
+            .await;
+        let (referrer, _) = app
+            .user("ref@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let (stranger, _) = app
+            .user("str@test.invalid", &other, Role::FirstResponder)
+            .await;
+        let (glass, _) = app
+            .user("glass@test.invalid", &other, Role::FirstResponder)
+            .await;
+        let (decider, _) = app
+            .user("dec@test.invalid", &authority, Role::DecisionMaker)
+            .await;
+        let (cpo, _) = app
+            .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
+            .await;
+        let (guardian, guardian_actor) = app.user("grd@test.invalid", &cp, Role::Guardian).await;
+        let (worker, _) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
+        let (provider, _) = app
+            .user("sp@test.invalid", &shelter, Role::ServiceProvider)
+            .await;
+        let (other_provider, _) = app
+            .user("osp@test.invalid", &other_shelter, Role::ServiceProvider)
+            .await;
+        let (admin, _) = app.user("adm@test.invalid", &office, Role::Admin).await;
+        let (auditor, _) = app.user("aud@test.invalid", &office, Role::Auditor).await;
+        let (coordinator, _) = app
+            .user("coo@test.invalid", &coord, Role::Coordinator)
+            .await;
+
+        let (_, adult) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&referrer),
+                adult_referral("Petro", true),
+            )
+            .await;
+        let (_, child) = app
+            .post("/api/v1/referrals", Some(&referrer), child_referral())
+            .await;
+        let a = adult["id"].as_str().unwrap().to_string();
+        let c = child["id"].as_str().unwrap().to_string();
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/cases/{c}/guardian"),
+                Some(&cpo),
+                json!({"guardian": guardian_actor.user.id}),
+            )
+            .await;
+        assert_eq!(s, 200, "appointing the guardian: {v}");
+        // A case the NGO's case worker referred on to the shelter's service.
+        let (s, service) = app
+            .post(
+                "/api/v1/services",
+                Some(&provider),
+                json!({"kind":"accommodation","name":"Fake safe beds","capacity":2,"accepts":["adults"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{service}");
+        let (_, supported) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&worker),
+                adult_referral("Ion", true),
+            )
+            .await;
+        let sup = supported["id"].as_str().unwrap().to_string();
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/cases/{sup}/needs"),
+                Some(&worker),
+                json!({"needs":[{"kind":"accommodation"}]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/cases/{sup}/service-referrals"),
+                Some(&worker),
+                json!({"service_id": service["id"], "need":"accommodation","consent":{"informed_consent":true}}),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        let sref = r["id"].as_str().unwrap().to_string();
+        let (_, request) = app
+            .post(
+                "/api/v1/tracing-requests",
+                Some(&cpo),
+                tracing_request_body(),
+            )
+            .await;
+        let req = request["id"].as_str().unwrap().to_string();
+        // Break-glass on the adult case, as the API grants it.
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/cases/{a}/break-glass"),
+                Some(&glass),
+                json!({"reason": "Fake emergency: police call at night"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+
+        let good_reason = "reason=Fake+emergency%3A+found+at+the+border+at+night";
+        // (method, path template, form, [(who, expected status)]). None = no session.
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Vec<(Option<&'a str>, u16)>,
+        );
+        let table: Vec<Row> = vec![
+            (
+                "GET",
+                "/",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&referrer), 200),
+                    (Some(&provider), 200),
+                    (Some(&guardian), 200),
+                ],
+            ),
+            ("GET", "/static/harbour.css", None, vec![(None, 200)]),
+            ("GET", "/login", None, vec![(None, 200)]),
+            // The login form without its own CSRF cookie is asked again before any password
+            // check; the second step without a challenge goes back to the login.
+            (
+                "POST",
+                "/login",
+                Some("email=ref%40test.invalid&password=wrong"),
+                vec![(None, 422)],
+            ),
+            ("GET", "/login/mfa", None, vec![(None, 303)]),
+            ("POST", "/login/mfa", Some("code=123456"), vec![(None, 303)]),
+            ("GET", "/login/enrol", None, vec![(None, 303)]),
+            (
+                "POST",
+                "/lang",
+                Some("lang=en"),
+                vec![(None, 303), (Some(&referrer), 303)],
+            ),
+            (
+                "GET",
+                "/cases",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&provider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/cases/{adult}",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 404),
+                    (Some(&guardian), 404),
+                    (Some(&provider), 404),
+                    (Some(&referrer), 200),
+                    (Some(&decider), 200),
+                    (Some(&glass), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/cases/{child}",
+                None,
+                vec![
+                    (Some(&cpo), 200),
+                    (Some(&guardian), 200),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 404),
+                    (Some(&glass), 404),
+                    (Some(&provider), 404),
+                    (Some(&admin), 404),
+                ],
+            ),
+            (
+                "GET",
+                "/cases/{supported}",
+                None,
+                vec![
+                    (Some(&worker), 200),
+                    (Some(&provider), 404),
+                    (Some(&other_provider), 404),
+                    (Some(&referrer), 404),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/decisions",
+                Some("kind=reasonable_grounds&outcome=positive&reasons=r"),
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&glass), 404),
+                    (Some(&cpo), 404),
+                    (Some(&referrer), 422),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{child}/guardian",
+                Some("guardian=7d0c4a3e-2f55-4c1e-9a57-1d3f7f3e7a10"),
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&provider), 404),
+                    (Some(&referrer), 422),
+                    (Some(&guardian), 422),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/closure",
+                Some("reason=duplicate"),
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&glass), 404),
+                    (Some(&referrer), 422),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/requests",
+                Some("kind=reconsideration&reasons=r"),
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&glass), 404),
+                    (Some(&referrer), 422),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/support",
+                Some("form=right&right=legal_aid&status=requested"),
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&glass), 404),
+                    (Some(&provider), 404),
+                ],
+            ),
+            (
+                "GET",
+                "/cases/{adult}/break-glass",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&stranger), 200),
+                    (Some(&referrer), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/break-glass",
+                Some("reason=short"),
+                vec![(None, 303), (Some(&admin), 403), (Some(&stranger), 422)],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/break-glass",
+                Some(good_reason),
+                vec![
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 303),
+                ],
+            ),
+            (
+                "GET",
+                "/referrals/new",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&referrer), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/referrals/new",
+                Some("step=person"),
+                vec![(None, 303), (Some(&admin), 403), (Some(&coordinator), 403)],
+            ),
+            (
+                "GET",
+                "/notifications/new",
+                None,
+                vec![(None, 303), (Some(&admin), 403), (Some(&referrer), 200)],
+            ),
+            (
+                "POST",
+                "/notifications",
+                Some("age_group=adult&sex=unknown"),
+                vec![(None, 303), (Some(&admin), 403), (Some(&auditor), 403)],
+            ),
+            (
+                "GET",
+                "/admin",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 403),
+                    (Some(&auditor), 403),
+                    (Some(&admin), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/admin/organisations",
+                Some("name=Fake+New+Org&kind=ngo"),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 403),
+                    (Some(&auditor), 403),
+                    (Some(&admin), 303),
+                ],
+            ),
+            (
+                "POST",
+                "/admin/users",
+                Some("email=new%40test.invalid&role=case_worker&password=long+enough+password"),
+                vec![(None, 303), (Some(&referrer), 403), (Some(&auditor), 403)],
+            ),
+            (
+                "GET",
+                "/audit",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&auditor), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/audit?case={adult}",
+                None,
+                vec![
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&auditor), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/tracing",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/tracing",
+                Some("legal_basis=child_protection_mandate"),
+                vec![(None, 303), (Some(&admin), 403), (Some(&referrer), 403)],
+            ),
+            (
+                "GET",
+                "/tracing/new",
+                None,
+                vec![(None, 303), (Some(&admin), 403), (Some(&cpo), 200)],
+            ),
+            (
+                "GET",
+                "/tracing/{request}",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&referrer), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/service-referrals",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&provider), 200),
+                    (Some(&worker), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/cases/{supported}/service-referrals/{ref}",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&other_provider), 404),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 404),
+                    (Some(&admin), 404),
+                    (Some(&provider), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{supported}/service-referrals/{ref}",
+                Some("action=accept"),
+                vec![
+                    (None, 303),
+                    (Some(&other_provider), 404),
+                    (Some(&stranger), 404),
+                    (Some(&admin), 404),
+                    (Some(&provider), 303),
+                ],
+            ),
+            (
+                "GET",
+                "/statistics",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/tracing/{request}/withdraw",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&admin), 404),
+                    (Some(&stranger), 404),
+                    (Some(&cpo), 303),
+                ],
+            ),
+            // Break-glass through the page: the stranger gets in read-only.
+            (
+                "POST",
+                "/cases/{adult}/break-glass",
+                Some(good_reason),
+                vec![(Some(&stranger), 303)],
+            ),
+            ("GET", "/cases/{adult}", None, vec![(Some(&stranger), 200)]),
+            (
+                "POST",
+                "/cases/{adult}/closure",
+                Some("reason=duplicate"),
+                vec![(Some(&stranger), 404)],
+            ),
+            (
+                "POST",
+                "/logout",
+                Some(""),
+                vec![(None, 303), (Some(&coordinator), 303)],
+            ),
+            ("GET", "/", None, vec![(Some(&coordinator), 303)]),
+        ];
+
+        let covered: BTreeSet<(String, String)> = table
+            .iter()
+            .map(|(m, p, _, _)| {
+                let p = p
+                    .replace("{adult}", "{id}")
+                    .replace("{child}", "{id}")
+                    .replace("{supported}", "{id}")
+                    .replace("{request}", "{id}");
+                (
+                    m.to_string(),
+                    p.split('?').next().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        let routes = page_routes();
+        assert!(
+            routes.len() > 30,
+            "the page router was not read: {routes:?}"
+        );
+        for (m, p) in &routes {
+            assert!(
+                covered.contains(&(m.clone(), p.clone())),
+                "page route {m} {p} has no authorisation rows"
+            );
+        }
+
+        let ids = [&a, &c, &sup, &sref, &req];
+        let fill = |template: &str, case: &str, child: &str, s: &str, r: &str, q: &str| {
+            template
+                .replace("{adult}", case)
+                .replace("{child}", child)
+                .replace("{supported}", s)
+                .replace("{ref}", r)
+                .replace("{request}", q)
+        };
+        let canaries = [
+            "Petro",
+            "Fakeson",
+            "Olena",
+            "Kovalenko",
+            "Construction site",
+        ];
+        let names: std::collections::HashMap<&str, &str> = [
+            (referrer.as_str(), "referrer (own organisation)"),
+            (stranger.as_str(), "stranger (other organisation)"),
+            (glass.as_str(), "break-glass holder"),
+            (decider.as_str(), "decision maker"),
+            (cpo.as_str(), "child protection officer"),
+            (guardian.as_str(), "appointed guardian"),
+            (worker.as_str(), "case worker"),
+            (provider.as_str(), "referred service provider"),
+            (other_provider.as_str(), "other service provider"),
+            (admin.as_str(), "administrator"),
+            (auditor.as_str(), "auditor"),
+            (coordinator.as_str(), "coordinator"),
+        ]
+        .into_iter()
+        .collect();
+        let mut wrong = vec![];
+        for (method, template, form, rows) in &table {
+            let path = fill(template, &a, &c, &sup, &sref, &req);
+            for (who, expected) in rows {
+                let (status, body) = page(&app, method, &path, *who, *form).await;
+                if status != *expected {
+                    let heading = body.split("<h1").nth(1).unwrap_or(&body);
+                    wrong.push(format!(
+                        "{method} {template} as {}: {status}, expected {expected}: {}",
+                        who.map(|t| names[t]).unwrap_or("nobody"),
+                        heading.chars().take(160).collect::<String>()
+                    ));
+                    continue;
+                }
+                if status == 404 {
+                    // The same request for ids that exist nowhere, answered to the same user.
+                    let ghost = || uuid::Uuid::new_v4().to_string();
+                    let (g1, g2, g3, g4, g5) = (ghost(), ghost(), ghost(), ghost(), ghost());
+                    let missing = fill(template, &g1, &g2, &g3, &g4, &g5);
+                    let (ghost_status, ghost_body) =
+                        page(&app, method, &missing, *who, *form).await;
+                    let mut shown = body.clone();
+                    for id in ids {
+                        shown = shown.replace(id.as_str(), "ID");
+                    }
+                    let mut expected_body = ghost_body;
+                    for id in [&g1, &g2, &g3, &g4, &g5] {
+                        expected_body = expected_body.replace(id.as_str(), "ID");
+                    }
+                    assert_eq!(
+                        (ghost_status, expected_body),
+                        (404, shown),
+                        "{method} {template} as {:?}: a denial reveals nothing",
+                        who.map(|t| names[t])
+                    );
+                }
+                if matches!(status, 303 | 403 | 404) {
+                    for canary in canaries {
+                        assert!(
+                            !body.contains(canary),
+                            "{method} {template} as {:?} answered {status} and shows {canary}",
+                            who.map(|t| names[t])
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{}: page answers differ from the matrix:\n{}",
+            app.backend_name(),
+            wrong.join("\n")
+        );
+        // Lists show only one's own cases (references, never names).
+        let reference = |id: &str| id.chars().take(8).collect::<String>().to_uppercase();
+        let (_, mine) = page(&app, "GET", "/cases", Some(&referrer), None).await;
+        assert!(mine.contains(&reference(&a)) && mine.contains(&reference(&c)));
+        let (_, theirs) = page(&app, "GET", "/cases", Some(&stranger), None).await;
+        assert!(!theirs.contains(&reference(&a)) && !theirs.contains(&reference(&c)));
+        let (_, inbox) = page(
+            &app,
+            "GET",
+            "/service-referrals",
+            Some(&other_provider),
+            None,
+        )
+        .await;
+        assert!(!inbox.contains(&reference(&sup)));
+        app.finish().await;
+    }
+}

@@ -366,6 +366,10 @@ pub async fn file(State(s): State<AppState>, web: Web, form: FormData) -> Respon
     if !web.csrf_ok(&form) {
         return super::forbidden_form(web.lang);
     }
+    // Refused before the form is read, as on `GET /tracing/new` (found by the page matrix).
+    if !may_file(web.actor.user.role) {
+        return super::forbidden_page(&web);
+    }
     let lang = web.lang;
     let (request, errors) = read_form(lang, &form);
     let Some(request) = request else {
