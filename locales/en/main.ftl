@@ -654,7 +654,7 @@ error-login-throttled = Too many failed attempts for this account or from this p
 mfa-title = Enter your code
 mfa-intro = Open the authenticator app on your phone and enter the 6-digit code it shows for Harbour. If you have lost your phone, enter one of your recovery codes.
 mfa-enrol-title = Set up your authenticator
-mfa-enrol-intro = People who read case files sign in with a second step. Scan this QR code with an authenticator app (for example FreeOTP, Aegis or Google Authenticator), then enter the 6-digit code it shows.
+mfa-enrol-intro = Your account signs in with a second step. Scan this QR code with an authenticator app (for example FreeOTP, Aegis or Google Authenticator), then enter the 6-digit code it shows.
 mfa-enrol-manual = Cannot scan? Type this key into the app:
 mfa-qr-label = QR code to add Harbour to your authenticator app
 mfa-code = Code
@@ -727,3 +727,17 @@ stats-late-reasonable_grounds_overdue = Reasonable-grounds decisions overdue
 stats-late-awaiting_conclusive_grounds = Awaiting a conclusive decision
 stats-late-guardian_not_appointed = Children without a guardian past the deadline
 stats-late-guardian_appointed_late = Guardians appointed late
+
+# Second factor: administrator reset and new recovery codes (issue 6)
+nav-recovery-codes = Recovery codes
+admin-second-factor-reset = Reset second factor
+admin-second-factor-reset-for = Reset the second factor of { $email }
+admin-second-factor-reset-hint = Reset a second factor only after you have confirmed who is asking, in person or by calling a number you already know, and that their authenticator is lost. Their sessions end and they set up a new authenticator at their next login. The reset is recorded in the access log.
+admin-second-factor-reset-done = The second factor was reset. The user sets up a new authenticator at their next login.
+account-recovery-title = New recovery codes
+account-recovery-intro = { $count ->
+    [one] You have { $count } unused recovery code.
+   *[other] You have { $count } unused recovery codes.
+} To get ten new ones, confirm it is you with your password and the code your authenticator app shows now. All earlier codes stop working.
+account-recovery-submit = Make new recovery codes
+account-recovery-error-password = Enter your current password.

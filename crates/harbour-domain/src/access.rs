@@ -81,9 +81,10 @@ impl AccessPolicy {
     }
 }
 
-/// Who must use a second factor: everyone who can ever read a case file.
+/// Who must use a second factor: everyone who can ever read a case file, and administrators
+/// and auditors, whose accounts hand out access and read who opened which case.
 pub fn second_factor_required(role: Role) -> bool {
-    role.may_read_cases()
+    role.may_read_cases() || matches!(role, Role::Admin | Role::Auditor)
 }
 
 /// Who may break the glass: only roles that read cases (an auditor or administrator never

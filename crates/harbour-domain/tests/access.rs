@@ -64,11 +64,16 @@ proptest! {
 }
 
 #[test]
-fn only_case_readers_need_a_second_factor_and_may_break_the_glass() {
+fn case_readers_admins_and_auditors_need_a_second_factor_and_only_case_readers_break_the_glass() {
     for role in Role::ALL {
-        assert_eq!(second_factor_required(*role), role.may_read_cases());
+        assert_eq!(
+            second_factor_required(*role),
+            role.may_read_cases() || matches!(role, Role::Admin | Role::Auditor)
+        );
         assert_eq!(may_break_glass(*role), role.may_read_cases());
     }
+    assert!(second_factor_required(Role::Admin));
+    assert!(second_factor_required(Role::Auditor));
     assert!(!may_break_glass(Role::Auditor));
     assert!(!may_break_glass(Role::Admin));
 }

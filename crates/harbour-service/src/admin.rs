@@ -73,6 +73,42 @@ impl Harbour {
         Ok(users)
     }
 
+    /// An administrator resets a user's lost second factor: the authenticator, the recovery
+    /// codes and every session of the user end, and the user sets up a new authenticator at the
+    /// next login. Recorded in the access log (who reset whom). The administrator learns no
+    /// secret and still reads no case. Not for one's own account (that would let a stolen
+    /// administrator session drop its own second factor).
+    pub async fn admin_reset_second_factor(
+        &self,
+        actor: &Actor,
+        user: UserId,
+    ) -> ServiceResult<()> {
+        require_admin(actor)?;
+        if user == actor.user.id {
+            return Err(ServiceError::Forbidden(
+                "another administrator resets your second factor; you can renew your recovery codes yourself".into(),
+            ));
+        }
+        self.store
+            .get_user(user)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("user"))?;
+        self.store
+            .reset_second_factor(
+                user,
+                &harbour_store::AccessRecord {
+                    at: self.now(),
+                    user_id: actor.user.id,
+                    org_id: actor.org.id,
+                    case_id: None,
+                    action: "second_factor_reset".into(),
+                    purpose: Some(format!("user {user}")),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
     /// An administrator adds an organisation.
     pub async fn admin_create_org(
         &self,

@@ -324,6 +324,81 @@ impl Harbour {
         Ok(Actor { user, org })
     }
 
+    /// New recovery codes after a step-up: the current password and a fresh authenticator code
+    /// (ASVS 7.5.1: full re-authentication before changing the second factor). Every earlier
+    /// code stops working; the session id rotates (the old token ends, a new one is returned);
+    /// failures count as failed logins and are recorded.
+    pub async fn renew_recovery_codes(
+        &self,
+        actor: &Actor,
+        token: &str,
+        password: &str,
+        code: &str,
+        address: &str,
+    ) -> ServiceResult<(String, Vec<String>)> {
+        let user = &actor.user;
+        let now = self.now();
+        let session = self
+            .store
+            .session(
+                &token_hash(token),
+                now,
+                now - self.access_policy.session_idle,
+            )
+            .await?
+            .filter(|s| s.user_id == user.id && !s.kind.starts_with(CHALLENGE_PREFIX))
+            .ok_or(ServiceError::Unauthenticated)?;
+        let account = self.account_key(&user.email);
+        let address = self.address_key(address);
+        self.throttle(&account, &address).await?;
+        let phc = user.password_hash.clone();
+        let pw = password.to_owned();
+        let password_ok = tokio::task::spawn_blocking(move || verify_password(&pw, &phc))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let checked = if password_ok {
+            self.check_authenticator_code(user, code).await
+        } else {
+            Err(ServiceError::BadCredentials)
+        };
+        if let Err(e) = checked {
+            if matches!(
+                e,
+                ServiceError::BadCredentials | ServiceError::BadSecondFactor
+            ) {
+                self.store
+                    .record_login_failure(&account, &address, self.now())
+                    .await?;
+                self.log_auth(user, "step_up_failed", &session.kind).await?;
+            }
+            return Err(e);
+        }
+        let (codes, hashes) = self.new_recovery_codes(user.id);
+        self.store
+            .replace_recovery_codes(
+                user.id,
+                &hashes,
+                &harbour_store::AccessRecord {
+                    at: self.now(),
+                    user_id: user.id,
+                    org_id: user.org_id,
+                    case_id: None,
+                    action: "recovery_codes_renewed".into(),
+                    purpose: Some(session.kind.clone()),
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                harbour_store::StoreError::Conflict => ServiceError::BadSecondFactor,
+                other => other.into(),
+            })?;
+        self.store.delete_session(&token_hash(token)).await?;
+        let new_token = self
+            .open_session(user, &session.kind, self.access_policy.session_absolute)
+            .await?;
+        Ok((new_token, codes))
+    }
+
     /// End a session (or a challenge) on the server: the token is worthless afterwards.
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
         Ok(self.store.delete_session(&token_hash(token)).await?)

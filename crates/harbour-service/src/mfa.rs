@@ -261,6 +261,36 @@ impl Harbour {
         Ok(())
     }
 
+    /// Ten new recovery codes to show once, and their keyed hashes to store.
+    pub(crate) fn new_recovery_codes(&self, user: UserId) -> (Vec<String>, Vec<Vec<u8>>) {
+        let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
+        let hashes = codes
+            .iter()
+            .map(|c| self.recovery_code_hash(user, c))
+            .collect();
+        (codes, hashes)
+    }
+
+    /// A current code of the user's confirmed authenticator, spent once. Recovery codes do not
+    /// count here: a step-up proves the authenticator is still in hand.
+    pub(crate) async fn check_authenticator_code(
+        &self,
+        user: &User,
+        code: &str,
+    ) -> ServiceResult<()> {
+        let record = self
+            .store
+            .totp(user.id)
+            .await?
+            .filter(|t| t.confirmed_at.is_some())
+            .ok_or(ServiceError::BadSecondFactor)?;
+        let secret = self.open_totp_secret(&record)?;
+        match self.matching_step(&secret, code, record.last_step) {
+            Some(step) if self.store.use_totp_step(user.id, step).await? => Ok(()),
+            _ => Err(ServiceError::BadSecondFactor),
+        }
+    }
+
     /// How many unused recovery codes a user has left.
     pub async fn recovery_codes_left(&self, user: UserId) -> ServiceResult<u32> {
         Ok(self.store.recovery_codes_left(user).await?)

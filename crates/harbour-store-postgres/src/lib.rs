@@ -1485,6 +1485,55 @@ impl Store for PostgresStore {
         Ok(n as u32)
     }
 
+    async fn reset_second_factor(&self, user: UserId, access: &AccessRecord) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for table in ["recovery_codes", "totp_factors", "sessions"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        insert_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn replace_recovery_codes(
+        &self,
+        user: UserId,
+        codes: &[Vec<u8>],
+        access: &AccessRecord,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let confirmed: Option<i64> = sqlx::query_scalar(
+            "SELECT 1::BIGINT FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+        )
+        .bind(user.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if confirmed.is_none() {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for c in codes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)",
+            )
+            .bind(user.0)
+            .bind(c)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        insert_access(&mut tx, access).await?;
+        tx.commit().await.map_err(backend)
+    }
+
     async fn record_login_failure(
         &self,
         account_key: &[u8],

@@ -167,6 +167,18 @@ pub trait Store: Send + Sync + 'static {
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     async fn recovery_codes_left(&self, user: UserId) -> StoreResult<u32>;
+    /// An administrator's reset of a lost second factor: the factor, the recovery codes and
+    /// every session of the user go, and `access` is chained, in one transaction. The user
+    /// enrols again at the next login.
+    async fn reset_second_factor(&self, user: UserId, access: &AccessRecord) -> StoreResult<()>;
+    /// New recovery codes (hashes) replace all earlier ones, used or not, with `access` chained,
+    /// in one transaction. [`StoreError::Conflict`] without a confirmed factor.
+    async fn replace_recovery_codes(
+        &self,
+        user: UserId,
+        recovery_code_hashes: &[Vec<u8>],
+        access: &AccessRecord,
+    ) -> StoreResult<()>;
 
     // ----- login throttling (in the database, so every app server counts the same) -----
     async fn record_login_failure(

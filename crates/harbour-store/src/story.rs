@@ -1356,6 +1356,62 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
     );
     assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 9);
 
+    // New recovery codes replace all earlier ones (used or not), recorded in the access chain.
+    let renewal = AccessRecord {
+        at: t0,
+        user_id: user.id,
+        org_id: user.org_id,
+        case_id: None,
+        action: "recovery_codes_renewed".into(),
+        purpose: None,
+    };
+    let head = store.access_chain_head().await.unwrap().0;
+    let fresh: Vec<Vec<u8>> = (20u8..30).map(|i| vec![i; 32]).collect();
+    store
+        .replace_recovery_codes(user.id, &fresh, &renewal)
+        .await
+        .unwrap();
+    assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 10);
+    assert!(!store
+        .use_recovery_code(user.id, &[4; 32], t0)
+        .await
+        .unwrap());
+    assert!(store
+        .use_recovery_code(user.id, &[24; 32], t0)
+        .await
+        .unwrap());
+    assert_eq!(store.access_chain_head().await.unwrap().0, head + 1);
+
+    // An administrator's reset: factor, codes and every session of the user go, recorded.
+    let session = SessionRecord {
+        token_hash: vec![77; 32],
+        user_id: user.id,
+        kind: "api".into(),
+        created_at: t0,
+        expires_at: t0 + Duration::hours(8),
+        last_seen_at: t0,
+    };
+    store.insert_session(&session).await.unwrap();
+    let reset = AccessRecord {
+        action: "second_factor_reset".into(),
+        purpose: Some(format!("user {}", user.id)),
+        ..renewal.clone()
+    };
+    store.reset_second_factor(user.id, &reset).await.unwrap();
+    assert_eq!(store.totp(user.id).await.unwrap(), None);
+    assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 0);
+    assert_eq!(store.session(&[77; 32], t0, t0).await.unwrap(), None);
+    assert_eq!(store.access_chain_head().await.unwrap().0, head + 2);
+    assert!(matches!(
+        store
+            .replace_recovery_codes(user.id, &fresh, &renewal)
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    // The user can enrol again.
+    store.put_unconfirmed_totp(&factor).await.unwrap();
+    store.confirm_totp(user.id, t0, 9, &codes).await.unwrap();
+
     // Login failures, per account and per address, within a window; cleared per account.
     for i in 0..3 {
         store

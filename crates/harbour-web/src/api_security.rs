@@ -20,21 +20,24 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/mfa/enrolment", post(begin_enrolment))
         .route("/cases/{id}/break-glass", post(break_glass))
         .route("/break-glass", get(review))
+        .route("/users/{id}/second-factor/reset", post(reset_second_factor))
+        .route("/me/recovery-codes", post(renew_recovery_codes))
 }
 
-/// The address a login comes from, for throttling: the last hop a proxy in front of Harbour
-/// added to `X-Forwarded-For` (the client cannot forge that one), else the connection's peer.
-pub fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .rfind(|v| !v.is_empty())
-        .map(str::to_string)
-        .or_else(|| peer.map(|p| p.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
+/// The address a login comes from, for throttling: the connection's peer, or, when that peer
+/// is a configured trusted proxy, the client it reports in `X-Forwarded-For`.
+pub fn client_address(
+    trusted: &crate::proxy::TrustedProxies,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+) -> String {
+    trusted.client_address(
+        peer.map(|p| p.ip()),
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
 }
 
 /// The peer address, when the server was started with connect info.
@@ -78,7 +81,7 @@ async fn complete_login(
     req_ext: axum::http::Extensions,
     JsonBody(body): JsonBody<MfaBody>,
 ) -> Result<Response, Problem> {
-    let address = client_address(&headers, peer(&req_ext));
+    let address = client_address(&s.trusted_proxies, &headers, peer(&req_ext));
     let (token, actor, recovery) = s
         .harbour
         .complete_login(&body.challenge, &body.code, &address)
@@ -168,4 +171,40 @@ fn query_problem(name: &str, detail: &str) -> Problem {
         format!("/query/{name}"),
         detail,
     )])
+}
+
+/// An administrator resets a user's lost second factor (the user enrols again at next login).
+async fn reset_second_factor(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let id = id.parse().map_err(|_| Problem::not_found())?;
+    s.harbour.admin_reset_second_factor(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepUpBody {
+    password: String,
+    code: String,
+}
+
+/// New recovery codes after a step-up (password and a fresh authenticator code). The session
+/// token rotates: the answer carries the new one and the old one ends.
+async fn renew_recovery_codes(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    req_ext: axum::http::Extensions,
+    JsonBody(body): JsonBody<StepUpBody>,
+) -> Result<Response, Problem> {
+    let token = crate::extract::bearer_in(&headers).ok_or_else(Problem::unauthenticated)?;
+    let address = client_address(&s.trusted_proxies, &headers, peer(&req_ext));
+    let (token, codes) = s
+        .harbour
+        .renew_recovery_codes(&actor, &token, &body.password, &body.code, &address)
+        .await?;
+    Ok(Json(json!({"token": token, "recovery_codes": codes})).into_response())
 }

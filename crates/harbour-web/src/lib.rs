@@ -10,6 +10,7 @@ pub mod charts;
 pub mod extract;
 pub mod pages;
 pub mod problem;
+pub mod proxy;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -32,6 +33,8 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 #[derive(Clone)]
 pub struct AppState {
     pub harbour: Harbour,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (none by default).
+    pub trusted_proxies: std::sync::Arc<proxy::TrustedProxies>,
 }
 
 /// Every API route as (method, path): the OpenAPI test checks the document covers exactly these.
@@ -100,9 +103,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/statistics/referrals"),
     ("GET", "/api/v1/statistics/notifications"),
     ("GET", "/api/v1/statistics/timeliness"),
+    // second factor reset and renewal (api_security.rs)
+    ("POST", "/api/v1/users/{id}/second-factor/reset"),
+    ("POST", "/api/v1/me/recovery-codes"),
 ];
 
+/// The whole application, trusting no proxy: the connection's peer is the client.
 pub fn router(harbour: Harbour) -> Router {
+    router_with(harbour, proxy::TrustedProxies::default())
+}
+
+/// The whole application behind these reverse proxies (`--trusted-proxy`).
+pub fn router_with(harbour: Harbour, trusted_proxies: proxy::TrustedProxies) -> Router {
     let api = Router::new()
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
@@ -143,7 +155,10 @@ pub fn router(harbour: Harbour) -> Router {
         .merge(pages::routes())
         .fallback(api_not_found)
         .layer(middleware::from_fn(security_headers))
-        .with_state(AppState { harbour })
+        .with_state(AppState {
+            harbour,
+            trusted_proxies: std::sync::Arc::new(trusted_proxies),
+        })
 }
 
 /// Headers every response carries: nothing is cached, sniffed, framed, scripted or referred
@@ -246,7 +261,8 @@ async fn login(
     ext: axum::http::Extensions,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<Response, Problem> {
-    let address = api_security::client_address(&headers, api_security::peer(&ext));
+    let address =
+        api_security::client_address(&s.trusted_proxies, &headers, api_security::peer(&ext));
     let outcome = s
         .harbour
         .login(&body.email, &body.password, "api", &address)

@@ -810,3 +810,411 @@ async fn pages_enrol_with_a_qr_code_and_break_the_glass_with_a_reason() {
         app.finish().await;
     }
 }
+
+// ---------- second factor: administrator reset, renewal after step-up, trusted proxies ----------
+
+async fn page_get(app: &TestApp, path: &str, token: &str) -> (u16, String, HeaderMap) {
+    let res = client()
+        .get(format!("{}{path}", app.base))
+        .header(COOKIE, format!("harbour_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, res.text().await.unwrap(), headers)
+}
+
+async fn page_post(app: &TestApp, path: &str, token: &str, form: &str) -> (u16, String, HeaderMap) {
+    let res = client()
+        .post(format!("{}{path}", app.base))
+        .header(COOKIE, format!("harbour_session={token}"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={}&{form}",
+            harbour_web::pages::csrf_for(token)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, res.text().await.unwrap(), headers)
+}
+
+/// V6.3.3 (administrators and auditors answer a second factor too), V6.5.6 and V6.4.4 (a lost
+/// factor is revoked and set up again at the next login, after the administrator checked who
+/// asks), V7.4.5 (the user's sessions end), V16.3.1 (the reset is in the chained access log):
+/// over the API and the admin page. The administrator learns no secret and reads no case.
+#[tokio::test]
+async fn an_administrator_resets_a_lost_second_factor_and_still_reads_no_case() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let office = app.org("Fake Office", OrgKind::Other).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let admin_user = app
+            .harbour
+            .create_user("adm@test.invalid", office.id, Role::Admin, PASSWORD)
+            .await
+            .unwrap();
+        // The password alone opens nothing for an administrator.
+        let (s, first, _) = password_step(&app, "adm@test.invalid", PASSWORD, "198.51.100.1").await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            (first["mfa_required"].clone(), first["enrolled"].clone()),
+            (json!(true), json!(false))
+        );
+        assert!(first.get("token").is_none(), "{first}");
+        let challenge = first["challenge"].as_str().unwrap();
+        assert_eq!(app.get("/api/v1/me", Some(challenge)).await.0, 401);
+        let admin = app.login("adm@test.invalid", PASSWORD).await;
+        let (auditor, auditor_actor) = app.user("aud@test.invalid", &office, Role::Auditor).await;
+        assert!(
+            app.store
+                .totp(auditor_actor.user.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .confirmed_at
+                .is_some(),
+            "an auditor has a confirmed second factor after logging in"
+        );
+        let (other_admin, other_admin_actor) =
+            app.user("adm2@test.invalid", &office, Role::Admin).await;
+        let (worker, worker_actor) = app
+            .user("fr@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let (_, case) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&worker),
+                adult_referral("Petro", true),
+            )
+            .await;
+        let id = case["id"].as_str().unwrap().to_string();
+        let reset = |u: &dyn std::fmt::Display| format!("/api/v1/users/{u}/second-factor/reset");
+        let target = worker_actor.user.id;
+
+        // Only administrators; never their own factor; a missing user is 404.
+        assert_eq!(
+            app.post(&reset(&target), Some(&worker), json!({})).await.0,
+            403
+        );
+        assert_eq!(
+            app.post(&reset(&target), Some(&auditor), json!({})).await.0,
+            403
+        );
+        assert_eq!(app.post(&reset(&target), None, json!({})).await.0, 401);
+        assert_eq!(
+            app.post(&reset(&admin_user.id), Some(&admin), json!({}))
+                .await
+                .0,
+            403
+        );
+        assert_eq!(
+            app.post(&reset(&uuid::Uuid::new_v4()), Some(&admin), json!({}))
+                .await
+                .0,
+            404
+        );
+        assert_eq!(
+            app.get("/api/v1/me", Some(&worker)).await.0,
+            200,
+            "refusals change nothing"
+        );
+
+        let head = app.store.access_chain_head().await.unwrap().0;
+        let (s, v) = app.post(&reset(&target), Some(&admin), json!({})).await;
+        assert_eq!(s, 204, "{v}");
+        // Every session of the user ended; the factor and the recovery codes are gone.
+        assert_eq!(app.get("/api/v1/me", Some(&worker)).await.0, 401);
+        assert_eq!(app.store.totp(target).await.unwrap(), None);
+        assert_eq!(app.harbour.recovery_codes_left(target).await.unwrap(), 0);
+        // The old authenticator no longer opens the account; the next login enrols again.
+        let (_, again, _) = password_step(&app, "fr@test.invalid", PASSWORD, "198.51.100.2").await;
+        assert_eq!(again["enrolled"], false);
+        let old_code = app.totp_code("fr@test.invalid");
+        assert_eq!(
+            mfa_step(&app, again["challenge"].as_str().unwrap(), &old_code)
+                .await
+                .0,
+            401
+        );
+        let worker = app.login("fr@test.invalid", PASSWORD).await;
+        assert_eq!(
+            app.get(&format!("/api/v1/cases/{id}"), Some(&worker))
+                .await
+                .0,
+            200
+        );
+
+        // Recorded in the chain: which administrator reset whose factor.
+        let chain = app.store.access_chain(head, 100).await.unwrap();
+        let record = &chain
+            .iter()
+            .find(|c| c.record.action == "second_factor_reset")
+            .expect("the reset is in the access log")
+            .record;
+        assert_eq!((record.user_id, record.org_id), (admin_user.id, office.id));
+        assert_eq!(record.purpose, Some(format!("user {target}")));
+        assert!(chain.iter().any(
+            |c| c.record.user_id == target && c.record.action == "login_enrolled_second_factor"
+        ));
+        harbour_service::audit::verify_access_log(app.store.as_ref())
+            .await
+            .expect("the access log still verifies");
+
+        // The administrator still reads no case, before or after a reset.
+        for path in [
+            format!("/api/v1/cases/{id}"),
+            format!("/api/v1/cases/{id}/events"),
+        ] {
+            assert_eq!(app.get(&path, Some(&admin)).await.0, 404, "{path}");
+        }
+
+        // The admin page: a reset button for every other user, none for oneself.
+        let (s, html, _) = page_get(&app, "/admin", &other_admin).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(&format!("action=\"/admin/users/{target}/second-factor\"")));
+        assert!(!html.contains(&format!(
+            "action=\"/admin/users/{}/second-factor\"",
+            other_admin_actor.user.id
+        )));
+        let path = format!("/admin/users/{target}/second-factor");
+        let (s, _, _) = page_post(&app, &path, &worker, "").await;
+        assert_eq!(s, 403, "a first responder resets nothing");
+        let (s, _, h) = page_post(&app, &path, &other_admin, "").await;
+        assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/admin?reset=1"));
+        assert_eq!(app.get("/api/v1/me", Some(&worker)).await.0, 401);
+        let (_, html, _) = page_get(&app, "/admin?reset=1", &other_admin).await;
+        assert!(html.contains("The second factor was reset."));
+        app.finish().await;
+    }
+}
+
+/// V7.5.1 (full re-authentication before changing the second factor), V7.2.4 (a new session
+/// token at that step-up, the old one ends), V6.5.2 (earlier recovery codes stop working, the
+/// new ones work once), V16.3.1 (renewals and failed step-ups are logged): API and page.
+#[tokio::test]
+async fn recovery_codes_are_renewed_only_after_a_step_up_and_the_session_rotates() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let coord = app
+            .org("Fake Coordinator", OrgKind::NationalCoordinator)
+            .await;
+        let email = "fr@test.invalid";
+        let user = app
+            .harbour
+            .create_user(email, police.id, Role::FirstResponder, PASSWORD)
+            .await
+            .unwrap();
+        let (_, first, _) = password_step(&app, email, PASSWORD, "198.51.100.3").await;
+        let challenge = first["challenge"].as_str().unwrap().to_string();
+        app.enrol_via_api(email, &challenge).await;
+        let (s, done) = mfa_step(&app, &challenge, &app.totp_code(email)).await;
+        assert_eq!(s, 200, "{done}");
+        let token = done["token"].as_str().unwrap().to_string();
+        let old_codes: Vec<String> =
+            serde_json::from_value(done["recovery_codes"].clone()).unwrap();
+        let path = "/api/v1/me/recovery-codes";
+
+        // Refused without the password, with a recovery code instead of the authenticator,
+        // without a session, or with a malformed body; nothing changes.
+        let (s, p) = app
+            .post(
+                path,
+                Some(&token),
+                json!({"password": "not the password", "code": app.totp_code(email)}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["type"].as_str()),
+            (401, Some("/problems/bad-credentials"))
+        );
+        let (s, p) = app
+            .post(
+                path,
+                Some(&token),
+                json!({"password": PASSWORD, "code": old_codes[0]}),
+            )
+            .await;
+        assert_eq!(
+            (s, p["type"].as_str()),
+            (401, Some("/problems/bad-second-factor"))
+        );
+        assert_eq!(
+            app.post(path, None, json!({"password": PASSWORD, "code": "123456"}))
+                .await
+                .0,
+            401
+        );
+        assert_eq!(
+            app.post(path, Some(&token), json!({"password": PASSWORD}))
+                .await
+                .0,
+            422
+        );
+        assert_eq!(app.harbour.recovery_codes_left(user.id).await.unwrap(), 10);
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.0, 200);
+
+        let (s, v) = app
+            .post(
+                path,
+                Some(&token),
+                json!({"password": PASSWORD, "code": app.totp_code(email)}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let new_codes: Vec<String> = serde_json::from_value(v["recovery_codes"].clone()).unwrap();
+        assert_eq!(new_codes.len(), 10);
+        assert!(new_codes.iter().all(|c| !old_codes.contains(c)));
+        let rotated = v["token"].as_str().unwrap().to_string();
+        assert_ne!(rotated, token);
+        assert_eq!(
+            app.get("/api/v1/me", Some(&token)).await.0,
+            401,
+            "the old session ended"
+        );
+        assert_eq!(app.get("/api/v1/me", Some(&rotated)).await.0, 200);
+
+        // An old code no longer signs in; a new one does, once.
+        let (_, login, _) = password_step(&app, email, PASSWORD, "198.51.100.4").await;
+        let c = login["challenge"].as_str().unwrap();
+        assert_eq!(mfa_step(&app, c, &old_codes[1]).await.0, 401);
+        assert_eq!(mfa_step(&app, c, &new_codes[0]).await.0, 200);
+        let log: Vec<String> = app
+            .store
+            .access_chain(0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.record.user_id == user.id)
+            .map(|c| c.record.action)
+            .collect();
+        assert_eq!(
+            log.iter().filter(|a| *a == "step_up_failed").count(),
+            2,
+            "{log:?}"
+        );
+        assert!(
+            log.contains(&"recovery_codes_renewed".to_string()),
+            "{log:?}"
+        );
+
+        // The page: the same step-up, then the codes once and a new session cookie.
+        let (s, html, _) = page_get(&app, "/account/recovery-codes", &rotated).await;
+        assert_eq!(s, 200);
+        // One of the new codes was spent at the login above.
+        assert!(html.contains("You have 9 unused recovery codes."), "{html}");
+        let (s, html, _) = page_post(
+            &app,
+            "/account/recovery-codes",
+            &rotated,
+            "password=wrong&code=000000",
+        )
+        .await;
+        assert_eq!(s, 422);
+        assert!(html.contains("Enter your current password."));
+        let form = format!(
+            "password={}&code={}",
+            PASSWORD.replace(' ', "+"),
+            app.totp_code(email)
+        );
+        let (s, html, headers) = page_post(&app, "/account/recovery-codes", &rotated, &form).await;
+        assert_eq!(s, 200, "{html}");
+        assert_eq!(html.matches("<li><code>").count(), 10);
+        let cookie = cookie_of(&headers, "harbour_session").expect("a new session cookie");
+        assert_ne!(cookie, rotated);
+        assert_eq!(app.get("/api/v1/me", Some(&rotated)).await.0, 401);
+        assert_eq!(
+            page_get(&app, "/account/recovery-codes", &cookie).await.0,
+            200
+        );
+        // Roles without a second factor have nothing to renew.
+        let (coordinator, _) = app
+            .user("coo@test.invalid", &coord, Role::Coordinator)
+            .await;
+        assert_eq!(
+            page_get(&app, "/account/recovery-codes", &coordinator)
+                .await
+                .0,
+            403
+        );
+        assert_eq!(
+            app.post(
+                path,
+                Some(&coordinator),
+                json!({"password": PASSWORD, "code": "123456"})
+            )
+            .await
+            .0,
+            401
+        );
+        app.finish().await;
+    }
+}
+
+/// V4.1.3 and V15.3.4: `X-Forwarded-For` counts only when the connection comes from a
+/// configured trusted proxy. A server trusting no proxy counts every attempt against the
+/// connection's address whatever the header says; behind a trusted proxy, the hop it appended
+/// counts and a hop the client wrote further left does not.
+#[tokio::test]
+async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        // A second server on the same database that trusts no proxy.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let direct = format!("http://{}", listener.local_addr().unwrap());
+        let router = harbour_web::router(app.harbour.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        let attempt = |base: String, i: usize, xff: String| {
+            let client = app.client.clone();
+            async move {
+                client
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .header("x-forwarded-for", xff)
+                    .json(&json!({"email": format!("ghost{i}@test.invalid"), "password": "wrong password!"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        // Exposed directly: a different forged address on every try still hits the limit of 20.
+        for i in 0..20 {
+            assert_eq!(
+                attempt(direct.clone(), i, format!("203.0.113.{i}")).await,
+                401
+            );
+        }
+        assert_eq!(
+            attempt(direct.clone(), 20, "203.0.113.99".into()).await,
+            429
+        );
+        // Behind the trusted proxy (loopback in the test harness): the proxy's hop counts, the
+        // forged one to its left does not; another client is not throttled.
+        for i in 0..20 {
+            let xff = format!("192.0.2.{i}, 198.51.100.7");
+            assert_eq!(attempt(app.base.clone(), 100 + i, xff).await, 401);
+        }
+        assert_eq!(
+            attempt(app.base.clone(), 200, "192.0.2.200, 198.51.100.7".into()).await,
+            429
+        );
+        assert_eq!(
+            attempt(app.base.clone(), 201, "198.51.100.8".into()).await,
+            401
+        );
+        server.abort();
+        app.finish().await;
+    }
+}

@@ -135,6 +135,11 @@ async fn authorisation_on_every_route() {
         let (coordinator, _) = app
             .user("coo@test.invalid", &coord, Role::Coordinator)
             .await;
+        // Whose second factor the administrator resets below.
+        let (_, spare) = app
+            .user("spare@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let u = spare.user.id.to_string();
         let (_, adult) = app
             .post(
                 "/api/v1/referrals",
@@ -824,6 +829,27 @@ async fn authorisation_on_every_route() {
                     (Some(&decider), 200),
                 ],
             ),
+            // The second factor: only administrators reset another user's; renewing one's own
+            // recovery codes needs the password and a fresh code.
+            (
+                "POST",
+                "/api/v1/users/{user}/second-factor/reset",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 403),
+                    (Some(&auditor), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&decider), 403),
+                    (Some(&admin), 204),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/recovery-codes",
+                Some(json!({"password": "wrong password!", "code": "123456"})),
+                vec![(None, 401), (Some(&referrer), 401), (Some(&admin), 401)],
+            ),
             (
                 "POST",
                 "/api/v1/auth/logout",
@@ -858,6 +884,7 @@ async fn authorisation_on_every_route() {
                     p.replace("{adult}", "{id}")
                         .replace("{child}", "{id}")
                         .replace("{request}", "{id}")
+                        .replace("{user}", "{id}")
                         .split('?')
                         .next()
                         .unwrap_or_default()
@@ -882,7 +909,8 @@ async fn authorisation_on_every_route() {
             let path = template
                 .replace("{adult}", &a)
                 .replace("{child}", &c)
-                .replace("{request}", &r);
+                .replace("{request}", &r)
+                .replace("{user}", &u);
             for (who, expected) in rows {
                 let (status, response, _) = app
                     .send(method.parse().unwrap(), &path, *who, body.clone())
@@ -1026,6 +1054,10 @@ async fn authorisation_on_every_page_route() {
         let (coordinator, _) = app
             .user("coo@test.invalid", &coord, Role::Coordinator)
             .await;
+        let (_, spare) = app
+            .user("spare@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let spare_id = spare.user.id.to_string();
 
         let (_, adult) = app
             .post(
@@ -1438,6 +1470,43 @@ async fn authorisation_on_every_page_route() {
                     (Some(&provider), 303),
                 ],
             ),
+            // The second factor: an administrator resets another user's; one's own recovery
+            // codes are renewed after a step-up.
+            (
+                "POST",
+                "/admin/users/{user}/second-factor",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 403),
+                    (Some(&auditor), 403),
+                    (Some(&coordinator), 403),
+                    (Some(&admin), 303),
+                ],
+            ),
+            (
+                "GET",
+                "/account/recovery-codes",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&coordinator), 403),
+                    (Some(&referrer), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&provider), 403),
+                ],
+            ),
+            (
+                "POST",
+                "/account/recovery-codes",
+                Some("password=wrong&code=000000"),
+                vec![
+                    (None, 303),
+                    (Some(&coordinator), 403),
+                    (Some(&guardian), 422),
+                ],
+            ),
             (
                 "GET",
                 "/statistics",
@@ -1492,7 +1561,8 @@ async fn authorisation_on_every_page_route() {
                     .replace("{adult}", "{id}")
                     .replace("{child}", "{id}")
                     .replace("{supported}", "{id}")
-                    .replace("{request}", "{id}");
+                    .replace("{request}", "{id}")
+                    .replace("{user}", "{id}");
                 (
                     m.to_string(),
                     p.split('?').next().unwrap_or_default().to_string(),
@@ -1545,7 +1615,7 @@ async fn authorisation_on_every_page_route() {
         .collect();
         let mut wrong = vec![];
         for (method, template, form, rows) in &table {
-            let path = fill(template, &a, &c, &sup, &sref, &req);
+            let path = fill(template, &a, &c, &sup, &sref, &req).replace("{user}", &spare_id);
             for (who, expected) in rows {
                 let (status, body) = page(&app, method, &path, *who, *form).await;
                 if status != *expected {
@@ -1561,7 +1631,7 @@ async fn authorisation_on_every_page_route() {
                     // The same request for ids that exist nowhere, answered to the same user.
                     let ghost = || uuid::Uuid::new_v4().to_string();
                     let (g1, g2, g3, g4, g5) = (ghost(), ghost(), ghost(), ghost(), ghost());
-                    let missing = fill(template, &g1, &g2, &g3, &g4, &g5);
+                    let missing = fill(template, &g1, &g2, &g3, &g4, &g5).replace("{user}", &g1);
                     let (ghost_status, ghost_body) =
                         page(&app, method, &missing, *who, *form).await;
                     let mut shown = body.clone();

@@ -66,6 +66,10 @@ enum Cmd {
         /// Seed clearly fake organisations, users and cases into an empty database and print the logins.
         #[arg(long)]
         demo: bool,
+        /// Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For
+        /// names the client for login throttling. Empty: the connection's peer is the client.
+        #[arg(long, env = "HARBOUR_TRUSTED_PROXIES", default_value = "")]
+        trusted_proxies: String,
     },
     /// Apply database migrations.
     Migrate {
@@ -348,7 +352,15 @@ fn demo_logins_file(keys: &KeyArgs) -> PathBuf {
     keys.key_file.with_file_name("harbour-demo-logins.json")
 }
 
-async fn serve(db: DbArgs, keys: KeyArgs, bind: String, demo: bool) -> Result<(), Failure> {
+async fn serve(
+    db: DbArgs,
+    keys: KeyArgs,
+    bind: String,
+    demo: bool,
+    trusted_proxies: String,
+) -> Result<(), Failure> {
+    let trusted = harbour_web::proxy::TrustedProxies::parse(&trusted_proxies)
+        .map_err(|e| Failure(format!("--trusted-proxies: {e}")))?;
     let h = harbour(&db, &keys).await?;
     let mut logins: Option<serde_json::Value> = None;
     if demo {
@@ -398,7 +410,8 @@ async fn serve(db: DbArgs, keys: KeyArgs, bind: String, demo: bool) -> Result<()
     }
     axum::serve(
         listener,
-        harbour_web::router(h).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        harbour_web::router_with(h, trusted)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
@@ -444,7 +457,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             keys,
             bind,
             demo,
-        } => serve(db, keys, bind, demo).await,
+            trusted_proxies,
+        } => serve(db, keys, bind, demo, trusted_proxies).await,
         Cmd::Migrate { db } => {
             open_store(&db.db).await?;
             println!("migrations applied to {}", redact_url(&db.db));

@@ -19,10 +19,13 @@ pub struct OrgLine {
 }
 
 pub struct UserLine {
+    pub id: String,
     pub email: String,
     pub role: String,
     pub org: String,
     pub active: bool,
+    /// Another user's second factor can be reset here (never one's own).
+    pub resettable: bool,
 }
 
 pub struct Opt {
@@ -94,10 +97,12 @@ async fn admin_page(
     let user_lines = users
         .iter()
         .map(|u| UserLine {
+            id: u.id.to_string(),
             email: u.email.clone(),
             role: t(lang, &format!("role-{}", u.role.as_str())),
             org: names.get(&u.org_id).cloned().unwrap_or_default(),
             active: u.active,
+            resettable: u.id != web.actor.user.id,
         })
         .collect();
     let kinds = OrgKind::ALL
@@ -153,6 +158,8 @@ pub async fn show(
 ) -> Response {
     let message = if q.contains_key("added") {
         web.t("admin-added")
+    } else if q.contains_key("reset") {
+        web.t("admin-second-factor-reset-done")
     } else {
         String::new()
     };
@@ -247,6 +254,38 @@ pub async fn add_user(State(s): State<AppState>, web: Web, form: FormData) -> Re
         Err(e) => {
             let (errors, general) = errors_of(lang, &e);
             admin_page(&s, &web, form, errors, general, String::new()).await
+        }
+    }
+}
+
+/// `POST /admin/users/{id}/second-factor`: reset a user's lost second factor.
+pub async fn reset_second_factor(
+    State(s): State<AppState>,
+    web: Web,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let Ok(id) = id.parse::<harbour_domain::UserId>() else {
+        return super::not_found(&web);
+    };
+    match s.harbour.admin_reset_second_factor(&web.actor, id).await {
+        Ok(()) => see_other("/admin?reset=1"),
+        Err(ServiceError::Forbidden(_)) => super::forbidden_page(&web),
+        Err(ServiceError::NotFound(_)) => super::not_found(&web),
+        Err(e) => {
+            let general = service_message(web.lang, &e);
+            admin_page(
+                &s,
+                &web,
+                FormData(vec![]),
+                Errors::default(),
+                general,
+                String::new(),
+            )
+            .await
         }
     }
 }

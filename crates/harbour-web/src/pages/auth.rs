@@ -123,7 +123,11 @@ pub async fn login(
             String::new(),
         );
     }
-    let address = crate::api_security::client_address(&headers, crate::api_security::peer(&ext));
+    let address = crate::api_security::client_address(
+        &s.trusted_proxies,
+        &headers,
+        crate::api_security::peer(&ext),
+    );
     match s.harbour.login(&email, password, "web", &address).await {
         Ok(outcome) => {
             let (token, next, user_id, locale, full) = match outcome {

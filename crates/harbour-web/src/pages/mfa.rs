@@ -168,8 +168,11 @@ pub async fn submit(
     if code.is_empty() {
         errors.add("code", t(lang, "mfa-error-code-missing"));
     } else {
-        let address =
-            crate::api_security::client_address(&headers, crate::api_security::peer(&ext));
+        let address = crate::api_security::client_address(
+            &s.trusted_proxies,
+            &headers,
+            crate::api_security::peer(&ext),
+        );
         match s.harbour.complete_login(&challenge, &code, &address).await {
             Ok((token, actor, recovery)) => {
                 // The language chosen (or kept) at the password step, now the login is complete.

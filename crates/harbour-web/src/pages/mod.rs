@@ -3,6 +3,7 @@
 //! who may see what. Sessions live in a cookie holding the session token (`__Host-` prefixed and
 //! `Secure` when served over TLS); every POST form carries a CSRF token.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod breakglass;
@@ -71,6 +72,14 @@ pub fn routes() -> Router<AppState> {
             get(support::referral_page).post(support::referral_step),
         )
         .route("/statistics", get(statistics::dashboard))
+        .route(
+            "/admin/users/{id}/second-factor",
+            post(admin::reset_second_factor),
+        )
+        .route(
+            "/account/recovery-codes",
+            get(account::show).post(account::renew),
+        )
 }
 
 async fn css() -> Response {
@@ -232,6 +241,9 @@ impl Web {
         }
         if harbour_service::statistics::may_read_statistics(&self.actor) {
             nav.push(("/statistics", "nav-statistics"));
+        }
+        if harbour_domain::access::second_factor_required(role) {
+            nav.push(("/account/recovery-codes", "nav-recovery-codes"));
         }
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {

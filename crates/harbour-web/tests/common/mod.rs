@@ -97,9 +97,19 @@ impl TestApp {
         .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = harbour_web::router(harbour.clone());
+        // The tests stand where a reverse proxy would: loopback is trusted to name the client
+        // in X-Forwarded-For (tests/access_security.rs also runs servers that trust no one).
+        let app = harbour_web::router_with(
+            harbour.clone(),
+            harbour_web::proxy::TrustedProxies::parse("127.0.0.1, ::1").unwrap(),
+        );
         let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         TestApp {
             base,
