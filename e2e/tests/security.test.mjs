@@ -1,8 +1,8 @@
-// End-to-end: the second factor (enrolment with a QR code, recovery codes, a wrong code) and
-// break-glass, in headless Chromium on a phone, with axe-core on every page state.
+// End-to-end: the second factor (enrolment with a QR code, recovery codes, a wrong code, an
+// administrator's reset, renewal after a step-up), break-glass and an erased case's page, in headless Chromium on a phone, with axe-core on every page state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, axe, shot, login, secondFactor, totpAt } from './harness.mjs';
+import { startServer, launch, phone, axe, shot, login, secondFactor, totp, totpAt, apiLogin } from './harness.mjs';
 
 let server;
 let browser;
@@ -119,4 +119,68 @@ test('a guardian opens an unrelated case in an emergency; the auditor sees why',
   assert.match(main, /guardian@demo\.invalid/);
   await check(auditor, '68-audit-break-glass-en');
   await auditor.context().close();
+});
+
+test('an administrator resets a lost second factor; the administrator answers one too', async () => {
+  const admin = await phone(browser, server.url);
+  assert.ok(server.logins.admin.totp, 'the demo prints the administrator\'s authenticator secret');
+  await login(admin, server.url, server.logins.admin, 'en');
+  await admin.goto(`${server.url}/admin`);
+  await check(admin, '69-admin-reset-buttons-en');
+  const card = admin.locator('li.card', { hasText: 'new.worker@demo.invalid' });
+  await Promise.all([admin.waitForURL(/reset=1/), card.locator('button[type=submit]').click()]);
+  assert.match(await admin.textContent('main'), /The second factor was reset/);
+  await check(admin, '70-admin-reset-done-en');
+  await admin.context().close();
+
+  // At the next login the case worker sets up a new authenticator.
+  const page = await phone(browser, server.url);
+  await page.goto(`${server.url}/login?lang=en`);
+  await page.fill('#email', 'new.worker@demo.invalid');
+  await page.fill('#password', 'a long enough demo password');
+  await Promise.all([page.waitForURL(`${server.url}/login/enrol`), page.click('button[type=submit].primary')]);
+  await page.context().close();
+});
+
+test('a decision maker renews the recovery codes after confirming password and code', async () => {
+  const who = server.logins.decision_maker;
+  const page = await phone(browser, server.url);
+  await login(page, server.url, who, 'en');
+  await Promise.all([page.waitForURL(/recovery-codes$/), page.click('a[href="/account/recovery-codes"]')]);
+  await check(page, '71-recovery-renew-en');
+  await page.fill('#password', 'not the password');
+  await page.fill('#code', '000000');
+  await page.click('button[type=submit].primary');
+  await page.waitForSelector('#password-error');
+  await check(page, '72-recovery-renew-error-en');
+  await page.fill('#password', who.password);
+  await page.fill('#code', await totp(who.totp));
+  await page.click('button[type=submit].primary');
+  await page.waitForSelector('.recovery-codes');
+  assert.equal(await page.locator('.recovery-codes li').count(), 10);
+  await check(page, '73-recovery-renewed-en');
+  // The new session cookie works.
+  await page.goto(`${server.url}/cases`);
+  assert.equal(await page.textContent('h1'), 'Cases');
+  await page.context().close();
+});
+
+test('an erased case shows when and why, and nothing of the person', async () => {
+  const who = server.logins.decision_maker;
+  const token = await apiLogin(server.url, who);
+  const auth = { authorization: `Bearer ${token}` };
+  const list = await (await fetch(`${server.url}/api/v1/cases?limit=5`, { headers: auth })).json();
+  const id = list.cases[list.cases.length - 1].id;
+  const erased = await fetch(`${server.url}/api/v1/cases/${id}/erasure`, {
+    method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ reasons: 'Fake request of the person (e2e test)' }),
+  });
+  assert.equal(erased.status, 200);
+  const page = await phone(browser, server.url);
+  await login(page, server.url, who, 'en');
+  const res = await page.goto(`${server.url}/cases/${id}`);
+  assert.equal(res.status(), 410);
+  assert.equal(await page.textContent('h1'), 'This case was erased');
+  await check(page, '74-erased-case-en');
+  await page.context().close();
 });

@@ -741,3 +741,13 @@ account-recovery-intro = { $count ->
 } To get ten new ones, confirm it is you with your password and the code your authenticator app shows now. All earlier codes stop working.
 account-recovery-submit = Make new recovery codes
 account-recovery-error-password = Enter your current password.
+
+# An erased case's page (issue 6)
+case-erased-title = This case was erased
+case-erased-reference = Case
+case-erased-when = Erased on
+case-erased-why = Why
+case-erased-basis-person-request = At the person's request, decided by the competent authority
+case-erased-basis-retention = The retention period of the national policy ended
+case-erased-what = Everything about the person was erased: names, dates of birth, contact details, the account of what happened, decisions' reasons, notes and screenings. Its key was destroyed, so no one can read it again, not even an administrator.
+case-erased-kept = What remains: this reference, the dates and kinds of the case's steps (so the record can still be checked for tampering), and anonymous counts in the statistics.

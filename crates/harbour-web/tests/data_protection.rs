@@ -510,3 +510,85 @@ async fn pg_dump_holds_no_personal_data_and_pg_restore_gives_back_verifiable_jou
         .unwrap();
     app.finish().await;
 }
+
+/// The case page of an erased case says when and why it was erased and what remains, with
+/// none of its content (`410`, as the API); to someone who could not see the case it is still
+/// the page of a case that does not exist.
+#[tokio::test]
+async fn the_page_of_an_erased_case_says_when_and_why_and_shows_no_content() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let other = app.org("Other Fake Police", OrgKind::Police).await;
+        let authority = app.org("Fake Authority", OrgKind::CompetentAuthority).await;
+        let (officer, _) = app
+            .user("o@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let (stranger, _) = app
+            .user("s@test.invalid", &other, Role::FirstResponder)
+            .await;
+        let (decider, _) = app
+            .user("d@test.invalid", &authority, Role::DecisionMaker)
+            .await;
+        let (_, case) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&officer),
+                adult_referral("Erasa", true),
+            )
+            .await;
+        let id = case["id"].as_str().unwrap().to_string();
+        let page = |token: String, path: String| {
+            let client = app.client.clone();
+            let base = app.base.clone();
+            async move {
+                let res = client
+                    .get(format!("{base}{path}"))
+                    .header("cookie", format!("harbour_session={token}"))
+                    .send()
+                    .await
+                    .unwrap();
+                (res.status().as_u16(), res.text().await.unwrap())
+            }
+        };
+        let (s, html) = page(officer.clone(), format!("/cases/{id}")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("Erasa") && html.contains("Construction site"));
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/cases/{id}/erasure"),
+                Some(&decider),
+                json!({"reasons": "Fake request of the person under GDPR Art. 17"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        for who in [&officer, &decider] {
+            let (s, html) = page(who.clone(), format!("/cases/{id}")).await;
+            assert_eq!(s, 410, "{html}");
+            assert!(html.contains("This case was erased"), "{html}");
+            assert!(html.contains("23 November 2026"), "{html}");
+            assert!(
+                html.contains("At the person&#x27;s request")
+                    || html.contains("At the person's request"),
+                "{html}"
+            );
+            assert!(html.contains(&id[..8].to_uppercase()), "{html}");
+            for content in [
+                "Erasa",
+                "Fakeson",
+                "Construction site",
+                "GDPR Art. 17",
+                "1990",
+            ] {
+                assert!(!html.contains(content), "the erased page shows {content}");
+            }
+        }
+        // Someone who never saw the case learns nothing: the page of a missing case.
+        let (s, hidden) = page(stranger.clone(), format!("/cases/{id}")).await;
+        let ghost = uuid::Uuid::new_v4().to_string();
+        let (gs, missing) = page(stranger.clone(), format!("/cases/{ghost}")).await;
+        assert_eq!((s, gs), (404, 404));
+        assert_eq!(hidden.replace(&id, "ID"), missing.replace(&ghost, "ID"));
+        app.finish().await;
+    }
+}

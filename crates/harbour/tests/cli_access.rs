@@ -55,19 +55,25 @@ fn demo_prints_second_factor_secrets_and_audit_verify_checks_the_access_log() {
     child.kill().unwrap();
     child.wait().unwrap();
     let text = out.join("\n");
-    // Case readers print a base32 TOTP secret; roles that never read cases do not.
+    // Case readers, administrators and auditors print a base32 TOTP secret; the others do not.
+    let mut with_secret = vec![];
     for line in out.iter().filter(|l| l.contains("@demo.invalid")) {
-        let reads_cases = [
+        let needs_factor = [
             "first_responder",
             "case_worker",
             "decision_maker",
             "child_protection_officer",
             "guardian",
+            "admin",
+            "auditor",
         ]
         .iter()
-        .any(|r| line.contains(&format!("role {r}")));
+        .any(|r| line.contains(&format!("role {r} ")) || line.ends_with(&format!("role {r}")));
         let secret = line.split(" totp ").nth(1);
-        assert_eq!(secret.is_some(), reads_cases, "{line}");
+        assert_eq!(secret.is_some(), needs_factor, "{line}");
+        if secret.is_some() {
+            with_secret.push(line.clone());
+        }
         if let Some(s) = secret {
             assert_eq!(s.trim().len(), 32, "{line}");
             assert!(s
@@ -75,6 +81,12 @@ fn demo_prints_second_factor_secrets_and_audit_verify_checks_the_access_log() {
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c)));
         }
+    }
+    for role in ["role admin ", "role auditor "] {
+        assert!(
+            with_secret.iter().any(|l| l.contains(role)),
+            "{role}has a second factor: {text}"
+        );
     }
     assert!(text.contains("DEMO ONLY"), "{text}");
 

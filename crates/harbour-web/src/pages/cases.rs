@@ -508,6 +508,10 @@ pub(crate) async fn case_page(
         Err(harbour_service::ServiceError::NotFound(_)) => {
             return super::breakglass::not_found_case(web, id)
         }
+        // Only someone who could see the case learns it was erased (the service checks first).
+        Err(harbour_service::ServiceError::Gone { on, basis }) => {
+            return erased_page(web, id, on, &basis)
+        }
         Err(e) => {
             tracing::warn!(error = %e, "case page");
             return not_found(web);
@@ -796,6 +800,34 @@ pub(crate) async fn case_page(
 
 fn failed_status(form_error: &str) -> bool {
     !form_error.is_empty()
+}
+
+#[derive(Template)]
+#[template(path = "erased.html")]
+struct ErasedPage {
+    c: Ctx,
+    reference: String,
+    on: String,
+    why: String,
+}
+
+/// An erased case: when and why, and what that means; its content is gone for good (`410`, as
+/// the API answers).
+fn erased_page(web: &Web, id: CaseId, on: Date, basis: &str) -> Response {
+    let why = match basis {
+        "person_request" => web.t("case-erased-basis-person-request"),
+        "retention_expired" => web.t("case-erased-basis-retention"),
+        other => other.to_string(),
+    };
+    render(
+        StatusCode::GONE,
+        &ErasedPage {
+            c: web.ctx(web.t("case-erased-title")),
+            reference: short_ref(id),
+            on: i18n::date(web.lang, on),
+            why,
+        },
+    )
 }
 
 pub async fn show(
