@@ -731,7 +731,7 @@ stats-late-guardian_appointed_late = Guardians appointed late
 # Second factor: administrator reset and new recovery codes (issue 6)
 nav-recovery-codes = Recovery codes
 admin-second-factor-reset = Reset second factor
-admin-second-factor-reset-for = Reset the second factor of { $email }
+admin-second-factor-reset-for = Reset second factor: { $email }
 admin-second-factor-reset-hint = Reset a second factor only after you have confirmed who is asking, in person or by calling a number you already know, and that their authenticator is lost. Their sessions end and they set up a new authenticator at their next login. The reset is recorded in the access log.
 admin-second-factor-reset-done = The second factor was reset. The user sets up a new authenticator at their next login.
 account-recovery-title = New recovery codes

@@ -740,7 +740,7 @@ stats-late-guardian_appointed_late = Опекуны, назначенные с �
 # Second factor: administrator reset and new recovery codes (issue 6)
 nav-recovery-codes = Коды восстановления
 admin-second-factor-reset = Сбросить второй фактор
-admin-second-factor-reset-for = Сбросить второй фактор для { $email }
+admin-second-factor-reset-for = Сбросить второй фактор: { $email }
 admin-second-factor-reset-hint = Сбрасывайте второй фактор только после того, как лично или звонком на известный вам номер убедились, кто обращается и что аутентификатор утерян. Все сеансы пользователя завершатся, а при следующем входе он настроит новый аутентификатор. Сброс записывается в журнал доступа.
 admin-second-factor-reset-done = Второй фактор сброшен. При следующем входе пользователь настроит новый аутентификатор.
 account-recovery-title = Новые коды восстановления

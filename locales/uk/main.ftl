@@ -740,7 +740,7 @@ stats-late-guardian_appointed_late = Опікуни, призначені із �
 # Second factor: administrator reset and new recovery codes (issue 6)
 nav-recovery-codes = Коди відновлення
 admin-second-factor-reset = Скинути другий фактор
-admin-second-factor-reset-for = Скинути другий фактор для { $email }
+admin-second-factor-reset-for = Скинути другий фактор: { $email }
 admin-second-factor-reset-hint = Скидайте другий фактор лише після того, як особисто або дзвінком на відомий вам номер переконалися, хто звертається і що автентифікатор втрачено. Усі сеанси користувача завершаться, а під час наступного входу він налаштує новий автентифікатор. Скидання записується в журнал доступу.
 admin-second-factor-reset-done = Другий фактор скинуто. Під час наступного входу користувач налаштує новий автентифікатор.
 account-recovery-title = Нові коди відновлення
