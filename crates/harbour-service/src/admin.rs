@@ -92,7 +92,7 @@ impl Harbour {
         self.store
             .get_user(user)
             .await?
-            .ok_or_else(|| ServiceError::NotFound("user"))?;
+            .ok_or(ServiceError::NotFound("user"))?;
         self.store
             .reset_second_factor(
                 user,
