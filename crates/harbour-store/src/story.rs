@@ -73,6 +73,7 @@ fn projection(
         rg_due: Some(referred_at.date() + Duration::days(7)),
         awaiting_cg_from: None,
         guardian_due: (minority != Minority::Adult).then(|| referred_at + Duration::hours(24)),
+        rights_due: vec![],
         updated_at: referred_at,
         seq: 1,
     }
@@ -107,6 +108,7 @@ fn filter(v: Viewer, now: OffsetDateTime) -> CaseFilter {
         limit: 50,
         after: None,
         oldest_first: false,
+        rights_overdue: false,
     }
 }
 
@@ -1060,6 +1062,7 @@ async fn data_protection(store: &dyn Store) {
     );
     let change = CaseChange {
         projection: CaseProjection {
+            rights_due: vec![],
             updated_at: t1,
             seq: 2,
             ..p.clone()
