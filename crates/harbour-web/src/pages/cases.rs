@@ -68,7 +68,7 @@ pub struct Row {
     pub child: bool,
     pub overdue: bool,
     /// How many rights are late (counted from the list's projection).
-    pub rights_overdue: String,
+    pub rights_overdue: usize,
     pub alerts: Vec<String>,
 }
 
@@ -89,11 +89,7 @@ pub fn row(lang: Lang, c: &CaseSummary) -> Row {
         minority: t(lang, &format!("minority-{}", c.minority.as_str())),
         child: c.minority.is_child_or_presumed(),
         overdue: c.overdue,
-        rights_overdue: if c.rights_overdue > 0 {
-            c.rights_overdue.to_string()
-        } else {
-            String::new()
-        },
+        rights_overdue: c.rights_overdue,
         alerts: c
             .alerts
             .iter()

@@ -119,6 +119,12 @@ pub fn keys() -> Vec<String> {
     k.extend(BestInterestsKind::ALL.iter().map(|s| bi_key(*s)));
     k.extend(HandoverKind::ALL.iter().map(|s| handover_key(*s)));
     k.extend(
+        ["offered", "accepted", "declined", "done"]
+            .iter()
+            .map(|st| format!("handover-status-{st}")),
+    );
+    k.extend(["requested", "not_requested"].iter().map(|n| format!("support-np-{n}")));
+    k.extend(
         ["accept", "start", "complete"]
             .iter()
             .map(|a| format!("provider-step-{a}")),
