@@ -1018,7 +1018,15 @@ async fn late_rights_and_transfers(store: &dyn Store) {
     store.insert_user(&worker).await.unwrap();
     let t0 = datetime!(2026-07-01 9:00 UTC);
     let case = CaseId(Uuid::new_v4());
-    let e1 = event(case, 1, GENESIS, t0, &worker, "referral_received", b"sealed");
+    let e1 = event(
+        case,
+        1,
+        GENESIS,
+        t0,
+        &worker,
+        "referral_received",
+        b"sealed",
+    );
     let mut p = projection(case, t0, &owner, Minority::Adult);
     // Information due on the day of referral, the recovery period two days later.
     p.rights_due = vec![t0.date(), t0.date() + Duration::days(2)];
@@ -1038,7 +1046,13 @@ async fn late_rights_and_transfers(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.case_header(case).await.unwrap().unwrap().projection.rights_due,
+        store
+            .case_header(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .projection
+            .rights_due,
         p.rights_due,
         "due dates round-trip, earliest first"
     );
@@ -1056,15 +1070,28 @@ async fn late_rights_and_transfers(store: &dyn Store) {
     // On the due day nothing is late yet; the day after, the case is listed.
     assert!(ids(store.list_cases(&late(t0)).await.unwrap()).is_empty());
     let next_day = t0 + Duration::days(1);
-    assert_eq!(ids(store.list_cases(&late(next_day)).await.unwrap()), vec![case]);
     assert_eq!(
-        store.list_cases(&filter(v, next_day)).await.unwrap()[0].projection.rights_due,
+        ids(store.list_cases(&late(next_day)).await.unwrap()),
+        vec![case]
+    );
+    assert_eq!(
+        store.list_cases(&filter(v, next_day)).await.unwrap()[0]
+            .projection
+            .rights_due,
         p.rights_due
     );
 
     // The rights are met and a transfer is offered in the same change: the case leaves the
     // late list, and the transfer waits in the receiver's inbox.
-    let e2 = event(case, 2, e1.hash, next_day, &worker, "handover_recorded", b"sealed");
+    let e2 = event(
+        case,
+        2,
+        e1.hash,
+        next_day,
+        &worker,
+        "handover_recorded",
+        b"sealed",
+    );
     let mut p2 = p.clone();
     p2.rights_due = vec![];
     p2.seq = 2;
@@ -1095,16 +1122,32 @@ async fn late_rights_and_transfers(store: &dyn Store) {
         )
         .await
         .unwrap();
-    assert!(ids(store.list_cases(&late(next_day + Duration::days(30))).await.unwrap()).is_empty());
+    assert!(ids(store
+        .list_cases(&late(next_day + Duration::days(30)))
+        .await
+        .unwrap())
+    .is_empty());
     assert_eq!(
         store.transfers_offered_to(receiver.id).await.unwrap(),
         vec![transfer.clone()]
     );
-    assert!(store.transfers_offered_to(owner.id).await.unwrap().is_empty());
+    assert!(store
+        .transfers_offered_to(owner.id)
+        .await
+        .unwrap()
+        .is_empty());
 
     // Answered: no longer waiting (the row keeps its offer time).
     let answered = next_day + Duration::hours(3);
-    let e3 = event(case, 3, e2.hash, answered, &worker, "transfer_answered", b"sealed");
+    let e3 = event(
+        case,
+        3,
+        e2.hash,
+        answered,
+        &worker,
+        "transfer_answered",
+        b"sealed",
+    );
     let mut p3 = p2.clone();
     p3.seq = 3;
     transfer.status = "declined".into();
@@ -1130,7 +1173,11 @@ async fn late_rights_and_transfers(store: &dyn Store) {
         )
         .await
         .unwrap();
-    assert!(store.transfers_offered_to(receiver.id).await.unwrap().is_empty());
+    assert!(store
+        .transfers_offered_to(receiver.id)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Issue 6: erasure by key destruction, and what master key rotation needs from storage.

@@ -645,7 +645,10 @@ async fn handovers_check_consent_and_a_transfer_moves_ownership_on_acceptance() 
         assert_eq!(inbox[0]["id"], h.as_str());
         assert_eq!(inbox[0]["case_id"], id.as_str());
         assert_eq!(inbox[0]["from_org_name"], "Fake NGO A");
-        assert!(inbox[0].get("purpose").is_none(), "the inbox shows nothing of the case");
+        assert!(
+            inbox[0].get("purpose").is_none(),
+            "the inbox shows nothing of the case"
+        );
         let (_, inbox_c) = app.get("/api/v1/transfers", Some(&wc)).await;
         assert_eq!(inbox_c, json!([]));
         let (s, _) = app.get("/api/v1/transfers", Some(&officer)).await;
@@ -701,11 +704,19 @@ async fn case_lists_count_late_rights_and_filter_on_them() {
         let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
         let (worker, _) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
         let (_, late) = app
-            .post("/api/v1/referrals", Some(&worker), adult_referral("Ion", true))
+            .post(
+                "/api/v1/referrals",
+                Some(&worker),
+                adult_referral("Ion", true),
+            )
             .await;
         let late = late["id"].as_str().unwrap().to_string();
         let (_, kept) = app
-            .post("/api/v1/referrals", Some(&worker), adult_referral("Petru", true))
+            .post(
+                "/api/v1/referrals",
+                Some(&worker),
+                adult_referral("Petru", true),
+            )
             .await;
         let kept = kept["id"].as_str().unwrap().to_string();
         // The second case gets its information and recovery period in time.
@@ -728,7 +739,11 @@ async fn case_lists_count_late_rights_and_filter_on_them() {
                 .map(|c| c["rights_overdue"].clone())
         };
         let (_, list) = app.get("/api/v1/cases", Some(&worker)).await;
-        assert_eq!(count(&list, &late), Some(json!(0)), "nothing is late on the day");
+        assert_eq!(
+            count(&list, &late),
+            Some(json!(0)),
+            "nothing is late on the day"
+        );
 
         // Two days on, nothing written since: the list counts against the clock.
         app.clock.advance(time::Duration::days(2));
@@ -743,7 +758,10 @@ async fn case_lists_count_late_rights_and_filter_on_them() {
             .find(|c| c["id"] == late.as_str())
             .unwrap()["alerts"]
             .clone();
-        assert!(alerts.as_array().unwrap().contains(&json!("rights_overdue")));
+        assert!(alerts
+            .as_array()
+            .unwrap()
+            .contains(&json!("rights_overdue")));
         let (s, only) = app
             .get("/api/v1/cases?rights_overdue=true", Some(&worker))
             .await;

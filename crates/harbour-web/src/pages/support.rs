@@ -123,7 +123,11 @@ pub fn keys() -> Vec<String> {
             .iter()
             .map(|st| format!("handover-status-{st}")),
     );
-    k.extend(["requested", "not_requested"].iter().map(|n| format!("support-np-{n}")));
+    k.extend(
+        ["requested", "not_requested"]
+            .iter()
+            .map(|n| format!("support-np-{n}")),
+    );
     k.extend(
         ["accept", "start", "complete"]
             .iter()
@@ -240,7 +244,10 @@ pub struct HandoverChoices {
 }
 
 /// What the handover form offers, for those who may hand a case over.
-pub async fn handover_choices(h: &harbour_service::Harbour, actor: &harbour_service::Actor) -> HandoverChoices {
+pub async fn handover_choices(
+    h: &harbour_service::Harbour,
+    actor: &harbour_service::Actor,
+) -> HandoverChoices {
     if !matches!(
         actor.user.role,
         Role::CaseWorker | Role::ChildProtectionOfficer
@@ -284,12 +291,22 @@ fn parse_amount(raw: &str) -> Result<Option<u64>, ()> {
     }
     let t = t.replace(',', ".");
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
         return Err(());
     }
     let whole: u64 = whole.parse().map_err(|_| ())?;
     let frac: u64 = format!("{frac:0<2}").parse().map_err(|_| ())?;
-    whole.checked_mul(100).and_then(|w| w.checked_add(frac)).map(Some).ok_or(())
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .map(Some)
+        .ok_or(())
 }
 
 fn justice_rows(j: &Justice) -> JusticeRows {
@@ -346,7 +363,9 @@ fn justice_rows(j: &Justice) -> JusticeRows {
 /// Justice and redress from the page's form; the lists come as repeated fields, one group per
 /// item, and a group left empty is no item.
 fn justice_from_form(form: &FormData, cooperation: Cooperation) -> Result<Justice, ServiceError> {
-    use harbour_domain::support::{CompensationClaim, Money, NonPunishment, Proceeding, ResidencePermit};
+    use harbour_domain::support::{
+        CompensationClaim, Money, NonPunishment, Proceeding, ResidencePermit,
+    };
     let text = |v: &str| {
         let v = v.trim();
         (!v.is_empty()).then(|| v.to_string())
@@ -400,16 +419,28 @@ fn justice_from_form(form: &FormData, cooperation: Cooperation) -> Result<Justic
     let mut compensation = vec![];
     for (i, who) in from.iter().enumerate() {
         let cell = |v: &Vec<String>| v.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
-        let (c, a, p, cur) = (cell(&claimed), cell(&awarded), cell(&paid), cell(&currency).to_uppercase());
+        let (c, a, p, cur) = (
+            cell(&claimed),
+            cell(&awarded),
+            cell(&paid),
+            cell(&currency).to_uppercase(),
+        );
         if who.trim().is_empty() && c.is_empty() && a.is_empty() && p.is_empty() {
             continue;
         }
-        let bad = |what: &str| ServiceError::invalid(&format!("/compensation/{i}/{what}"), "an amount such as 1500 or 1500.50");
+        let bad = |what: &str| {
+            ServiceError::invalid(
+                &format!("/compensation/{i}/{what}"),
+                "an amount such as 1500 or 1500.50",
+            )
+        };
         let money = |raw: &str, what: &str| -> Result<Option<Money>, ServiceError> {
-            Ok(parse_amount(raw).map_err(|_| bad(what))?.map(|amount_minor| Money {
-                amount_minor,
-                currency: cur.clone(),
-            }))
+            Ok(parse_amount(raw)
+                .map_err(|_| bad(what))?
+                .map(|amount_minor| Money {
+                    amount_minor,
+                    currency: cur.clone(),
+                }))
         };
         compensation.push(CompensationClaim {
             from: who.trim().to_string(),
@@ -621,7 +652,11 @@ pub fn section(
             .map(|h| {
                 let to = orgs.get(&h.to_org).cloned().unwrap_or_default();
                 let status = t(lang, &format!("handover-status-{}", h.status));
-                format!("{} → {to}: {} ({status})", t(lang, &handover_key(h.kind)), h.purpose)
+                format!(
+                    "{} → {to}: {} ({status})",
+                    t(lang, &handover_key(h.kind)),
+                    h.purpose
+                )
             })
             .collect(),
         handover_kinds: HandoverKind::ALL
@@ -812,7 +847,9 @@ pub async fn record(
                     _ => form.get("to_org").parse().ok().map(harbour_domain::OrgId),
                 };
                 let to_user = match kind {
-                    HandoverKind::Assign => form.get("to_user").parse().ok().map(harbour_domain::UserId),
+                    HandoverKind::Assign => {
+                        form.get("to_user").parse().ok().map(harbour_domain::UserId)
+                    }
                     _ => None,
                 };
                 h.hand_over(
@@ -830,7 +867,10 @@ pub async fn record(
                 .await
                 .map(|_| ())
             }
-            Err(_) => Err(ServiceError::invalid("/kind", "choose assign, transfer or refer")),
+            Err(_) => Err(ServiceError::invalid(
+                "/kind",
+                "choose assign, transfer or refer",
+            )),
         },
         _ => return not_found(&web),
     };
@@ -860,19 +900,34 @@ pub async fn record(
                 Some(f) if f.iter().any(|x| x.pointer == "/person_consents") => {
                     t(lang, "support-error-handover-consent")
                 }
-                Some(f) if f.iter().any(|x| x.pointer == "/to_user" || x.pointer == "/to_org") => {
+                Some(f)
+                    if f.iter()
+                        .any(|x| x.pointer == "/to_user" || x.pointer == "/to_org") =>
+                {
                     t(lang, "support-error-handover-to")
                 }
-                Some(f) if f.iter().any(|x| x.pointer == "/name" || x.pointer == "/organisation") => {
+                Some(f)
+                    if f.iter()
+                        .any(|x| x.pointer == "/name" || x.pointer == "/organisation") =>
+                {
                     t(lang, "support-error-guardian")
                 }
                 Some(f) if f.iter().any(|x| x.pointer.starts_with("/compensation")) => {
                     t(lang, "support-error-amount")
                 }
-                Some(f) if f.iter().any(|x| x.pointer.starts_with("/proceedings") || x.pointer.starts_with("/residence_permits")) => {
+                Some(f)
+                    if f.iter().any(|x| {
+                        x.pointer.starts_with("/proceedings")
+                            || x.pointer.starts_with("/residence_permits")
+                    }) =>
+                {
                     t(lang, "support-error-justice-item")
                 }
-                Some(f) if f.iter().any(|x| x.pointer == "/plan" || x.pointer == "/purpose" || x.pointer == "/notes") => {
+                Some(f)
+                    if f.iter().any(|x| {
+                        x.pointer == "/plan" || x.pointer == "/purpose" || x.pointer == "/notes"
+                    }) =>
+                {
                     t(lang, "support-error-text")
                 }
                 Some(_) => t(lang, "support-error-invalid"),
