@@ -71,6 +71,7 @@ test('caseworker: rights with legal basis, services and referrals, cooperation o
   assert.match(await page.textContent('#support'), /Psychological support — Referred, waiting for the provider/);
 
   // The person declines to cooperate: recorded, and support stays as it was.
+  await page.click('#justice-form summary');
   await page.selectOption('#support-cooperation', 'declined');
   await Promise.all([page.waitForURL(/support=1/), page.click('form:has(#support-cooperation) button')]);
   const text = await page.textContent('#support');

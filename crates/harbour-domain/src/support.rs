@@ -274,6 +274,9 @@ pub struct RightLine {
     #[serde(skip_serializing_if = "Option::is_none", with = "opt_day")]
     pub due: Option<Date>,
     pub overdue: bool,
+    /// Granted, settled or (for the right to information) informed: no longer awaited.
+    #[serde(skip)]
+    pub met: bool,
     /// Met by the case's own events (recovery period, guardian, assessment), not recorded by hand.
     pub derived: bool,
     pub history: Vec<RightEntry>,
@@ -386,6 +389,7 @@ pub fn rights_tracker(
                 status,
                 due,
                 overdue,
+                met,
                 derived,
                 history,
             }

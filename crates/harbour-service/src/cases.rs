@@ -76,6 +76,8 @@ pub struct ListQuery {
     pub oldest_first: bool,
     pub status: Option<Status>,
     pub overdue: bool,
+    /// Only cases with at least one right overdue.
+    pub rights_overdue: bool,
     pub minority: Option<Minority>,
     pub limit: Option<u32>,
     pub after: Option<String>,
@@ -320,6 +322,7 @@ impl Harbour {
             awaiting_cg_from: state.awaiting_conclusive_from(),
             guardian_due: (open && minority.is_child_or_presumed() && !state.has_guardian())
                 .then(|| guardian_due(&self.policy, referred_at)),
+            rights_due: rights_due(state, &self.rights, now),
             updated_at: now,
             seq: state.seq,
         })
@@ -644,6 +647,7 @@ impl Harbour {
                 limit,
                 after,
                 oldest_first: q.oldest_first,
+                rights_overdue: q.rights_overdue,
             })
             .await?;
         let today = now.date();
@@ -1009,6 +1013,24 @@ fn parse_cursor(cursor: &str) -> ServiceResult<(OffsetDateTime, CaseId)> {
     Ok((harbour_store::from_micros(micros), id))
 }
 
+/// Due dates of the rights not yet met, earliest first: what lists count as late rights.
+fn rights_due(
+    state: &CaseState,
+    catalogue: &harbour_domain::support::RightsCatalogue,
+    now: OffsetDateTime,
+) -> Vec<time::Date> {
+    if !state.is_open(now.date()) {
+        return vec![];
+    }
+    let mut due: Vec<time::Date> = harbour_domain::support::rights_tracker(state, catalogue, now)
+        .iter()
+        .filter(|r| !r.met)
+        .filter_map(|r| r.due)
+        .collect();
+    due.sort();
+    due
+}
+
 fn summary(p: &CaseProjection, now: OffsetDateTime, today: time::Date) -> CaseSummary {
     let status = match (p.phase, p.awaiting_cg_from) {
         (Status::RecoveryPeriod, Some(d)) if today >= d => Status::AwaitingConclusiveGrounds,
@@ -1035,7 +1057,12 @@ fn summary(p: &CaseProjection, now: OffsetDateTime, today: time::Date) -> CaseSu
         alerts.push("conclusive_grounds_due".to_string());
         overdue |= today > from;
     }
+    let rights_overdue = p.rights_due.iter().filter(|d| today > **d).count();
+    if rights_overdue > 0 {
+        alerts.push("rights_overdue".to_string());
+    }
     CaseSummary {
+        rights_overdue,
         id: p.id,
         status,
         minority: p.minority,

@@ -186,6 +186,7 @@ impl Harbour {
             rg_due: None,
             awaiting_cg_from: None,
             guardian_due: None,
+            rights_due: vec![],
             updated_at: now,
             seq,
             ..case.header.projection.clone()

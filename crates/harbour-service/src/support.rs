@@ -16,7 +16,9 @@ use harbour_domain::support::{
     ServiceKind, ServiceProfile, ServiceReferralState,
 };
 use harbour_domain::{CaseId, CaseState, Command, Event, Minority, OrgId, Role, Sex, UserId};
-use harbour_store::{CaseParty, PartyRelation, ServiceReferralRow, ServiceRow, SupportWrites};
+use harbour_store::{
+    CaseParty, PartyRelation, ServiceReferralRow, ServiceRow, SupportWrites, TransferRow,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -196,6 +198,17 @@ pub struct RightInput {
     pub status: RightStatus,
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// A transfer waiting in the receiving organisation's inbox.
+#[derive(Clone, Debug, Serialize)]
+pub struct TransferLine {
+    pub id: Uuid,
+    pub case_id: CaseId,
+    pub from_org: OrgId,
+    pub from_org_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub offered_at: OffsetDateTime,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -900,6 +913,33 @@ impl Harbour {
         }
     }
 
+    /// Transfers offered to the actor's organisation and not yet answered, oldest first: ids,
+    /// the offering organisation and the date, never the case's content (it sees that once it
+    /// accepts).
+    pub async fn transfer_inbox(&self, actor: &Actor) -> ServiceResult<Vec<TransferLine>> {
+        if !supports(actor.user.role) {
+            return Err(forbid(actor.user.role, "answer case transfers"));
+        }
+        let rows = self.store.transfers_offered_to(actor.org.id).await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for r in rows {
+            let from_org_name = self
+                .store
+                .get_org(r.from_org)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            lines.push(TransferLine {
+                id: r.id,
+                case_id: r.case_id,
+                from_org: r.from_org,
+                from_org_name,
+                offered_at: r.offered_at,
+            });
+        }
+        Ok(lines)
+    }
+
     /// Whether the actor may see the case (for pages choosing what to show).
     pub async fn may_see_case(&self, actor: &Actor, id: CaseId) -> ServiceResult<bool> {
         Ok(self
@@ -969,12 +1009,40 @@ pub(crate) fn writes_for(
                 org_id: *to_org,
                 relation: PartyRelation::Shared,
             }),
-            Event::TransferAnswered {
-                accepted: true,
+            Event::HandoverRecorded {
+                handover,
+                kind: HandoverKind::Transfer,
                 from_org,
                 to_org,
                 ..
+            } => w.transfers.push(TransferRow {
+                id: *handover,
+                case_id: after.id,
+                from_org: *from_org,
+                to_org: *to_org,
+                status: "offered".into(),
+                offered_at: now,
+                answered_at: None,
+            }),
+            Event::TransferAnswered {
+                handover,
+                accepted,
+                from_org,
+                to_org,
             } => {
+                // The row exists since the offer; only its status and answer time change.
+                w.transfers.push(TransferRow {
+                    id: *handover,
+                    case_id: after.id,
+                    from_org: *from_org,
+                    to_org: *to_org,
+                    status: if *accepted { "accepted" } else { "declined" }.into(),
+                    offered_at: now,
+                    answered_at: Some(now),
+                });
+                if !*accepted {
+                    continue;
+                }
                 owner = *to_org;
                 parties.push(CaseParty {
                     org_id: *to_org,

@@ -68,6 +68,8 @@ pub struct CaseSummary {
     pub referred_at: OffsetDateTime,
     pub referring_org: OrgId,
     pub overdue: bool,
+    /// How many rights are due and not met (from the list's projection, never the journal).
+    pub rights_overdue: usize,
     pub alerts: Vec<String>,
 }
 

@@ -204,6 +204,7 @@ impl PostgresStore {
                 .try_get::<Option<i64>, _>("guardian_due")
                 .map_err(backend)?
                 .map(from_micros),
+            rights_due: parse_days(row.try_get::<&str, _>("rights_due").map_err(backend)?)?,
             updated_at: micros_col(row, "updated_at")?,
             seq: seq_from_db(row, "seq")?,
         })
@@ -400,6 +401,10 @@ fn push_branch(
             .push_bind(today.to_string())
             .push("))");
     }
+    if f.rights_overdue {
+        q.push(" AND c.rights_due_first < ")
+            .push_bind(today.to_string());
+    }
     if let Some((after_at, after_id)) = f.after {
         // Row comparison: the same order as the indexes walk.
         q.push(format!(" AND ({at}, {id}) {cmp} ("))
@@ -451,7 +456,8 @@ async fn append_in(tx: &mut PgConnection, change: &CaseChange) -> StoreResult<()
     // nothing and reports a conflict. The whole change hangs on nobody having appended since.
     let updated = sqlx::query(
         "UPDATE cases SET phase = $1, minority = $2, owner_org = $3, guardian_user = $4, rg_due = $5, \
-         awaiting_cg_from = $6, guardian_due = $7, updated_at = $8, seq = $9 WHERE id = $10 AND seq = $11",
+         awaiting_cg_from = $6, guardian_due = $7, rights_due_first = $8, rights_due = $9, updated_at = $10, \
+         seq = $11 WHERE id = $12 AND seq = $13",
     )
     .bind(p.phase.as_str())
     .bind(p.minority.as_str())
@@ -460,6 +466,8 @@ async fn append_in(tx: &mut PgConnection, change: &CaseChange) -> StoreResult<()
     .bind(p.rg_due.map(day_text))
     .bind(p.awaiting_cg_from.map(day_text))
     .bind(p.guardian_due.map(to_micros))
+    .bind(p.rights_due.first().map(|d| day_text(*d)))
+    .bind(days_text(&p.rights_due))
     .bind(to_micros(p.updated_at))
     .bind(seq_to_db(p.seq)?)
     .bind(p.id.0)
@@ -621,6 +629,23 @@ async fn support_writes(tx: &mut PgConnection, case: CaseId, w: &SupportWrites) 
         .bind(to_micros(r.referred_at))
         .bind(r.accepted_at.map(to_micros))
         .bind(to_micros(r.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    for t in &w.transfers {
+        sqlx::query(
+            "INSERT INTO case_transfers (id, case_id, from_org, to_org, status, offered_at, answered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             answered_at = excluded.answered_at",
+        )
+        .bind(t.id)
+        .bind(t.case_id.0)
+        .bind(t.from_org.0)
+        .bind(t.to_org.0)
+        .bind(&t.status)
+        .bind(to_micros(t.offered_at))
+        .bind(t.answered_at.map(to_micros))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -836,7 +861,7 @@ fn statistics_from_row(r: &PgRow, forms: Vec<String>) -> StoreResult<CaseStatist
 
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
-     c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
+     c.rg_due, c.awaiting_cg_from, c.guardian_due, c.rights_due, c.updated_at, c.seq";
 
 #[async_trait]
 impl Store for PostgresStore {
@@ -1009,8 +1034,8 @@ impl Store for PostgresStore {
         // created_order is an identity column: it numbers cases in creation order.
         sqlx::query(
             "INSERT INTO cases (id, phase, minority, referred_at, referring_org, owner_org, guardian_user, \
-             rg_due, awaiting_cg_from, guardian_due, updated_at, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             rg_due, awaiting_cg_from, guardian_due, rights_due_first, rights_due, updated_at, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(p.id.0)
         .bind(p.phase.as_str())
@@ -1022,6 +1047,8 @@ impl Store for PostgresStore {
         .bind(p.rg_due.map(day_text))
         .bind(p.awaiting_cg_from.map(day_text))
         .bind(p.guardian_due.map(to_micros))
+        .bind(p.rights_due.first().map(|d| day_text(*d)))
+        .bind(days_text(&p.rights_due))
         .bind(to_micros(p.updated_at))
         .bind(seq_to_db(p.seq)?)
         .execute(&mut *tx)
@@ -1245,6 +1272,32 @@ impl Store for PostgresStore {
         .await
         .map_err(backend)?;
         rows.iter().map(referral_from_row).collect()
+    }
+
+    async fn transfers_offered_to(&self, org: OrgId) -> StoreResult<Vec<TransferRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM case_transfers WHERE to_org = $1 AND status = 'offered' ORDER BY offered_at, id",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TransferRow {
+                    id: r.try_get("id").map_err(backend)?,
+                    case_id: CaseId(r.try_get("case_id").map_err(backend)?),
+                    from_org: OrgId(r.try_get("from_org").map_err(backend)?),
+                    to_org: OrgId(r.try_get("to_org").map_err(backend)?),
+                    status: r.try_get("status").map_err(backend)?,
+                    offered_at: micros_col(r, "offered_at")?,
+                    answered_at: r
+                        .try_get::<Option<i64>, _>("answered_at")
+                        .map_err(backend)?
+                        .map(from_micros),
+                })
+            })
+            .collect()
     }
 
     async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()> {

@@ -128,6 +128,7 @@ async fn racing_appends_conflict_cleanly() {
             rg_due: None,
             awaiting_cg_from: None,
             guardian_due: None,
+            rights_due: vec![],
             updated_at: t0,
             seq: 1,
         };

@@ -148,6 +148,7 @@ impl SqliteStore {
                 .try_get::<Option<i64>, _>("guardian_due")
                 .map_err(backend)?
                 .map(from_micros),
+            rights_due: parse_days(row.try_get::<&str, _>("rights_due").map_err(backend)?)?,
             updated_at: from_micros(row.try_get("updated_at").map_err(backend)?),
             seq: row.try_get::<i64, _>("seq").map_err(backend)? as u64,
         })
@@ -292,6 +293,10 @@ fn push_branch(
             .push(") OR (c.phase IN ('recovery_period', 'awaiting_conclusive_grounds') AND c.awaiting_cg_from < ")
             .push_bind(today.to_string())
             .push("))");
+    }
+    if f.rights_overdue {
+        q.push(" AND c.rights_due_first < ")
+            .push_bind(today.to_string());
     }
     if let Some((after_at, after_id)) = f.after {
         q.push(format!(" AND ({at} {cmp} "))
@@ -532,6 +537,23 @@ async fn support_writes(
         .await
         .map_err(backend)?;
     }
+    for t in &w.transfers {
+        sqlx::query(
+            "INSERT INTO case_transfers (id, case_id, from_org, to_org, status, offered_at, answered_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             answered_at = excluded.answered_at",
+        )
+        .bind(t.id.to_string())
+        .bind(t.case_id.to_string())
+        .bind(t.from_org.to_string())
+        .bind(t.to_org.to_string())
+        .bind(&t.status)
+        .bind(to_micros(t.offered_at))
+        .bind(t.answered_at.map(to_micros))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
     for (service, delta) in &w.places {
         // Conditional on capacity: two providers' acceptances cannot both take the last place.
         let done = sqlx::query(
@@ -754,7 +776,7 @@ fn statistics_from_row(r: &SqliteRow, forms: Vec<String>) -> StoreResult<CaseSta
 
 const PROJECTION_COLUMNS: &str =
     "c.id, c.phase, c.minority, c.referred_at, c.referring_org, c.owner_org, c.guardian_user, \
-     c.rg_due, c.awaiting_cg_from, c.guardian_due, c.updated_at, c.seq";
+     c.rg_due, c.awaiting_cg_from, c.guardian_due, c.rights_due, c.updated_at, c.seq";
 
 async fn append_in(tx: &mut sqlx::SqliteConnection, change: &CaseChange) -> StoreResult<()> {
     let p = &change.projection;
@@ -762,7 +784,7 @@ async fn append_in(tx: &mut sqlx::SqliteConnection, change: &CaseChange) -> Stor
     // seq check makes the whole change conditional on nobody having appended meanwhile.
     let updated = sqlx::query(
         "UPDATE cases SET phase = ?, minority = ?, owner_org = ?, guardian_user = ?, rg_due = ?, awaiting_cg_from = ?, \
-         guardian_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
+         guardian_due = ?, rights_due_first = ?, rights_due = ?, updated_at = ?, seq = ? WHERE id = ? AND seq = ?",
     )
     .bind(p.phase.as_str())
     .bind(p.minority.as_str())
@@ -771,6 +793,8 @@ async fn append_in(tx: &mut sqlx::SqliteConnection, change: &CaseChange) -> Stor
     .bind(p.rg_due.map(day_text))
     .bind(p.awaiting_cg_from.map(day_text))
     .bind(p.guardian_due.map(to_micros))
+    .bind(p.rights_due.first().map(|d| day_text(*d)))
+    .bind(days_text(&p.rights_due))
     .bind(to_micros(p.updated_at))
     .bind(p.seq as i64)
     .bind(p.id.to_string())
@@ -955,8 +979,8 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO cases (id, created_order, phase, minority, referred_at, referring_org, owner_org, guardian_user, \
-             rg_due, awaiting_cg_from, guardian_due, updated_at, seq) \
-             VALUES (?, (SELECT COALESCE(MAX(created_order), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             rg_due, awaiting_cg_from, guardian_due, rights_due_first, rights_due, updated_at, seq) \
+             VALUES (?, (SELECT COALESCE(MAX(created_order), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(p.id.to_string())
         .bind(p.phase.as_str())
@@ -968,6 +992,8 @@ impl Store for SqliteStore {
         .bind(p.rg_due.map(day_text))
         .bind(p.awaiting_cg_from.map(day_text))
         .bind(p.guardian_due.map(to_micros))
+        .bind(p.rights_due.first().map(|d| day_text(*d)))
+        .bind(days_text(&p.rights_due))
         .bind(to_micros(p.updated_at))
         .bind(p.seq as i64)
         .execute(&mut *tx)
@@ -1237,6 +1263,32 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         rows.iter().map(referral_from_row).collect()
+    }
+
+    async fn transfers_offered_to(&self, org: OrgId) -> StoreResult<Vec<TransferRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM case_transfers WHERE to_org = ? AND status = 'offered' ORDER BY offered_at, id",
+        )
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TransferRow {
+                    id: uuid_col(r, "id")?,
+                    case_id: CaseId(uuid_col(r, "case_id")?),
+                    from_org: OrgId(uuid_col(r, "from_org")?),
+                    to_org: OrgId(uuid_col(r, "to_org")?),
+                    status: r.try_get("status").map_err(backend)?,
+                    offered_at: from_micros(r.try_get("offered_at").map_err(backend)?),
+                    answered_at: r
+                        .try_get::<Option<i64>, _>("answered_at")
+                        .map_err(backend)?
+                        .map(from_micros),
+                })
+            })
+            .collect()
     }
 
     async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()> {

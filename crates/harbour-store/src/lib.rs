@@ -106,6 +106,8 @@ pub trait Store: Send + Sync + 'static {
     async fn service_referral(&self, id: uuid::Uuid) -> StoreResult<Option<ServiceReferralRow>>;
     /// A provider's referrals, newest first.
     async fn service_referrals_for_org(&self, org: OrgId) -> StoreResult<Vec<ServiceReferralRow>>;
+    /// Transfers offered to an organisation and still unanswered, oldest first (its inbox).
+    async fn transfers_offered_to(&self, org: OrgId) -> StoreResult<Vec<TransferRow>>;
     /// As [`Store::append`], with the support writes in the same transaction: referral rows,
     /// places taken or freed (conditional on capacity) and party relations that end.
     async fn append_support(&self, change: &CaseChange, writes: &SupportWrites) -> StoreResult<()>;

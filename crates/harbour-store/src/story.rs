@@ -73,6 +73,7 @@ fn projection(
         rg_due: Some(referred_at.date() + Duration::days(7)),
         awaiting_cg_from: None,
         guardian_due: (minority != Minority::Adult).then(|| referred_at + Duration::hours(24)),
+        rights_due: vec![],
         updated_at: referred_at,
         seq: 1,
     }
@@ -107,6 +108,7 @@ fn filter(v: Viewer, now: OffsetDateTime) -> CaseFilter {
         limit: 50,
         after: None,
         oldest_first: false,
+        rights_overdue: false,
     }
 }
 
@@ -775,6 +777,7 @@ pub async fn run(store: &dyn Store) {
     );
 
     support_story(store).await;
+    late_rights_and_transfers(store).await;
     security_story(store, &decider, adult, t0).await;
 }
 
@@ -921,6 +924,7 @@ async fn support_story(store: &dyn Store) {
         referrals: vec![row.clone()],
         places: vec![(house.id, 1)],
         drop_parties: vec![],
+        transfers: vec![],
     };
     store.append_support(&c3, &accept).await.unwrap();
     assert_eq!(store.get_service(house.id).await.unwrap().unwrap().taken, 1);
@@ -975,6 +979,7 @@ async fn support_story(store: &dyn Store) {
                     org_id: owner.id,
                     relation: PartyRelation::Owner,
                 }],
+                transfers: vec![],
             },
         )
         .await
@@ -998,6 +1003,181 @@ async fn support_story(store: &dyn Store) {
         listed.iter().all(|h| h.projection.id != case),
         "old owner no longer lists it"
     );
+}
+
+/// Issue 5, on the pages: late rights counted in lists from the projection's due dates (never
+/// the journal), against the clock at query time; and the transfer rows of a receiving
+/// organisation's inbox, written with the case change.
+async fn late_rights_and_transfers(store: &dyn Store) {
+    let owner = org(OrgKind::Ngo, "Fake Late Rights NGO");
+    let receiver = org(OrgKind::Ngo, "Fake Receiving NGO");
+    for o in [&owner, &receiver] {
+        store.insert_org(o).await.unwrap();
+    }
+    let worker = user(&owner, Role::CaseWorker, "late-rights@test.invalid");
+    store.insert_user(&worker).await.unwrap();
+    let t0 = datetime!(2026-07-01 9:00 UTC);
+    let case = CaseId(Uuid::new_v4());
+    let e1 = event(
+        case,
+        1,
+        GENESIS,
+        t0,
+        &worker,
+        "referral_received",
+        b"sealed",
+    );
+    let mut p = projection(case, t0, &owner, Minority::Adult);
+    // Information due on the day of referral, the recovery period two days later.
+    p.rights_due = vec![t0.date(), t0.date() + Duration::days(2)];
+    store
+        .create_case(&NewCase {
+            projection: p.clone(),
+            person_keys: vec![],
+            wrapped_key: vec![1; 40],
+            parties: vec![CaseParty {
+                org_id: owner.id,
+                relation: PartyRelation::Owner,
+            }],
+            events: vec![e1.clone()],
+            access: access(&worker, case, "refer", t0),
+            statistics: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .case_header(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .projection
+            .rights_due,
+        p.rights_due,
+        "due dates round-trip, earliest first"
+    );
+    let v = Viewer {
+        user_id: worker.id,
+        org_id: owner.id,
+        org_kind: owner.kind,
+    };
+    let late = |now: OffsetDateTime| {
+        let mut f = filter(v, now);
+        f.rights_overdue = true;
+        f
+    };
+    let ids = |hs: Vec<CaseHeader>| hs.into_iter().map(|h| h.projection.id).collect::<Vec<_>>();
+    // On the due day nothing is late yet; the day after, the case is listed.
+    assert!(ids(store.list_cases(&late(t0)).await.unwrap()).is_empty());
+    let next_day = t0 + Duration::days(1);
+    assert_eq!(
+        ids(store.list_cases(&late(next_day)).await.unwrap()),
+        vec![case]
+    );
+    assert_eq!(
+        store.list_cases(&filter(v, next_day)).await.unwrap()[0]
+            .projection
+            .rights_due,
+        p.rights_due
+    );
+
+    // The rights are met and a transfer is offered in the same change: the case leaves the
+    // late list, and the transfer waits in the receiver's inbox.
+    let e2 = event(
+        case,
+        2,
+        e1.hash,
+        next_day,
+        &worker,
+        "handover_recorded",
+        b"sealed",
+    );
+    let mut p2 = p.clone();
+    p2.rights_due = vec![];
+    p2.seq = 2;
+    let mut transfer = TransferRow {
+        id: Uuid::new_v4(),
+        case_id: case,
+        from_org: owner.id,
+        to_org: receiver.id,
+        status: "offered".into(),
+        offered_at: next_day,
+        answered_at: None,
+    };
+    store
+        .append_support(
+            &CaseChange {
+                projection: p2.clone(),
+                expected_seq: 1,
+                events: vec![e2.clone()],
+                new_parties: vec![],
+                new_person_keys: vec![],
+                access: access(&worker, case, "handover", next_day),
+                statistics: None,
+            },
+            &SupportWrites {
+                transfers: vec![transfer.clone()],
+                ..SupportWrites::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(ids(store
+        .list_cases(&late(next_day + Duration::days(30)))
+        .await
+        .unwrap())
+    .is_empty());
+    assert_eq!(
+        store.transfers_offered_to(receiver.id).await.unwrap(),
+        vec![transfer.clone()]
+    );
+    assert!(store
+        .transfers_offered_to(owner.id)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Answered: no longer waiting (the row keeps its offer time).
+    let answered = next_day + Duration::hours(3);
+    let e3 = event(
+        case,
+        3,
+        e2.hash,
+        answered,
+        &worker,
+        "transfer_answered",
+        b"sealed",
+    );
+    let mut p3 = p2.clone();
+    p3.seq = 3;
+    transfer.status = "declined".into();
+    transfer.answered_at = Some(answered);
+    store
+        .append_support(
+            &CaseChange {
+                projection: p3,
+                expected_seq: 2,
+                events: vec![e3],
+                new_parties: vec![],
+                new_person_keys: vec![],
+                access: access(&worker, case, "transfer_answer", answered),
+                statistics: None,
+            },
+            &SupportWrites {
+                transfers: vec![TransferRow {
+                    offered_at: answered,
+                    ..transfer.clone()
+                }],
+                ..SupportWrites::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .transfers_offered_to(receiver.id)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Issue 6: erasure by key destruction, and what master key rotation needs from storage.
@@ -1060,6 +1240,7 @@ async fn data_protection(store: &dyn Store) {
     );
     let change = CaseChange {
         projection: CaseProjection {
+            rights_due: vec![],
             updated_at: t1,
             seq: 2,
             ..p.clone()

@@ -70,6 +70,10 @@ pub struct CaseProjection {
     pub awaiting_cg_from: Option<Date>,
     /// When a missing guardian becomes overdue (child or presumed child without guardian).
     pub guardian_due: Option<OffsetDateTime>,
+    /// Due dates, earliest first, of the rights that apply and are not yet met on an open
+    /// case (no right's name: a list shows how many are late without reading the journal).
+    /// A right is overdue once the list's day is past its due date.
+    pub rights_due: Vec<Date>,
     pub updated_at: OffsetDateTime,
     pub seq: u64,
 }
@@ -172,6 +176,8 @@ pub struct CaseFilter {
     pub after: Option<(OffsetDateTime, CaseId)>,
     /// Oldest referral first (a decision queue) instead of newest first.
     pub oldest_first: bool,
+    /// Only cases with at least one right overdue on `now`'s date.
+    pub rights_overdue: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -217,6 +223,15 @@ pub fn day_text(d: Date) -> String {
 
 pub fn parse_day(s: &str) -> Result<Date, crate::StoreError> {
     harbour_domain::person::parse_date(s).map_err(crate::StoreError::Corrupt)
+}
+
+/// Due days as stored in `cases.rights_due`: comma-joined, earliest first.
+pub fn days_text(days: &[Date]) -> String {
+    join_list(&days.iter().map(|d| day_text(*d)).collect::<Vec<_>>())
+}
+
+pub fn parse_days(s: &str) -> Result<Vec<Date>, crate::StoreError> {
+    split_list(s).iter().map(|d| parse_day(d)).collect()
 }
 
 /// Parse enum text read back from the database.
@@ -290,6 +305,22 @@ pub struct SupportWrites {
     pub places: Vec<(uuid::Uuid, i32)>,
     /// Party relations that end (the old owner after a transfer).
     pub drop_parties: Vec<CaseParty>,
+    /// Transfers offered or answered: inserted, or replacing the row with the same id.
+    pub transfers: Vec<TransferRow>,
+}
+
+/// A transfer between organisations, for the receiving organisation's inbox: ids, status and
+/// dates only. The purpose and the consent stay sealed in the case journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransferRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub from_org: OrgId,
+    pub to_org: OrgId,
+    /// `offered`, `accepted` or `declined`.
+    pub status: String,
+    pub offered_at: OffsetDateTime,
+    pub answered_at: Option<OffsetDateTime>,
 }
 
 /// Lists of codes (languages, regions, accepted groups) are stored as comma-joined text; the

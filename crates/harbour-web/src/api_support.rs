@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/durable-solution", put(durable_solution))
         .route("/cases/{id}/follow-ups", post(follow_up))
         .route("/cases/{id}/transfers", post(hand_over))
+        .route("/transfers", get(transfer_inbox))
         .route(
             "/cases/{id}/transfers/{handover}/accept",
             post(accept_transfer),
@@ -343,6 +344,14 @@ async fn hand_over(
     let id = case_id(&id)?;
     let view = s.harbour.hand_over(&actor, id, body).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// Transfers offered to the caller's organisation, waiting for its answer.
+async fn transfer_inbox(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> Result<Response, Problem> {
+    Ok(Json(s.harbour.transfer_inbox(&actor).await?).into_response())
 }
 
 async fn answer_transfer(

@@ -86,6 +86,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/cases/{id}/durable-solution"),
     ("POST", "/api/v1/cases/{id}/follow-ups"),
     ("POST", "/api/v1/cases/{id}/transfers"),
+    ("GET", "/api/v1/transfers"),
     ("POST", "/api/v1/cases/{id}/transfers/{handover}/accept"),
     ("POST", "/api/v1/cases/{id}/transfers/{handover}/decline"),
     ("POST", "/api/v1/cases/{id}/close"),
@@ -462,6 +463,13 @@ async fn list_cases(
                     _ => return Err(query_problem(k, "use true or false".into())),
                 }
             }
+            "rights_overdue" => {
+                q.rights_overdue = match v.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(query_problem(k, "use true or false".into())),
+                }
+            }
             "limit" => {
                 q.limit = Some(
                     v.parse::<u32>()
@@ -481,7 +489,7 @@ async fn list_cases(
             other => {
                 return Err(query_problem(
                     other,
-                    "is not a filter of this list; use status, overdue, minority, order, limit or after"
+                    "is not a filter of this list; use status, overdue, rights_overdue, minority, order, limit or after"
                         .into(),
                 ))
             }

@@ -587,3 +587,162 @@ async fn the_decision_queue_puts_overdue_first_then_the_oldest() {
     );
     assert!(html.contains("Reasonable-grounds decision overdue"));
 }
+
+/// The transfer inbox and its answer form: only the receiving organisation's case workers see
+/// and answer a transfer; a forged form is refused; on acceptance the case page opens for them.
+#[tokio::test]
+async fn the_transfer_inbox_is_the_receiving_organisations_only() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Police", OrgKind::Police).await;
+        let a = app.org("NGO A", OrgKind::Ngo).await;
+        let b = app.org("NGO B", OrgKind::Ngo).await;
+        app.user("p@example.org", &police, Role::FirstResponder)
+            .await;
+        let (wa, _) = app.user("a@example.org", &a, Role::CaseWorker).await;
+        app.user("b@example.org", &b, Role::CaseWorker).await;
+        let (_, case) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&wa),
+                common::adult_referral("Ion", true),
+            )
+            .await;
+        let id = case["id"].as_str().unwrap().to_string();
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/cases/{id}/transfers"),
+                Some(&wa),
+                serde_json::json!({"kind":"transfer","to_org": b.id,"purpose":"CANARY-PURPOSE","person_consents":true}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let h = v["support"]["handovers"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let answer = format!("/cases/{id}/transfers/{h}");
+
+        // A role that hands no case over has no inbox, and cannot answer.
+        let (cookie, _) = web_login(&app, "p@example.org", false).await;
+        assert_eq!(get(&app, "/transfers", &cookie).await.0, 403);
+        let (_, html, _) = get(&app, "/", &cookie).await;
+        let csrf = hidden(&html, "csrf");
+        let (s, _, _) = post_form(
+            &app,
+            &answer,
+            &cookie,
+            &format!("csrf={csrf}&action=accept"),
+        )
+        .await;
+        assert_eq!(s, 404);
+
+        // The offering organisation does not answer its own offer.
+        let (cookie, _) = web_login(&app, "a@example.org", false).await;
+        let (status, html, _) = get(&app, "/transfers", &cookie).await;
+        assert_eq!(status, 200);
+        assert!(
+            !html.contains(&answer),
+            "not in the offering organisation's inbox"
+        );
+        let csrf = hidden(&html, "csrf");
+        let (s, _, _) = post_form(
+            &app,
+            &answer,
+            &cookie,
+            &format!("csrf={csrf}&action=accept"),
+        )
+        .await;
+        assert_eq!(s, 404);
+
+        // The recipient sees the offer (not the purpose), and not the case until it accepts.
+        let (cookie, _) = web_login(&app, "b@example.org", false).await;
+        assert_eq!(get(&app, &format!("/cases/{id}"), &cookie).await.0, 404);
+        let (status, html, _) = get(&app, "/transfers", &cookie).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&answer) && html.contains("from NGO A"));
+        assert!(!html.contains("CANARY-PURPOSE"));
+        let csrf = hidden(&html, "csrf");
+        let (s, _, _) = post_form(&app, &answer, &cookie, "csrf=nope&action=accept").await;
+        assert_eq!(s, 403, "a forged form is refused");
+        let (s, _, _) =
+            post_form(&app, &answer, &cookie, &format!("csrf={csrf}&action=maybe")).await;
+        assert_eq!(s, 404);
+        let (s, _, headers) = post_form(
+            &app,
+            &answer,
+            &cookie,
+            &format!("csrf={csrf}&action=accept"),
+        )
+        .await;
+        assert_eq!(s, 303);
+        assert_eq!(
+            headers[LOCATION],
+            format!("/cases/{id}?transferred=1").as_str()
+        );
+        let (status, html, _) = get(&app, &format!("/cases/{id}?transferred=1"), &cookie).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("The case is now your organisation"));
+        let (_, html, _) = get(&app, "/transfers", &cookie).await;
+        assert!(html.contains("No transfer is waiting"));
+        app.finish().await;
+    }
+}
+
+/// A presumed child who may turn 18 during the case: the page says a plan into adulthood is
+/// missing until one is recorded; the guardian is named by person and organisation.
+#[tokio::test]
+async fn the_plan_into_adulthood_and_the_named_guardian_on_the_case_page() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let border = app.org("Border", OrgKind::BorderGuard).await;
+        let cp = app.org("Child Protection", OrgKind::ChildProtection).await;
+        let (_, responder) = app
+            .user("r@example.org", &border, Role::FirstResponder)
+            .await;
+        app.user("c@example.org", &cp, Role::ChildProtectionOfficer)
+            .await;
+        let id = child_case(&app, &responder).await;
+        let (cookie, _) = web_login(&app, "c@example.org", false).await;
+        let (status, html, _) = get(&app, &format!("/cases/{id}"), &cookie).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("a plan into adulthood is needed"));
+        let csrf = hidden(&html, "csrf");
+        let path = format!("/cases/{id}/support");
+
+        let (s, html, _) = post_form(
+            &app,
+            &path,
+            &cookie,
+            &format!("csrf={csrf}&form=guardian&name=&organisation="),
+        )
+        .await;
+        assert_eq!(s, 422, "refused, shown on the page");
+        assert!(html.contains("error-summary"));
+        let (s, _, _) = post_form(
+            &app,
+            &path,
+            &cookie,
+            &format!("csrf={csrf}&form=guardian&name=Fake+Guardian&organisation=Fake+Guardianship+Office"),
+        )
+        .await;
+        assert_eq!(s, 303);
+        let (s, _, _) = post_form(
+            &app,
+            &path,
+            &cookie,
+            &format!("csrf={csrf}&form=transition_plan&plan=Fake+plan%3A+stays+in+the+flat+until+school+ends"),
+        )
+        .await;
+        assert_eq!(s, 303);
+        let (_, html, _) = get(&app, &format!("/cases/{id}"), &cookie).await;
+        assert!(html.contains("Fake Guardian (Fake Guardianship Office)"));
+        assert!(html.contains("Fake plan: stays in the flat until school ends"));
+        assert!(!html.contains("a plan into adulthood is needed"));
+        assert!(
+            !html.contains("No guardian appointed"),
+            "naming the guardian clears the alert"
+        );
+        app.finish().await;
+    }
+}

@@ -850,6 +850,21 @@ async fn authorisation_on_every_route() {
                 Some(json!({"password": "wrong password!", "code": "123456"})),
                 vec![(None, 401), (Some(&referrer), 401), (Some(&admin), 401)],
             ),
+            // h5: the transfer inbox (support pages). Only roles that hand cases over have one;
+            // what it lists is proven with a real transfer in tests/support.rs.
+            (
+                "GET",
+                "/api/v1/transfers",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 403),
+                    (Some(&cpo), 200),
+                ],
+            ),
             (
                 "POST",
                 "/api/v1/auth/logout",

@@ -638,6 +638,21 @@ async fn handovers_check_consent_and_a_transfer_moves_ownership_on_acceptance() 
             .to_string();
         let (s, _) = app.get(&format!("/api/v1/cases/{id}"), Some(&wb)).await;
         assert_eq!(s, 404);
+        // B's transfer inbox lists it (ids, the offering organisation, the date); C's does not.
+        let (s, inbox) = app.get("/api/v1/transfers", Some(&wb)).await;
+        assert_eq!(s, 200, "{inbox}");
+        assert_eq!(inbox.as_array().unwrap().len(), 1, "{inbox}");
+        assert_eq!(inbox[0]["id"], h.as_str());
+        assert_eq!(inbox[0]["case_id"], id.as_str());
+        assert_eq!(inbox[0]["from_org_name"], "Fake NGO A");
+        assert!(
+            inbox[0].get("purpose").is_none(),
+            "the inbox shows nothing of the case"
+        );
+        let (_, inbox_c) = app.get("/api/v1/transfers", Some(&wc)).await;
+        assert_eq!(inbox_c, json!([]));
+        let (s, _) = app.get("/api/v1/transfers", Some(&officer)).await;
+        assert_eq!(s, 403, "a first responder answers no transfers");
         let (s, _) = app
             .post(&format!("{transfers}/{h}/accept"), Some(&wc), json!({}))
             .await;
@@ -652,6 +667,8 @@ async fn handovers_check_consent_and_a_transfer_moves_ownership_on_acceptance() 
             .post(&format!("{transfers}/{h}/accept"), Some(&wb), json!({}))
             .await;
         assert_eq!(s, 404, "answered once");
+        let (_, inbox) = app.get("/api/v1/transfers", Some(&wb)).await;
+        assert_eq!(inbox, json!([]), "answered: no longer waiting");
         // A referred the case, so it still reads it, but it no longer owns it.
         let (s, _) = app
             .post(
@@ -676,6 +693,103 @@ async fn handovers_check_consent_and_a_transfer_moves_ownership_on_acceptance() 
             3
         );
         assert!(kinds.contains(&"transfer_answered"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn case_lists_count_late_rights_and_filter_on_them() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
+        let (worker, _) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
+        let (_, late) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&worker),
+                adult_referral("Ion", true),
+            )
+            .await;
+        let late = late["id"].as_str().unwrap().to_string();
+        let (_, kept) = app
+            .post(
+                "/api/v1/referrals",
+                Some(&worker),
+                adult_referral("Petru", true),
+            )
+            .await;
+        let kept = kept["id"].as_str().unwrap().to_string();
+        // The second case gets its information and recovery period in time.
+        for right in ["information", "recovery_period"] {
+            let (s, v) = put(
+                &app,
+                &format!("/api/v1/cases/{kept}/rights/{right}"),
+                &worker,
+                json!({"status":"waived"}),
+            )
+            .await;
+            assert_eq!(s, 200, "{v}");
+        }
+        let count = |list: &Value, id: &str| {
+            list["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == id)
+                .map(|c| c["rights_overdue"].clone())
+        };
+        let (_, list) = app.get("/api/v1/cases", Some(&worker)).await;
+        assert_eq!(
+            count(&list, &late),
+            Some(json!(0)),
+            "nothing is late on the day"
+        );
+
+        // Two days on, nothing written since: the list counts against the clock.
+        app.clock.advance(time::Duration::days(2));
+        let worker = app.login("cw@test.invalid", PASSWORD).await;
+        let (_, list) = app.get("/api/v1/cases", Some(&worker)).await;
+        assert_eq!(count(&list, &late), Some(json!(2)), "{list}");
+        assert_eq!(count(&list, &kept), Some(json!(0)));
+        let alerts = list["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == late.as_str())
+            .unwrap()["alerts"]
+            .clone();
+        assert!(alerts
+            .as_array()
+            .unwrap()
+            .contains(&json!("rights_overdue")));
+        let (s, only) = app
+            .get("/api/v1/cases?rights_overdue=true", Some(&worker))
+            .await;
+        assert_eq!(s, 200, "{only}");
+        let ids: Vec<&str> = only["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, vec![late.as_str()]);
+
+        // Recording one right rewrites the projection in the same change.
+        put(
+            &app,
+            &format!("/api/v1/cases/{late}/rights/information"),
+            &worker,
+            json!({"status":"informed"}),
+        )
+        .await;
+        let (_, list) = app.get("/api/v1/cases", Some(&worker)).await;
+        assert_eq!(count(&list, &late), Some(json!(1)));
+
+        let (s, p) = app
+            .get("/api/v1/cases?rights_overdue=soon", Some(&worker))
+            .await;
+        assert_eq!(s, 422, "{p}");
+        assert_eq!(p["errors"][0]["pointer"], "/query/rights_overdue");
         app.finish().await;
     }
 }

@@ -300,6 +300,15 @@ async fn measure_list(store: Arc<dyn Store>, n: usize) -> Result<ListTimings, Fa
             },
         ),
         (
+            "authority: rights overdue",
+            &ca_actor,
+            ListQuery {
+                limit: Some(50),
+                rights_overdue: true,
+                ..Default::default()
+            },
+        ),
+        (
             "authority: presumed children",
             &ca_actor,
             ListQuery {

@@ -185,6 +185,7 @@ async fn fill(
                     rg_due: None,
                     awaiting_cg_from: state.awaiting_conclusive_from(),
                     guardian_due: None,
+                    rights_due: vec![],
                     updated_at: events.last().map_or(referred_at, |e| e.at),
                     seq: state.seq,
                 },

@@ -26,6 +26,7 @@ pub const ALERTS: &[&str] = &[
     "recovery_period_ending",
     "conclusive_grounds_due",
     "move_on_period_ending",
+    "rights_overdue",
 ];
 
 /// Journal event kinds (`Event::kind`).
@@ -66,6 +67,8 @@ pub struct Row {
     pub minority: String,
     pub child: bool,
     pub overdue: bool,
+    /// How many rights are late (counted from the list's projection).
+    pub rights_overdue: usize,
     pub alerts: Vec<String>,
 }
 
@@ -86,6 +89,7 @@ pub fn row(lang: Lang, c: &CaseSummary) -> Row {
         minority: t(lang, &format!("minority-{}", c.minority.as_str())),
         child: c.minority.is_child_or_presumed(),
         overdue: c.overdue,
+        rights_overdue: c.rights_overdue,
         alerts: c
             .alerts
             .iter()
@@ -104,6 +108,7 @@ struct ListPage {
     statuses: Vec<(String, String, bool)>,
     minorities: Vec<(String, String, bool)>,
     overdue: bool,
+    rights_overdue: bool,
     next: Option<String>,
     error: String,
 }
@@ -117,9 +122,11 @@ pub async fn list(
     let status = q.get("status").and_then(|v| v.parse::<Status>().ok());
     let minority = q.get("minority").and_then(|v| v.parse::<Minority>().ok());
     let overdue = q.get("overdue").is_some_and(|v| v == "true");
+    let rights_overdue = q.get("rights_overdue").is_some_and(|v| v == "true");
     let query = ListQuery {
         status,
         overdue,
+        rights_overdue,
         minority,
         limit: Some(25),
         after: q.get("after").cloned().filter(|a| !a.is_empty()),
@@ -137,6 +144,9 @@ pub async fn list(
                 }
                 if overdue {
                     params.push("overdue=true".into());
+                }
+                if rights_overdue {
+                    params.push("rights_overdue=true".into());
                 }
                 params.push(format!("after={n}"));
                 format!("/cases?{}", params.join("&"))
@@ -178,6 +188,7 @@ pub async fn list(
             statuses,
             minorities,
             overdue,
+            rights_overdue,
             next,
             error,
         },
@@ -793,6 +804,8 @@ pub(crate) async fn case_page(
                 web.actor.user.role,
                 support_error,
                 super::support::offers(h, &web.actor, &view).await,
+                super::support::handover_choices(h, &web.actor).await,
+                &orgs,
             ),
         },
     )
@@ -843,6 +856,8 @@ pub async fn show(
         web.t("request-recorded")
     } else if q.contains_key("closed") {
         web.t("closure-done")
+    } else if q.contains_key("transferred") {
+        web.t("transfers-accepted")
     } else if q.contains_key("guardian") {
         web.t("guardian-appointed")
     } else if q.contains_key("decided") {

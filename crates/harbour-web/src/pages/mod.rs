@@ -67,6 +67,11 @@ pub fn routes() -> Router<AppState> {
         .route("/tracing/{id}/withdraw", post(tracing_requests::withdraw))
         .route("/cases/{id}/support", post(support::record))
         .route("/service-referrals", get(support::inbox))
+        .route("/transfers", get(support::transfers))
+        .route(
+            "/cases/{id}/transfers/{handover}",
+            post(support::answer_transfer),
+        )
         .route(
             "/cases/{id}/service-referrals/{ref}",
             get(support::referral_page).post(support::referral_step),
@@ -238,6 +243,9 @@ impl Web {
         }
         if matches!(role, Role::ServiceProvider | Role::CaseWorker) {
             nav.push(("/service-referrals", "nav-service-referrals"));
+        }
+        if matches!(role, Role::CaseWorker | Role::ChildProtectionOfficer) {
+            nav.push(("/transfers", "nav-transfers"));
         }
         if harbour_service::statistics::may_read_statistics(&self.actor) {
             nav.push(("/statistics", "nav-statistics"));

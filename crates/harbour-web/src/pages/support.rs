@@ -119,6 +119,16 @@ pub fn keys() -> Vec<String> {
     k.extend(BestInterestsKind::ALL.iter().map(|s| bi_key(*s)));
     k.extend(HandoverKind::ALL.iter().map(|s| handover_key(*s)));
     k.extend(
+        ["offered", "accepted", "declined", "done"]
+            .iter()
+            .map(|st| format!("handover-status-{st}")),
+    );
+    k.extend(
+        ["requested", "not_requested"]
+            .iter()
+            .map(|n| format!("support-np-{n}")),
+    );
+    k.extend(
         ["accept", "start", "complete"]
             .iter()
             .map(|a| format!("provider-step-{a}")),
@@ -186,6 +196,281 @@ pub struct SupportSection {
     /// Ranked services that fit an assessed need: (need|service id, label).
     pub offers: Vec<(String, String)>,
     pub error: String,
+    /// The guardian named as person and organisation, if any.
+    pub named_guardian: String,
+    /// May name the child's guardian (no guardian yet, child-protection officer or decision maker).
+    pub may_name_guardian: bool,
+    pub family_tracing: bool,
+    /// A child at referral turned 18 during the case and has no plan into adulthood yet.
+    pub transition_needed: bool,
+    pub transition_plan: String,
+    /// Justice and redress as recorded (the form starts from these values).
+    pub justice: JusticeRows,
+    /// May record justice and redress (caseworkers, child-protection officers, law enforcement).
+    pub may_justice: bool,
+    pub solution_options: Vec<(String, String)>,
+    pub risk_assessment: String,
+    pub follow_ups: Vec<(String, String)>,
+    pub handovers: Vec<String>,
+    pub handover_kinds: Vec<(String, String)>,
+    /// Other organisations a case can be transferred or referred to: (id, name).
+    pub handover_orgs: Vec<(String, String)>,
+    /// Colleagues of one's own organisation who work on cases: (id, label).
+    pub handover_users: Vec<(String, String)>,
+}
+
+/// Justice and redress as the page shows and edits them.
+#[derive(Default)]
+pub struct JusticeRows {
+    pub cooperation: String,
+    pub legal_representative: String,
+    /// (kind, stage)
+    pub proceedings: Vec<(String, String)>,
+    pub protection_measures: String,
+    /// (basis, outcome, applied on)
+    pub permits: Vec<(String, String, String)>,
+    /// (from, claimed, awarded, paid, currency) with amounts in major units.
+    pub compensation: Vec<(String, String, String, String, String)>,
+    /// `requested`, `not_requested` or empty (not recorded).
+    pub non_punishment: String,
+    pub non_punishment_outcome: String,
+}
+
+/// Choices for the handover form: other organisations and colleagues.
+#[derive(Default)]
+pub struct HandoverChoices {
+    pub orgs: Vec<(String, String)>,
+    pub users: Vec<(String, String)>,
+}
+
+/// What the handover form offers, for those who may hand a case over.
+pub async fn handover_choices(
+    h: &harbour_service::Harbour,
+    actor: &harbour_service::Actor,
+) -> HandoverChoices {
+    if !matches!(
+        actor.user.role,
+        Role::CaseWorker | Role::ChildProtectionOfficer
+    ) {
+        return HandoverChoices::default();
+    }
+    let orgs = h
+        .store()
+        .list_orgs()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.id != actor.org.id)
+        .map(|o| (o.id.to_string(), o.name))
+        .collect();
+    let users = h
+        .store()
+        .list_users()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| u.active && u.org_id == actor.org.id && u.role.may_read_cases())
+        .map(|u| (u.id.to_string(), format!("{} ({})", u.email, u.role)))
+        .collect();
+    HandoverChoices { orgs, users }
+}
+
+/// Money in major units with two decimals, as a person reads it.
+fn money_text(m: &Option<harbour_domain::support::Money>) -> String {
+    m.as_ref()
+        .map(|m| format!("{}.{:02}", m.amount_minor / 100, m.amount_minor % 100))
+        .unwrap_or_default()
+}
+
+/// An amount typed in major units ("1500", "1500.5", "1 500,50") in minor units; `Err` when it
+/// is not an amount.
+fn parse_amount(raw: &str) -> Result<Option<u64>, ()> {
+    let t: String = raw.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let t = t.replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return Err(());
+    }
+    let whole: u64 = whole.parse().map_err(|_| ())?;
+    let frac: u64 = format!("{frac:0<2}").parse().map_err(|_| ())?;
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .map(Some)
+        .ok_or(())
+}
+
+fn justice_rows(j: &Justice) -> JusticeRows {
+    JusticeRows {
+        cooperation: j.cooperation.as_str().to_string(),
+        legal_representative: j.legal_representative.clone().unwrap_or_default(),
+        proceedings: j
+            .proceedings
+            .iter()
+            .map(|p| (p.kind.clone(), p.stage.clone()))
+            .collect(),
+        protection_measures: j.protection_measures.join("\n"),
+        permits: j
+            .residence_permits
+            .iter()
+            .map(|r| {
+                (
+                    r.basis.clone(),
+                    r.outcome.clone(),
+                    r.applied_on.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        compensation: j
+            .compensation
+            .iter()
+            .map(|c| {
+                let currency = [&c.claimed, &c.awarded, &c.paid]
+                    .iter()
+                    .find_map(|m| m.as_ref().map(|m| m.currency.clone()))
+                    .unwrap_or_default();
+                (
+                    c.from.clone(),
+                    money_text(&c.claimed),
+                    money_text(&c.awarded),
+                    money_text(&c.paid),
+                    currency,
+                )
+            })
+            .collect(),
+        non_punishment: match &j.non_punishment {
+            Some(n) if n.requested => "requested".into(),
+            Some(_) => "not_requested".into(),
+            None => String::new(),
+        },
+        non_punishment_outcome: j
+            .non_punishment
+            .as_ref()
+            .and_then(|n| n.outcome.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Justice and redress from the page's form; the lists come as repeated fields, one group per
+/// item, and a group left empty is no item.
+fn justice_from_form(form: &FormData, cooperation: Cooperation) -> Result<Justice, ServiceError> {
+    use harbour_domain::support::{
+        CompensationClaim, Money, NonPunishment, Proceeding, ResidencePermit,
+    };
+    let text = |v: &str| {
+        let v = v.trim();
+        (!v.is_empty()).then(|| v.to_string())
+    };
+    let kinds = form.all("proceeding_kind");
+    let stages = form.all("proceeding_stage");
+    let mut proceedings = vec![];
+    for (i, kind) in kinds.iter().enumerate() {
+        let stage = stages.get(i).map(|s| s.trim()).unwrap_or("");
+        match (kind.trim(), stage) {
+            ("", "") => {}
+            ("", _) | (_, "") => {
+                return Err(ServiceError::invalid(
+                    &format!("/proceedings/{i}"),
+                    "a proceeding has a kind and a stage",
+                ))
+            }
+            (k, st) => proceedings.push(Proceeding {
+                kind: k.to_string(),
+                stage: st.to_string(),
+            }),
+        }
+    }
+    let bases = form.all("permit_basis");
+    let outcomes = form.all("permit_outcome");
+    let applied = form.all("permit_applied_on");
+    let mut residence_permits = vec![];
+    for (i, basis) in bases.iter().enumerate() {
+        let outcome = outcomes.get(i).map(|s| s.trim()).unwrap_or("");
+        let on = applied.get(i).map(|s| s.trim()).unwrap_or("");
+        if basis.trim().is_empty() && outcome.is_empty() && on.is_empty() {
+            continue;
+        }
+        if basis.trim().is_empty() || outcome.is_empty() {
+            return Err(ServiceError::invalid(
+                &format!("/residence_permits/{i}"),
+                "a residence permit application has a basis and an outcome",
+            ));
+        }
+        residence_permits.push(ResidencePermit {
+            basis: basis.trim().to_string(),
+            outcome: outcome.to_string(),
+            applied_on: text(on),
+        });
+    }
+    let from = form.all("comp_from");
+    let claimed = form.all("comp_claimed");
+    let awarded = form.all("comp_awarded");
+    let paid = form.all("comp_paid");
+    let currency = form.all("comp_currency");
+    let mut compensation = vec![];
+    for (i, who) in from.iter().enumerate() {
+        let cell = |v: &Vec<String>| v.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+        let (c, a, p, cur) = (
+            cell(&claimed),
+            cell(&awarded),
+            cell(&paid),
+            cell(&currency).to_uppercase(),
+        );
+        if who.trim().is_empty() && c.is_empty() && a.is_empty() && p.is_empty() {
+            continue;
+        }
+        let bad = |what: &str| {
+            ServiceError::invalid(
+                &format!("/compensation/{i}/{what}"),
+                "an amount such as 1500 or 1500.50",
+            )
+        };
+        let money = |raw: &str, what: &str| -> Result<Option<Money>, ServiceError> {
+            Ok(parse_amount(raw)
+                .map_err(|_| bad(what))?
+                .map(|amount_minor| Money {
+                    amount_minor,
+                    currency: cur.clone(),
+                }))
+        };
+        compensation.push(CompensationClaim {
+            from: who.trim().to_string(),
+            claimed: money(&c, "claimed")?,
+            awarded: money(&a, "awarded")?,
+            paid: money(&p, "paid")?,
+        });
+    }
+    let non_punishment = match form.get("non_punishment") {
+        "requested" | "not_requested" => Some(NonPunishment {
+            requested: form.get("non_punishment") == "requested",
+            outcome: text(form.get("non_punishment_outcome")),
+        }),
+        _ => None,
+    };
+    Ok(Justice {
+        cooperation,
+        legal_representative: text(form.get("legal_representative")),
+        proceedings,
+        protection_measures: form
+            .get("protection_measures")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        residence_permits,
+        compensation,
+        non_punishment,
+    })
 }
 
 /// Services that fit the person's assessed needs, best first, for the referral form (only for
@@ -213,8 +498,14 @@ pub fn section(
     role: Role,
     error: String,
     offers: Vec<harbour_service::support::ServiceView>,
+    choices: HandoverChoices,
+    orgs: &HashMap<harbour_domain::OrgId, String>,
 ) -> SupportSection {
     let sv = &view.support;
+    let open = !matches!(
+        view.status,
+        harbour_domain::Status::Closed | harbour_domain::Status::Disqualified
+    );
     let rights: Vec<RightRow> = sv
         .rights
         .iter()
@@ -323,6 +614,57 @@ pub fn section(
             })
             .collect(),
         error,
+        named_guardian: sv
+            .named_guardian
+            .as_ref()
+            .map(|g| format!("{} ({})", g.name, g.organisation))
+            .unwrap_or_default(),
+        may_name_guardian: view.minority.is_child_or_presumed()
+            && open
+            && view.guardian.is_none()
+            && sv.named_guardian.is_none()
+            && matches!(role, Role::ChildProtectionOfficer | Role::DecisionMaker),
+        family_tracing: sv.family_tracing_requested,
+        transition_needed: sv.transition_plan_needed,
+        transition_plan: sv.transition_plan.clone().unwrap_or_default(),
+        justice: sv.justice.as_ref().map(justice_rows).unwrap_or_default(),
+        may_justice: matches!(
+            role,
+            Role::CaseWorker | Role::ChildProtectionOfficer | Role::LawEnforcement
+        ),
+        solution_options: DurableSolutionKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), t(lang, &solution_key(*k))))
+            .collect(),
+        risk_assessment: sv
+            .durable_solution
+            .as_ref()
+            .and_then(|d| d.risk_assessment.clone())
+            .unwrap_or_default(),
+        follow_ups: sv
+            .follow_ups
+            .iter()
+            .map(|f| (f.on.clone(), f.notes.clone()))
+            .collect(),
+        handovers: sv
+            .handovers
+            .iter()
+            .map(|h| {
+                let to = orgs.get(&h.to_org).cloned().unwrap_or_default();
+                let status = t(lang, &format!("handover-status-{}", h.status));
+                format!(
+                    "{} → {to}: {} ({status})",
+                    t(lang, &handover_key(h.kind)),
+                    h.purpose
+                )
+            })
+            .collect(),
+        handover_kinds: HandoverKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), t(lang, &handover_key(*k))))
+            .collect(),
+        handover_orgs: choices.orgs,
+        handover_users: choices.users,
     }
 }
 
@@ -455,6 +797,81 @@ pub async fn record(
                 _ => Err(ServiceError::invalid("/service_id", "choose a service")),
             }
         }
+        "guardian" => h
+            .name_guardian(
+                &web.actor,
+                id,
+                form.get("name").trim().to_string(),
+                form.get("organisation").trim().to_string(),
+            )
+            .await
+            .map(|_| ()),
+        "family_tracing" => h
+            .request_family_tracing(&web.actor, id, form.get("requested") == "yes")
+            .await
+            .map(|_| ()),
+        "transition_plan" => h
+            .record_transition_plan(&web.actor, id, form.get("plan").trim().to_string())
+            .await
+            .map(|_| ()),
+        "justice" => match form.get("cooperation").parse::<Cooperation>() {
+            Ok(cooperation) => match justice_from_form(&form, cooperation) {
+                Ok(justice) => h.record_justice(&web.actor, id, justice).await.map(|_| ()),
+                Err(e) => Err(e),
+            },
+            Err(_) => Err(ServiceError::invalid("/cooperation", "choose one")),
+        },
+        "durable_solution" => match form.get("kind").parse::<DurableSolutionKind>() {
+            Ok(kind) => h
+                .choose_durable_solution(
+                    &web.actor,
+                    id,
+                    harbour_domain::support::DurableSolution {
+                        kind,
+                        country: text("country"),
+                        risk_assessment: text("risk_assessment"),
+                    },
+                )
+                .await
+                .map(|_| ()),
+            Err(_) => Err(ServiceError::invalid("/kind", "choose a durable solution")),
+        },
+        "follow_up" => h
+            .record_follow_up(&web.actor, id, form.get("notes").trim().to_string())
+            .await
+            .map(|_| ()),
+        "handover" => match form.get("kind").parse::<HandoverKind>() {
+            Ok(kind) => {
+                let to_org = match kind {
+                    HandoverKind::Assign => None,
+                    _ => form.get("to_org").parse().ok().map(harbour_domain::OrgId),
+                };
+                let to_user = match kind {
+                    HandoverKind::Assign => {
+                        form.get("to_user").parse().ok().map(harbour_domain::UserId)
+                    }
+                    _ => None,
+                };
+                h.hand_over(
+                    &web.actor,
+                    id,
+                    harbour_service::support::HandoverInput {
+                        kind,
+                        to_org,
+                        to_user,
+                        purpose: form.get("purpose").trim().to_string(),
+                        person_consents: form.get("person_consents") == "yes",
+                        child_views: text("handover_child_views"),
+                    },
+                )
+                .await
+                .map(|_| ())
+            }
+            Err(_) => Err(ServiceError::invalid(
+                "/kind",
+                "choose assign, transfer or refer",
+            )),
+        },
         _ => return not_found(&web),
     };
     match result {
@@ -473,6 +890,45 @@ pub async fn record(
                 }
                 Some(f) if f.iter().any(|x| x.pointer == "/needs") => {
                     t(lang, "support-error-needs")
+                }
+                Some(f) if f.iter().any(|x| x.pointer == "/risk_assessment") => {
+                    t(lang, "support-error-risk-assessment")
+                }
+                Some(f) if f.iter().any(|x| x.pointer == "/country") => {
+                    t(lang, "support-error-country")
+                }
+                Some(f) if f.iter().any(|x| x.pointer == "/person_consents") => {
+                    t(lang, "support-error-handover-consent")
+                }
+                Some(f)
+                    if f.iter()
+                        .any(|x| x.pointer == "/to_user" || x.pointer == "/to_org") =>
+                {
+                    t(lang, "support-error-handover-to")
+                }
+                Some(f)
+                    if f.iter()
+                        .any(|x| x.pointer == "/name" || x.pointer == "/organisation") =>
+                {
+                    t(lang, "support-error-guardian")
+                }
+                Some(f) if f.iter().any(|x| x.pointer.starts_with("/compensation")) => {
+                    t(lang, "support-error-amount")
+                }
+                Some(f)
+                    if f.iter().any(|x| {
+                        x.pointer.starts_with("/proceedings")
+                            || x.pointer.starts_with("/residence_permits")
+                    }) =>
+                {
+                    t(lang, "support-error-justice-item")
+                }
+                Some(f)
+                    if f.iter().any(|x| {
+                        x.pointer == "/plan" || x.pointer == "/purpose" || x.pointer == "/notes"
+                    }) =>
+                {
+                    t(lang, "support-error-text")
                 }
                 Some(_) => t(lang, "support-error-invalid"),
                 None => service_message(lang, &e),
@@ -688,6 +1144,101 @@ pub async fn referral_step(
                 service_message(web.lang, &e)
             };
             referral_view(&s, &web, id, referral, String::new(), error).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The receiving organisation's transfer inbox: accept (it becomes the owner) or decline
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+struct TransfersPage {
+    c: Ctx,
+    rows: Vec<TransferRow>,
+    message: String,
+    error: String,
+}
+
+struct TransferRow {
+    action: String,
+    reference: String,
+    from: String,
+    offered: String,
+}
+
+async fn transfers_view(s: &AppState, web: &Web, message: String, error: String) -> Response {
+    let lang = web.lang;
+    let lines = match s.harbour.transfer_inbox(&web.actor).await {
+        Ok(l) => l,
+        Err(ServiceError::Forbidden(_)) => return super::forbidden_page(web),
+        Err(e) => {
+            tracing::warn!(error = %e, "transfer inbox");
+            return not_found(web);
+        }
+    };
+    let rows = lines
+        .iter()
+        .map(|l| TransferRow {
+            action: format!("/cases/{}/transfers/{}", l.case_id, l.id),
+            reference: super::cases::short_ref(l.case_id),
+            from: l.from_org_name.clone(),
+            offered: i18n::datetime(lang, l.offered_at),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &TransfersPage {
+            c: web.ctx(web.t("transfers-title")),
+            rows,
+            message,
+            error,
+        },
+    )
+}
+
+pub async fn transfers(
+    State(s): State<AppState>,
+    web: Web,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let message = if q.contains_key("declined") {
+        web.t("transfers-declined")
+    } else {
+        String::new()
+    };
+    transfers_view(&s, &web, message, String::new()).await
+}
+
+/// Accept or decline a transfer offered to one's organisation.
+pub async fn answer_transfer(
+    State(s): State<AppState>,
+    web: Web,
+    Path((id, handover)): Path<(String, String)>,
+    form: FormData,
+) -> Response {
+    if !web.csrf_ok(&form) {
+        return super::forbidden_form(web.lang);
+    }
+    let (Ok(id), Ok(handover)) = (id.parse::<CaseId>(), handover.parse::<uuid::Uuid>()) else {
+        return not_found(&web);
+    };
+    let accepted = match form.get("action") {
+        "accept" => true,
+        "decline" => false,
+        _ => return not_found(&web),
+    };
+    match s
+        .harbour
+        .answer_transfer(&web.actor, id, handover, accepted)
+        .await
+    {
+        Ok(_) if accepted => see_other(&format!("/cases/{id}?transferred=1")),
+        Ok(_) => see_other("/transfers?declined=1"),
+        Err(ServiceError::NotFound(_)) => not_found(&web),
+        Err(e) => {
+            let error = service_message(web.lang, &e);
+            transfers_view(&s, &web, String::new(), error).await
         }
     }
 }
