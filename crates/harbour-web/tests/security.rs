@@ -1147,6 +1147,8 @@ async fn authorisation_on_every_page_route() {
         assert_eq!(s, 201, "{v}");
 
         let good_reason = "reason=Fake+emergency%3A+found+at+the+border+at+night";
+        // No transfer of any case was offered: every answer to this one is a missing page.
+        let ghost_handover = uuid::Uuid::new_v4().to_string();
         // (method, path template, form, [(who, expected status)]). None = no session.
         type Row<'a> = (
             &'a str,
@@ -1560,6 +1562,34 @@ async fn authorisation_on_every_page_route() {
                 Some("reason=duplicate"),
                 vec![(Some(&stranger), 404)],
             ),
+            // The transfer inbox (issue 5): only roles that hand cases over have one; an answer to
+            // a transfer that was not offered to one's organisation is a missing page. A real
+            // transfer is accepted in pages.rs::the_transfer_inbox_is_the_receiving_organisations_only.
+            (
+                "GET",
+                "/transfers",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&admin), 403),
+                    (Some(&referrer), 403),
+                    (Some(&provider), 403),
+                    (Some(&worker), 200),
+                    (Some(&cpo), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/cases/{adult}/transfers/{handover}",
+                Some("action=accept"),
+                vec![
+                    (None, 303),
+                    (Some(&stranger), 404),
+                    (Some(&referrer), 404),
+                    (Some(&worker), 404),
+                    (Some(&cpo), 404),
+                ],
+            ),
             (
                 "POST",
                 "/logout",
@@ -1630,7 +1660,9 @@ async fn authorisation_on_every_page_route() {
         .collect();
         let mut wrong = vec![];
         for (method, template, form, rows) in &table {
-            let path = fill(template, &a, &c, &sup, &sref, &req).replace("{user}", &spare_id);
+            let path = fill(template, &a, &c, &sup, &sref, &req)
+                .replace("{user}", &spare_id)
+                .replace("{handover}", &ghost_handover);
             for (who, expected) in rows {
                 let (status, body) = page(&app, method, &path, *who, *form).await;
                 if status != *expected {
@@ -1646,7 +1678,9 @@ async fn authorisation_on_every_page_route() {
                     // The same request for ids that exist nowhere, answered to the same user.
                     let ghost = || uuid::Uuid::new_v4().to_string();
                     let (g1, g2, g3, g4, g5) = (ghost(), ghost(), ghost(), ghost(), ghost());
-                    let missing = fill(template, &g1, &g2, &g3, &g4, &g5).replace("{user}", &g1);
+                    let missing = fill(template, &g1, &g2, &g3, &g4, &g5)
+                        .replace("{user}", &g1)
+                        .replace("{handover}", &ghost_handover);
                     let (ghost_status, ghost_body) =
                         page(&app, method, &missing, *who, *form).await;
                     let mut shown = body.clone();
