@@ -100,6 +100,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/statistics/referrals"),
     ("GET", "/api/v1/statistics/notifications"),
     ("GET", "/api/v1/statistics/timeliness"),
+    ("GET", "/api/v1/statistics/rights"),
 ];
 
 pub fn router(harbour: Harbour) -> Router {
