@@ -610,12 +610,15 @@ pub async fn generate(
                 // as the case stands that day, the referring caseworker organisation for an
                 // adult; an adult referred by police or an inspectorate has no caseworker in a
                 // synthetic run, so only rights are recorded for them.
-                let child = !matches!(
-                    h.get_case(&actors.decider, id, Some("synthetic support step"))
-                        .await?
-                        .minority,
-                    harbour_domain::Minority::Adult
-                );
+                let needs_worker =
+                    matches!(step, SupportStep::ReferToShelter | SupportStep::Justice { .. });
+                let child = needs_worker
+                    && !matches!(
+                        h.get_case(&actors.decider, id, Some("synthetic support step"))
+                            .await?
+                            .minority,
+                        harbour_domain::Minority::Adult
+                    );
                 let supporter = if child {
                     Some(&actors.child_protection)
                 } else if responder.user.role == Role::CaseWorker {

@@ -40,6 +40,8 @@ const INFORMED: [&str; 5] = ["informed", "requested", "granted", "refused", "wai
 pub struct RightSummary {
     /// The group's keys (the `by` dimensions) and `right`.
     pub keys: BTreeMap<String, String>,
+    /// The right has a deadline in the catalogue (only such a right can be late).
+    pub deadline: bool,
     pub eligible: Option<u64>,
     pub informed: Option<u64>,
     pub granted: Option<u64>,
@@ -164,6 +166,7 @@ pub fn right_summaries(t: &PublishedTable) -> Vec<RightSummary> {
             let late = lookup(&index, &base, &[("status", TOTAL), ("late", "yes")]);
             RightSummary {
                 keys: base,
+                deadline: false,
                 eligible,
                 informed,
                 granted,
@@ -330,8 +333,16 @@ impl Harbour {
             .compensation_amounts(&compensation.table, req, c)
             .await?;
         let service_acceptance = self.service_acceptance(by.first().copied(), req).await?;
+        let mut summary = right_summaries(&rights.table);
+        for s in &mut summary {
+            s.deadline = match s.keys.get("right").map(String::as_str) {
+                Some(TOTAL) => true,
+                Some(code) => self.rights.get(code).is_some_and(|r| r.due_days.is_some()),
+                None => false,
+            };
+        }
         Ok(RightsReport {
-            summary: right_summaries(&rights.table),
+            summary,
             redress: redress_summaries(&compensation.table, &cooperation.table),
             rights,
             compensation,
