@@ -5,15 +5,19 @@
 
 -- One row per right the person was eligible for (the catalogue's rights for their age group).
 -- Lateness is counted as at a day a report chooses: due before it, not met by it, case open.
+-- The referral day and closing day are repeated so the rights tables need no join.
 CREATE TABLE case_right_statistics (
     case_id     UUID NOT NULL REFERENCES case_statistics(case_id),
     right_code  TEXT NOT NULL,
     status      TEXT NOT NULL,
     due_on      TEXT COLLATE "C",
     met_on      TEXT COLLATE "C",
+    referred_on TEXT COLLATE "C" NOT NULL,
+    closed_on   TEXT COLLATE "C",
     PRIMARY KEY (case_id, right_code)
 );
-CREATE INDEX case_right_statistics_by_right ON case_right_statistics (right_code, status);
+-- Covering, in the order of the rights table's GROUP BY.
+CREATE INDEX case_right_statistics_by_right ON case_right_statistics (right_code, status, due_on, met_on, closed_on, referred_on);
 
 -- One row per case: the day it closed, the cooperation outcome (declined and whether support
 -- went on afterwards) and the furthest compensation stage reached.

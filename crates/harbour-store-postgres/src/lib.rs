@@ -742,13 +742,15 @@ async fn write_support_statistics(tx: &mut PgConnection, row: &CaseStatistics) -
     let c = harbour_store::statistics::SupportColumns::from_row(row);
     for (right, status, due_on, met_on) in &c.rights {
         sqlx::query(
-            "INSERT INTO case_right_statistics (case_id, right_code, status, due_on, met_on) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO case_right_statistics (case_id, right_code, status, due_on, met_on, referred_on, closed_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(c.case_id)
         .bind(right)
         .bind(status)
         .bind(due_on)
         .bind(met_on)
+        .bind(&c.referred_on)
+        .bind(&c.closed_on)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

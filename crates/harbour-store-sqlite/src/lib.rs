@@ -654,13 +654,15 @@ async fn write_support_statistics(tx: &mut sqlx::SqliteConnection, row: &CaseSta
     let c = harbour_store::statistics::SupportColumns::from_row(row);
     for (right, status, due_on, met_on) in &c.rights {
         sqlx::query(
-            "INSERT INTO case_right_statistics (case_id, right_code, status, due_on, met_on) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO case_right_statistics (case_id, right_code, status, due_on, met_on, referred_on, closed_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(c.case_id.to_string())
         .bind(right)
         .bind(status)
         .bind(due_on)
         .bind(met_on)
+        .bind(&c.referred_on)
+        .bind(&c.closed_on)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

@@ -410,13 +410,17 @@ impl SupportQuery {
                 cols.push("r.status".into());
                 cols.push(format!(
                     "CASE WHEN r.due_on < {a} AND (r.met_on IS NULL OR r.met_on > {b}) \
-                     AND (u.closed_on IS NULL OR u.closed_on > {c}) THEN '1' ELSE '0' END"
+                     AND (r.closed_on IS NULL OR r.closed_on > {c}) THEN '1' ELSE '0' END"
                 ));
-                (
-                    "case_right_statistics r JOIN case_statistics s ON s.case_id = r.case_id \
-                     LEFT JOIN case_support_statistics u ON u.case_id = r.case_id",
-                    None,
-                )
+                // Without a breakdown the rights rows alone answer (they repeat the days).
+                if by.is_empty() {
+                    ("case_right_statistics r", None)
+                } else {
+                    (
+                        "case_right_statistics r JOIN case_statistics s ON s.case_id = r.case_id",
+                        None,
+                    )
+                }
             }
             SupportMeasure::Cooperation => {
                 cols.push("u.cooperation".into());
@@ -463,13 +467,18 @@ impl SupportQuery {
             sql.push_str(" JOIN case_exploitation_forms f ON f.case_id = s.case_id");
         }
         let mut conds: Vec<String> = extra_cond.into_iter().map(str::to_string).collect();
+        let day = if matches!(self.measure, SupportMeasure::Rights { .. }) {
+            "r.referred_on"
+        } else {
+            "s.referred_on"
+        };
         if let Some(f) = self.from {
             let p = bind(crate::day_text(f), &mut binds);
-            conds.push(format!("s.referred_on >= {p}"));
+            conds.push(format!("{day} >= {p}"));
         }
         if let Some(t) = self.to {
             let p = bind(crate::day_text(t), &mut binds);
-            conds.push(format!("s.referred_on <= {p}"));
+            conds.push(format!("{day} <= {p}"));
         }
         if !conds.is_empty() {
             sql.push_str(" WHERE ");
@@ -488,8 +497,9 @@ impl SupportQuery {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SupportColumns {
     pub case_id: uuid::Uuid,
-    /// (right, status, due_on, met_on)
+    /// (right, status, due_on, met_on); each row also carries the referral and closing days.
     pub rights: Vec<(String, String, Option<String>, Option<String>)>,
+    pub referred_on: String,
     pub closed_on: Option<String>,
     pub cooperation: String,
     pub compensation: String,
@@ -516,6 +526,7 @@ impl SupportColumns {
                     )
                 })
                 .collect(),
+            referred_on: crate::day_text(s.referred_on),
             closed_on: u.closed_on.map(crate::day_text),
             cooperation: u.cooperation_outcome().as_str().to_string(),
             compensation: u.compensation_stage().as_str().to_string(),
