@@ -5,9 +5,9 @@
 //! the [`Harbour`] it passes, so referrals spread over the past years.
 
 use crate::cases::{AnonymousNotificationInput, DecisionInput, DecisionKind, ReferralOptions};
+use crate::support::{RightInput, ServiceInput, ServiceReferralInput};
 use crate::{Actor, Harbour, ManualClock, ServiceResult};
 use harbour_domain::person::{Birth, PersonName};
-use crate::support::{RightInput, ServiceInput, ServiceReferralInput};
 use harbour_domain::support::{
     Accepts, CompensationClaim, Cooperation, Justice, Money, Need, NeedsAssessment,
     OpenReferralsOnClose, ReferralStatus, RightStatus, ServiceConsent, ServiceKind,
@@ -610,8 +610,10 @@ pub async fn generate(
                 // as the case stands that day, the referring caseworker organisation for an
                 // adult; an adult referred by police or an inspectorate has no caseworker in a
                 // synthetic run, so only rights are recorded for them.
-                let needs_worker =
-                    matches!(step, SupportStep::ReferToShelter | SupportStep::Justice { .. });
+                let needs_worker = matches!(
+                    step,
+                    SupportStep::ReferToShelter | SupportStep::Justice { .. }
+                );
                 let child = needs_worker
                     && !matches!(
                         h.get_case(&actors.decider, id, Some("synthetic support step"))

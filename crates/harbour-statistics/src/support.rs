@@ -235,9 +235,9 @@ impl SupportStatistics {
                 RightFact {
                     right: code.clone(),
                     status: line.map_or(RightStatus::NotYetInformed, |l| l.status),
-                    due_on: def.and_then(|d| d.due_days).map(|d| {
-                        referred_on.saturating_add(time::Duration::days(i64::from(d)))
-                    }),
+                    due_on: def
+                        .and_then(|d| d.due_days)
+                        .map(|d| referred_on.saturating_add(time::Duration::days(i64::from(d)))),
                     met_on: met_on[i],
                 }
             })

@@ -146,18 +146,30 @@ fn rights_compensation_and_support_after_declining_cooperation() {
         ),
         day(10),
     );
-    record(s, &mut events, "accommodation", RightStatus::Granted, day(12));
+    record(
+        s,
+        &mut events,
+        "accommodation",
+        RightStatus::Granted,
+        day(12),
+    );
 
     let facts = SupportStatistics::from_journal(id, &events, &RightsCatalogue::shipped());
     let right = |code: &str| facts.rights.iter().find(|r| r.right == code).unwrap();
     // An adult is eligible for the rights of adults and of both, never for a child's.
     assert!(facts.rights.iter().all(|r| r.right != "guardian"));
-    assert!(facts.rights.iter().any(|r| r.right == "labour_market_education"));
+    assert!(facts
+        .rights
+        .iter()
+        .any(|r| r.right == "labour_market_education"));
     let info = right("information");
     assert_eq!(info.status, RightStatus::Informed);
     assert_eq!(info.due_on, Some(t0.date()));
     assert_eq!(info.met_on, Some(day(5).date()));
-    assert!(!late_on(info, facts.closed_on, t0.date()), "not late on its due day");
+    assert!(
+        !late_on(info, facts.closed_on, t0.date()),
+        "not late on its due day"
+    );
     assert!(late_on(info, facts.closed_on, day(2).date()));
     assert!(!late_on(info, facts.closed_on, day(5).date()));
     // The recovery period is granted by the positive decision itself.
@@ -178,13 +190,27 @@ fn rights_compensation_and_support_after_declining_cooperation() {
         .iter()
         .map(|a| (a.stage.as_str(), a.currency.as_str(), a.amount_minor))
         .collect();
-    assert_eq!(sums, vec![("claimed", "EUR", 100_00), ("awarded", "EUR", 40_00)]);
+    assert_eq!(
+        sums,
+        vec![("claimed", "EUR", 100_00), ("awarded", "EUR", 40_00)]
+    );
 
     // Declined again with nothing after it: no support after the decline.
     let mut events = Vec::new();
     let s = adult_referral(id, &mut events, t0);
-    let s = record(s, &mut events, "accommodation", RightStatus::Granted, day(1));
-    run(s, &mut events, justice(Cooperation::Declined, vec![]), day(2));
+    let s = record(
+        s,
+        &mut events,
+        "accommodation",
+        RightStatus::Granted,
+        day(1),
+    );
+    run(
+        s,
+        &mut events,
+        justice(Cooperation::Declined, vec![]),
+        day(2),
+    );
     let facts = SupportStatistics::from_journal(id, &events, &RightsCatalogue::shipped());
     assert_eq!(
         facts.cooperation,
@@ -205,7 +231,11 @@ fn rights_compensation_and_support_after_declining_cooperation() {
         day(30),
     );
     let facts = SupportStatistics::from_journal(id, &events, &RightsCatalogue::shipped());
-    let info = facts.rights.iter().find(|r| r.right == "information").unwrap();
+    let info = facts
+        .rights
+        .iter()
+        .find(|r| r.right == "information")
+        .unwrap();
     assert!(late_on(info, facts.closed_on, day(29).date()));
     assert!(!late_on(info, facts.closed_on, day(31).date()));
 }

@@ -638,7 +638,10 @@ async fn write_statistics(
 }
 
 /// Remove a case's rights, redress and service rows (migration 0013) before its statistical row.
-async fn write_support_statistics_delete(tx: &mut sqlx::SqliteConnection, id: uuid::Uuid) -> StoreResult<()> {
+async fn write_support_statistics_delete(
+    tx: &mut sqlx::SqliteConnection,
+    id: uuid::Uuid,
+) -> StoreResult<()> {
     for table in harbour_store::statistics::SUPPORT_TABLES {
         sqlx::query(&format!("DELETE FROM {table} WHERE case_id = ?"))
             .bind(id.to_string())
@@ -650,7 +653,10 @@ async fn write_support_statistics_delete(tx: &mut sqlx::SqliteConnection, id: uu
 }
 
 /// Write a case's rights, redress and service rows inside the caller's transaction.
-async fn write_support_statistics(tx: &mut sqlx::SqliteConnection, row: &CaseStatistics) -> StoreResult<()> {
+async fn write_support_statistics(
+    tx: &mut sqlx::SqliteConnection,
+    row: &CaseStatistics,
+) -> StoreResult<()> {
     let c = harbour_store::statistics::SupportColumns::from_row(row);
     for (right, status, due_on, met_on) in &c.rights {
         sqlx::query(

@@ -1528,7 +1528,11 @@ async fn support_statistics(store: &dyn Store, at: OffsetDateTime) {
         assert!(c.iter().all(|(k, _)| k.ends_with("/0")), "{d}: {c:?}");
     }
     assert_eq!(
-        count(rights_on(day + Duration::days(20)), vec![StatDim::AgeAtReferral]).await,
+        count(
+            rights_on(day + Duration::days(20)),
+            vec![StatDim::AgeAtReferral]
+        )
+        .await,
         vec![
             ("child/accommodation/refused/0".to_string(), 1),
             ("child/information/informed/0".to_string(), 1),

@@ -186,7 +186,10 @@ async fn rights_figures_match_the_journals_and_no_suppressed_cell_is_recoverable
         };
         let rights_truth = count(SupportMeasure::Rights { as_of: today }).await;
         let eligible: u64 = rights_truth.values().sum();
-        assert!(eligible > CASES * 10, "every person is eligible for many rights");
+        assert!(
+            eligible > CASES * 10,
+            "every person is eligible for many rights"
+        );
         let published = cells(&r["rights"]);
         let hidden = assert_controlled(
             &published,
@@ -249,7 +252,10 @@ async fn rights_figures_match_the_journals_and_no_suppressed_cell_is_recoverable
         if let Some(n) = waits["count"].as_u64() {
             assert!(n >= 10 && n % 10 == 0);
             assert!(waits["median"].as_i64().unwrap() <= waits["p90"].as_i64().unwrap());
-            assert!(waits["p90"].as_i64().unwrap() <= 14, "accepted within two weeks");
+            assert!(
+                waits["p90"].as_i64().unwrap() <= 14,
+                "accepted within two weeks"
+            );
         }
         let (status, t) = app
             .get("/api/v1/statistics/timeliness", Some(&coordinator))

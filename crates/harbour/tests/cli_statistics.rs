@@ -25,7 +25,8 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
 #[test]
 fn exports_carry_the_rights_tables_and_the_check_covers_them() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run(harbour(dir.path()).args(["demo", "--cases", "150", "--years", "1"]));
+    let (code, out, err) =
+        run(harbour(dir.path()).args(["demo", "--cases", "150", "--years", "1"]));
     assert_eq!(code, 0, "{out}{err}");
 
     let (code, out, err) = run(harbour(dir.path()).args(["statistics", "check"]));
@@ -35,7 +36,8 @@ fn exports_carry_the_rights_tables_and_the_check_covers_them() {
     let (code, out, err) = run(harbour(dir.path()).args(["statistics", "rebuild"]));
     assert_eq!(code, 0, "{out}{err}");
 
-    let (code, csv, err) = run(harbour(dir.path()).args(["export", "statistics", "--format", "csv"]));
+    let (code, csv, err) =
+        run(harbour(dir.path()).args(["export", "statistics", "--format", "csv"]));
     assert_eq!(code, 0, "{err}");
     assert!(csv.contains("# rights access (lateness as at "), "{csv}");
     assert!(csv.contains("\nright,eligible,informed,granted,refused,waived,late,"));
@@ -47,13 +49,20 @@ fn exports_carry_the_rights_tables_and_the_check_covers_them() {
     for v in info.split(',').skip(1).take(6) {
         assert!(v.is_empty() || v.parse::<u64>().unwrap() >= 10, "{info}");
     }
-    assert!(csv.contains("\nrights,information,granted,no,"), "cells are exported too");
+    assert!(
+        csv.contains("\nrights,information,granted,no,"),
+        "cells are exported too"
+    );
     assert!(csv.contains("\ncompensation,compensation,paid,"));
     assert!(csv.contains("\ncooperation,cooperation,declined_support_continuing,"));
     assert!(csv.contains("\nsupport_continuing_after_decline,"));
-    assert!(csv.contains("\nservice_acceptance,days,"), "timeliness has the service wait");
+    assert!(
+        csv.contains("\nservice_acceptance,days,"),
+        "timeliness has the service wait"
+    );
 
-    let (code, json, err) = run(harbour(dir.path()).args(["export", "statistics", "--format", "json"]));
+    let (code, json, err) =
+        run(harbour(dir.path()).args(["export", "statistics", "--format", "json"]));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["rights"]["rights"]["measure"], "rights");
@@ -79,5 +88,8 @@ fn exports_carry_the_rights_tables_and_the_check_covers_them() {
     let bytes = std::fs::read(&xlsx).unwrap();
     assert_eq!(&bytes[..2], b"PK");
     let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("xl/worksheets/sheet8.xml"), "a sheet after the seven tables");
+    assert!(
+        text.contains("xl/worksheets/sheet8.xml"),
+        "a sheet after the seven tables"
+    );
 }

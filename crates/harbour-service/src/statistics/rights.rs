@@ -158,8 +158,7 @@ pub fn right_summaries(t: &PublishedTable) -> Vec<RightSummary> {
             let base = group_keys(&c.keys, &["status", "late"]);
             let status = |s: &str| lookup(&index, &base, &[("status", s), ("late", TOTAL)]);
             let eligible = c.count;
-            let informed =
-                published_sum(&INFORMED.iter().map(|s| status(s)).collect::<Vec<_>>());
+            let informed = published_sum(&INFORMED.iter().map(|s| status(s)).collect::<Vec<_>>());
             let granted = status("granted");
             let refused = status("refused");
             let waived = status("waived");
@@ -219,7 +218,12 @@ pub fn redress_summaries(
 }
 
 fn flag_label(v: Option<String>) -> String {
-    if v.as_deref() == Some("1") { "yes" } else { "no" }.to_string()
+    if v.as_deref() == Some("1") {
+        "yes"
+    } else {
+        "no"
+    }
+    .to_string()
 }
 
 impl Harbour {
@@ -381,7 +385,9 @@ impl Harbour {
         for r in rows {
             let mut k = r.keys.into_iter();
             let (Some(stage), Some(currency), sum) = (
-                k.next().flatten().and_then(|s| CompensationStage::parse(&s)),
+                k.next()
+                    .flatten()
+                    .and_then(|s| CompensationStage::parse(&s)),
                 k.next().flatten(),
                 k.next().flatten(),
             ) else {
@@ -507,7 +513,9 @@ impl SupportTally {
             return;
         };
         // The tracker as at the referral lists the rights of the person's age group then.
-        let closed = events.iter().any(|e| matches!(e.event, Event::CaseClosed { .. }))
+        let closed = events
+            .iter()
+            .any(|e| matches!(e.event, Event::CaseClosed { .. }))
             || state.phase == Status::Disqualified;
         for line in rights_tracker(&state, catalogue, referred_at) {
             let informed_is_enough = catalogue
@@ -561,7 +569,9 @@ impl SupportTally {
                 let after = events[start..].iter().any(|e| match &e.event {
                     Event::ServiceReferralUpdated { status, .. } => matches!(
                         status,
-                        ReferralStatus::Accepted | ReferralStatus::Started | ReferralStatus::Completed
+                        ReferralStatus::Accepted
+                            | ReferralStatus::Started
+                            | ReferralStatus::Completed
                     ),
                     Event::RightRecorded { status, .. } => *status == RightStatus::Granted,
                     _ => false,
@@ -586,9 +596,11 @@ impl SupportTally {
                     if let Some(m) = m {
                         *sums.entry((name.into(), m.currency.clone())).or_default() +=
                             m.amount_minor;
-                        let rank = |s: &str| ["not_claimed", "claimed", "awarded", "paid"]
-                            .iter()
-                            .position(|x| *x == s);
+                        let rank = |s: &str| {
+                            ["not_claimed", "claimed", "awarded", "paid"]
+                                .iter()
+                                .position(|x| *x == s)
+                        };
                         if rank(name) > rank(stage) {
                             stage = name;
                         }
@@ -599,7 +611,10 @@ impl SupportTally {
         *self.compensation.entry(vec![stage.into()]).or_default() += 1;
         for ((s, currency), sum) in sums {
             // Sums are compared as one more key: the count is the cases behind it.
-            *self.amounts.entry(vec![s, currency, sum.to_string()]).or_default() += 1;
+            *self
+                .amounts
+                .entry(vec![s, currency, sum.to_string()])
+                .or_default() += 1;
         }
         let mut referred: std::collections::HashMap<uuid::Uuid, Date> = Default::default();
         for e in events {
@@ -636,7 +651,9 @@ impl SupportTally {
         for (k, n) in &self.amounts {
             let sum: u64 = k[2].parse().unwrap_or(0);
             *amounts.entry(vec![k[0].clone(), k[1].clone()]).or_default() += sum * n;
-            *amount_cases.entry(vec![k[0].clone(), k[1].clone()]).or_default() += n;
+            *amount_cases
+                .entry(vec![k[0].clone(), k[1].clone()])
+                .or_default() += n;
         }
         let tables: [(&'static str, SupportMeasure, super::Tally); 4] = [
             (
@@ -645,7 +662,11 @@ impl SupportTally {
                 self.rights,
             ),
             ("cooperation", SupportMeasure::Cooperation, self.cooperation),
-            ("compensation", SupportMeasure::Compensation, self.compensation),
+            (
+                "compensation",
+                SupportMeasure::Compensation,
+                self.compensation,
+            ),
             (
                 "service_acceptance_days",
                 SupportMeasure::ServiceAcceptance,

@@ -365,11 +365,17 @@ fn rights_section(lang: Lang, r: &RightsReport) -> RightsSection {
                 figure("stats-redress-awarded", x.compensation_awarded),
                 figure("stats-redress-paid", x.compensation_paid),
                 figure("stats-redress-declined", x.cooperation_declined),
-                figure("stats-redress-continuing", x.support_continuing_after_decline),
+                figure(
+                    "stats-redress-continuing",
+                    x.support_continuing_after_decline,
+                ),
             ];
             for a in &r.amounts {
                 let mut args = FluentArgs::new();
-                args.set("stage", FluentValue::from(t(lang, &format!("stats-redress-{}", a.stage))));
+                args.set(
+                    "stage",
+                    FluentValue::from(t(lang, &format!("stats-redress-{}", a.stage))),
+                );
                 args.set("currency", FluentValue::from(a.currency.clone()));
                 v.push(Figure {
                     label: tr(lang, "stats-redress-amount", Some(&args)),
