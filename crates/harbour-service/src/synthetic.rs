@@ -257,7 +257,7 @@ impl Planner {
         let span = Duration::days(365 * years.max(1));
         Planner {
             rng: StdRng::seed_from_u64(seed),
-            support_rng: StdRng::seed_from_u64(seed ^ 0x5eed_5a99_0e7),
+            support_rng: StdRng::seed_from_u64(seed ^ 0x05ee_d5a9_90e7),
             start: end - span,
             span,
             end,

@@ -139,8 +139,8 @@ fn rights_compensation_and_support_after_declining_cooperation() {
             Cooperation::Declined,
             vec![CompensationClaim {
                 from: "perpetrator".into(),
-                claimed: eur(100_00),
-                awarded: eur(40_00),
+                claimed: eur(10_000),
+                awarded: eur(4_000),
                 paid: None,
             }],
         ),
@@ -192,7 +192,7 @@ fn rights_compensation_and_support_after_declining_cooperation() {
         .collect();
     assert_eq!(
         sums,
-        vec![("claimed", "EUR", 100_00), ("awarded", "EUR", 40_00)]
+        vec![("claimed", "EUR", 10_000), ("awarded", "EUR", 4_000)]
     );
 
     // Declined again with nothing after it: no support after the decline.

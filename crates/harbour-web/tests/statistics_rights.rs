@@ -17,8 +17,10 @@ use time::macros::{date, datetime};
 const CASES: u64 = 400;
 
 type Keys = BTreeMap<String, String>;
+/// A published cell: keys, count, suppressed.
+type Cell = (Keys, Option<u64>, bool);
 
-fn cells(table: &Value) -> Vec<(Keys, Option<u64>, bool)> {
+fn cells(table: &Value) -> Vec<Cell> {
     table["cells"]
         .as_array()
         .unwrap()
@@ -56,7 +58,7 @@ fn truth_of(truth: &BTreeMap<Vec<String>, u64>, dims: &[&str], keys: &Keys) -> u
 /// line with a suppressed cell and a published total hides at least two cells holding at
 /// least k people together, so subtracting recovers neither of them.
 fn assert_controlled(
-    published: &[(Keys, Option<u64>, bool)],
+    published: &[Cell],
     dims: &[&str],
     truth: &BTreeMap<Vec<String>, u64>,
     what: &str,
@@ -81,7 +83,7 @@ fn assert_controlled(
     }
     for dim in dims {
         // Lines along `dim`: cells that agree on every other dimension.
-        let mut lines: BTreeMap<Vec<String>, Vec<&(Keys, Option<u64>, bool)>> = BTreeMap::new();
+        let mut lines: BTreeMap<Vec<String>, Vec<&Cell>> = BTreeMap::new();
         for c in published {
             let rest: Vec<String> = dims
                 .iter()
