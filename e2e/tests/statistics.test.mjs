@@ -33,10 +33,23 @@ for (const lang of ['en', 'uk', 'ru']) {
     const cells = await page.$$eval('table#by-quarter td', (tds) => tds.map((td) => td.textContent.trim()));
     assert.ok(cells.length > 0);
     assert.ok(cells.every((c) => c === '[x]'), `a count below k was shown: ${cells}`);
-    // The chart is server-rendered SVG with a title; nothing runs in the page.
-    assert.equal(await page.locator('figure.chart svg[role=img] > title').count(), 1);
+    // The charts are server-rendered SVG with a title; nothing runs in the page.
+    assert.equal(await page.locator('figure.chart svg[role=img] > title').count(), 2);
+    // Rights access: one row per right of the catalogue and the total, every figure controlled;
+    // the chart marks suppressed figures (dashed, x); the late list shows counts only.
+    const rightRows = await page.locator('table#rights tbody tr').count();
+    assert.ok(rightRows >= 10, `rights rows: ${rightRows}`);
+    const rightCells = await page.$$eval('table#rights td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.ok(rightCells.every((c) => c === '[x]' || /^\d+( %)?$/.test(c)), `${rightCells}`);
+    assert.ok(rightCells.filter((c) => /^\d+$/.test(c)).every((c) => Number(c) >= 10), 'a rights count below k was shown');
+    assert.ok((await page.locator('#rights-chart-title').count()) === 1);
+    assert.ok((await page.locator('figure.chart svg rect[stroke-dasharray]').count()) > 0, 'suppressed rights are marked');
+    const late = await page.$$eval('#late-rights dd', (dds) => dds.map((dd) => dd.textContent.trim()));
+    assert.ok(late.length >= 2, `late rights: ${late}`);
+    assert.ok(late.every((c) => c === '[x]' || Number(c) >= 10));
+    assert.ok((await page.locator('#redress dd').count()) >= 5);
     assert.equal(await page.locator('script').count(), 0);
-    assert.ok((await page.locator('table#timeliness tbody tr').count()) >= 3);
+    assert.ok((await page.locator('table#timeliness tbody tr').count()) >= 4);
     const v = await axe(page);
     await shot(page, `statistics-${lang}`);
     assert.deepEqual(v, [], `axe-core: ${JSON.stringify(v, null, 1)}`);

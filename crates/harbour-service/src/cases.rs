@@ -438,11 +438,12 @@ impl Harbour {
         let (stored, state) = self.seal_events(actor, &key, &empty, GENESIS, &events, now)?;
         let projection = self.projection(&state, actor.org.id, now)?;
         let recorded = recorded_events(actor, &stored, events, now);
-        let statistics = harbour_statistics::CaseStatistics::from_journal(
+        let statistics = harbour_statistics::CaseStatistics::from_journal_with_rights(
             id,
             &recorded,
             actor.org.kind,
             &self.policy,
+            &self.rights,
         );
         self.store
             .create_case(&NewCase {

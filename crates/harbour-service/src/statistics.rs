@@ -18,6 +18,12 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use time::{Date, Duration, OffsetDateTime};
 
+mod rights;
+pub use rights::{
+    redress_summaries, right_summaries, AmountLine, RedressSummary, RightSummary, RightsReport,
+    RIGHT_STATUSES,
+};
+
 /// At most this many dimensions in one table (the grid grows with their product).
 pub const MAX_DIMENSIONS: usize = 3;
 
@@ -99,6 +105,8 @@ pub struct Dashboard {
     pub notifications_by_quarter: ControlledTable,
     pub timeliness: TimelinessReport,
     pub late: ControlledTable,
+    /// Rights access, redress and cooperation over the same period.
+    pub rights: RightsReport,
 }
 
 /// What a rebuild of the projection from the journals did.
@@ -391,11 +399,12 @@ impl Harbour {
                 .map_or(OrgKind::Other, |o| o.kind),
             None => OrgKind::Other,
         };
-        Ok(CaseStatistics::from_journal(
+        Ok(CaseStatistics::from_journal_with_rights(
             id,
             journal,
             kind,
             &self.policy,
+            &self.rights,
         ))
     }
 
@@ -427,7 +436,13 @@ impl Harbour {
                 };
                 let org = record.header.projection.referring_org;
                 let kind = kinds.get(&org).copied().unwrap_or(OrgKind::Other);
-                if let Some(row) = CaseStatistics::from_journal(id, &events, kind, &self.policy) {
+                if let Some(row) = CaseStatistics::from_journal_with_rights(
+                    id,
+                    &events,
+                    kind,
+                    &self.policy,
+                    &self.rights,
+                ) {
                     self.store.put_case_statistics(&row).await?;
                     report.rebuilt += 1;
                 }
@@ -740,6 +755,8 @@ impl Harbour {
                 groups: published,
             });
         }
+        // Service referral to acceptance, from the support projection (migration 0013).
+        reports.push(self.service_acceptance(by, req).await?);
         Ok(TimelinessReport {
             measures: reports,
             k: c.threshold,
@@ -894,6 +911,12 @@ impl Harbour {
             self.timeliness(None, req),
             self.late_counts(),
         )?;
+        let rights = self
+            .rights_report(&StatisticsRequest {
+                by: Vec::new(),
+                ..req.clone()
+            })
+            .await?;
         Ok(Dashboard {
             referrals_by_quarter: q,
             referrals_by_form: forms,
@@ -903,6 +926,7 @@ impl Harbour {
             notifications_by_quarter: notifications,
             timeliness,
             late,
+            rights,
         })
     }
 
@@ -960,6 +984,8 @@ impl Harbour {
         let mut rg = Tally::new();
         let mut cg = Tally::new();
         let mut sex_nat = Tally::new();
+        let mut support = rights::SupportTally::default();
+        let today = self.now().date();
         let mut after = None;
         let quarter =
             |at: OffsetDateTime| format!("{}-Q{}", at.year(), u8::from(at.month()).div_ceil(3));
@@ -977,6 +1003,7 @@ impl Harbour {
                     report.without_key += 1;
                     continue;
                 };
+                support.add(id, &events, &self.rights, today);
                 let mut forms: Vec<String> = Vec::new();
                 let mut referred = None;
                 let mut rg_last = None;
@@ -1119,6 +1146,7 @@ impl Harbour {
                 }
             }
         }
+        support.compare(self, today, &mut report).await?;
         Ok(report)
     }
 }

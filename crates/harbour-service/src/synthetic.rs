@@ -1,12 +1,17 @@
 //! A synthetic population at scale (`harbour demo --cases N`): realistic, obviously fake cases
 //! made through the real use cases (referral, decisions, guardian, closure, anonymous
-//! notifications), so the journal, encryption, access log and statistical projection are
+//! notifications, rights, needs and service referrals, justice and compensation), so the journal, encryption, access log and statistical projection are
 //! exactly what production writes. Time is driven by a [`ManualClock`] the caller shares with
 //! the [`Harbour`] it passes, so referrals spread over the past years.
 
 use crate::cases::{AnonymousNotificationInput, DecisionInput, DecisionKind, ReferralOptions};
+use crate::support::{RightInput, ServiceInput, ServiceReferralInput};
 use crate::{Actor, Harbour, ManualClock, ServiceResult};
 use harbour_domain::person::{Birth, PersonName};
+use harbour_domain::support::{
+    Accepts, CompensationClaim, Cooperation, Justice, Money, Need, NeedsAssessment,
+    OpenReferralsOnClose, ReferralStatus, RightStatus, ServiceConsent, ServiceKind,
+};
 use harbour_domain::{
     ClosureReason, Consent, ExploitationForm, OrgKind, Person, Policy, Referral, Role, Sex,
 };
@@ -23,6 +28,9 @@ pub struct SyntheticReport {
     pub decisions: u64,
     pub guardians: u64,
     pub closures: u64,
+    pub rights_recorded: u64,
+    pub service_referrals: u64,
+    pub justice_records: u64,
 }
 
 /// The organisations and users a run works with.
@@ -189,6 +197,29 @@ pub enum Step {
     Close,
 }
 
+/// A step of support, rights and justice (kept apart from [`Step`], drawn from a second
+/// random stream, so the identification journey of a seed stays what it was).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupportStep {
+    /// The competent authority records a right's status.
+    Right {
+        right: &'static str,
+        status: RightStatus,
+    },
+    /// The case's support worker records the need for accommodation and refers to the shelter.
+    ReferToShelter,
+    /// The shelter moves its referral on (accepted, declined, completed).
+    Shelter { to: ReferralStatus },
+    /// Justice and redress: the cooperation choice and how far a compensation claim went
+    /// (0 none, 1 claimed, 2 awarded, 3 paid), in whole units of a currency.
+    Justice {
+        cooperation: Cooperation,
+        stage: u8,
+        amount: u64,
+        currency: &'static str,
+    },
+}
+
 /// A synthetic case before it is made: when, by which responder (index into the responders),
 /// what is referred, and what happens after, in time order. Pure, so the benchmark can fold the
 /// same population through the domain without the service layer.
@@ -199,11 +230,14 @@ pub struct Plan {
     pub notification: Option<AnonymousNotificationInput>,
     pub referral: Referral,
     pub steps: Vec<(OffsetDateTime, Step)>,
+    /// Rights, services and justice, in time order, none after the case closes.
+    pub support: Vec<(OffsetDateTime, SupportStep)>,
 }
 
 /// A deterministic stream of plans for cases referred over the `years` before `end`.
 pub struct Planner {
     rng: StdRng,
+    support_rng: StdRng,
     start: OffsetDateTime,
     span: Duration,
     end: OffsetDateTime,
@@ -223,6 +257,7 @@ impl Planner {
         let span = Duration::days(365 * years.max(1));
         Planner {
             rng: StdRng::seed_from_u64(seed),
+            support_rng: StdRng::seed_from_u64(seed ^ 0x05ee_d5a9_90e7),
             start: end - span,
             span,
             end,
@@ -380,14 +415,124 @@ impl Planner {
                 out.push((t, st));
             }
         }
+        let close_at = out
+            .iter()
+            .find(|(_, s)| *s == Step::Close)
+            .map_or(end, |(t, _)| *t);
+        let support = support_steps(&mut self.support_rng, at, close_at.min(end));
         Plan {
             at,
             responder,
             notification,
             referral,
             steps: out,
+            support,
         }
     }
+}
+
+/// Rights, a shelter referral and justice for a case referred at `at`, all before `until`.
+fn support_steps(
+    rng: &mut StdRng,
+    at: OffsetDateTime,
+    until: OffsetDateTime,
+) -> Vec<(OffsetDateTime, SupportStep)> {
+    let mut out = Vec::new();
+    let days = |rng: &mut StdRng, lo: i64, hi: i64| Duration::days(rng.gen_range(lo..=hi));
+    let right = |right, status| SupportStep::Right { right, status };
+    // Information is due at referral: most are told within days, some much later, some never.
+    if rng.gen_ratio(17, 20) {
+        let late = if rng.gen_ratio(1, 5) { 60 } else { 3 };
+        out.push((
+            at + days(rng, 0, late) + Duration::hours(1),
+            right("information", RightStatus::Informed),
+        ));
+    }
+    if rng.gen_ratio(1, 2) {
+        let asked = at + days(rng, 1, 5);
+        out.push((asked, right("accommodation", RightStatus::Requested)));
+        let status = if rng.gen_ratio(4, 5) {
+            RightStatus::Granted
+        } else {
+            RightStatus::Refused
+        };
+        out.push((asked + days(rng, 1, 20), right("accommodation", status)));
+    }
+    if rng.gen_ratio(3, 10) {
+        let status = if rng.gen_ratio(1, 6) {
+            RightStatus::Waived
+        } else {
+            RightStatus::Granted
+        };
+        out.push((at + days(rng, 5, 60), right("legal_assistance", status)));
+    }
+    if rng.gen_ratio(2, 5) {
+        let referred = at + days(rng, 1, 5);
+        out.push((referred, SupportStep::ReferToShelter));
+        let answered = referred + days(rng, 0, 14) + Duration::hours(2);
+        if rng.gen_ratio(4, 5) {
+            out.push((
+                answered,
+                SupportStep::Shelter {
+                    to: ReferralStatus::Accepted,
+                },
+            ));
+            out.push((
+                answered + days(rng, 10, 60),
+                SupportStep::Shelter {
+                    to: ReferralStatus::Completed,
+                },
+            ));
+        } else {
+            out.push((
+                answered,
+                SupportStep::Shelter {
+                    to: ReferralStatus::Declined,
+                },
+            ));
+        }
+    }
+    if rng.gen_ratio(7, 20) {
+        let cooperation = weighted(
+            rng,
+            &[
+                (Cooperation::Cooperating, 60),
+                (Cooperation::Declined, 25),
+                (Cooperation::Undecided, 15),
+            ],
+        );
+        let stage = weighted(rng, &[(0u8, 60), (1, 20), (2, 10), (3, 10)]);
+        let currency = weighted(rng, &[("EUR", 9), ("GBP", 1)]);
+        out.push((
+            at + days(rng, 10, 200),
+            SupportStep::Justice {
+                cooperation,
+                stage,
+                amount: rng.gen_range(1_000..50_000),
+                currency,
+            },
+        ));
+    }
+    out.retain(|(t, _)| *t < until);
+    out.sort_by_key(|(t, _)| *t);
+    // A provider's step without the referral it moves on is dropped.
+    let mut referred = false;
+    let mut accepted = false;
+    out.retain(|(_, s)| match s {
+        SupportStep::ReferToShelter => {
+            referred = true;
+            true
+        }
+        SupportStep::Shelter {
+            to: ReferralStatus::Completed,
+        } => accepted,
+        SupportStep::Shelter { to } => {
+            accepted = *to == ReferralStatus::Accepted && referred;
+            referred
+        }
+        _ => true,
+    });
+    out
 }
 
 /// Generate `n` cases referred over the `years` before `end`, calling `progress(done)` after
@@ -405,6 +550,26 @@ pub async fn generate(
 ) -> ServiceResult<SyntheticReport> {
     let mut planner = Planner::new(seed, years, end, actors.responders.len(), h.policy());
     let mut report = SyntheticReport::default();
+    // The shelter of the run: the first caseworker organisation offers it, to everyone.
+    let shelter_actor = actors
+        .responders
+        .iter()
+        .find(|a| a.user.role == Role::CaseWorker)
+        .unwrap_or(&actors.child_protection);
+    let shelter = h
+        .create_service(
+            shelter_actor,
+            ServiceInput {
+                kind: ServiceKind::Accommodation,
+                name: "SYNTHETIC shelter (fictional)".into(),
+                capacity: 100_000,
+                languages: vec!["en".into()],
+                accepts: vec![Accepts::Adults, Accepts::Children],
+                regions: vec!["any".into()],
+                child_specialised: false,
+            },
+        )
+        .await?;
     for i in 0..n {
         let plan = planner.plan();
         clock.set(plan.at);
@@ -425,7 +590,63 @@ pub async fn generate(
             .await?;
         report.cases += 1;
         let id = case.id;
-        for (t, step) in plan.steps {
+        let mut support = plan.support.into_iter().peekable();
+        let mut shelter_referral = None;
+        let mut place_held = false;
+        let mut steps = plan.steps.into_iter().peekable();
+        loop {
+            let support_first = match (steps.peek(), support.peek()) {
+                (None, None) => break,
+                (Some((t, _)), Some((u, _))) => u < t,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+            };
+            if support_first {
+                let Some((t, step)) = support.next() else {
+                    break;
+                };
+                clock.set(t);
+                // Who supports the person: child protection for a child (or presumed child)
+                // as the case stands that day, the referring caseworker organisation for an
+                // adult; an adult referred by police or an inspectorate has no caseworker in a
+                // synthetic run, so only rights are recorded for them.
+                let needs_worker = matches!(
+                    step,
+                    SupportStep::ReferToShelter | SupportStep::Justice { .. }
+                );
+                let child = needs_worker
+                    && !matches!(
+                        h.get_case(&actors.decider, id, Some("synthetic support step"))
+                            .await?
+                            .minority,
+                        harbour_domain::Minority::Adult
+                    );
+                let supporter = if child {
+                    Some(&actors.child_protection)
+                } else if responder.user.role == Role::CaseWorker {
+                    Some(responder)
+                } else {
+                    None
+                };
+                support_step(
+                    h,
+                    actors,
+                    supporter,
+                    shelter_actor,
+                    shelter.id,
+                    id,
+                    child,
+                    step,
+                    &mut shelter_referral,
+                    &mut place_held,
+                    &mut report,
+                )
+                .await?;
+                continue;
+            }
+            let Some((t, step)) = steps.next() else {
+                break;
+            };
             clock.set(t);
             match step {
                 Step::Guardian => {
@@ -454,8 +675,16 @@ pub async fn generate(
                     report.decisions += 1;
                 }
                 Step::Close => {
-                    h.close_case(&actors.decider, id, ClosureReason::SupportCompleted, None)
-                        .await?;
+                    // Support goes on with the shelter after closure if a place is held.
+                    let open = place_held.then_some(OpenReferralsOnClose::Continue);
+                    h.close(
+                        &actors.decider,
+                        id,
+                        ClosureReason::SupportCompleted,
+                        None,
+                        open,
+                    )
+                    .await?;
                     report.closures += 1;
                 }
             }
@@ -464,4 +693,118 @@ pub async fn generate(
     }
     clock.set(end);
     Ok(report)
+}
+
+/// Make one support step through the real use cases.
+#[allow(clippy::too_many_arguments)]
+async fn support_step(
+    h: &Harbour,
+    actors: &SyntheticActors,
+    supporter: Option<&Actor>,
+    shelter_actor: &Actor,
+    shelter: uuid::Uuid,
+    id: harbour_domain::CaseId,
+    child: bool,
+    step: SupportStep,
+    shelter_referral: &mut Option<uuid::Uuid>,
+    place_held: &mut bool,
+    report: &mut SyntheticReport,
+) -> ServiceResult<()> {
+    match step {
+        SupportStep::Right { right, status } => {
+            let reason = (status == RightStatus::Refused)
+                .then(|| "SYNTHETIC: no place in the region".to_string());
+            h.record_right(&actors.decider, id, right, RightInput { status, reason })
+                .await?;
+            report.rights_recorded += 1;
+        }
+        SupportStep::ReferToShelter => {
+            let Some(worker) = supporter else {
+                return Ok(());
+            };
+            h.assess_needs(
+                worker,
+                id,
+                NeedsAssessment {
+                    needs: vec![Need {
+                        kind: ServiceKind::Accommodation,
+                        priority: Some(1),
+                        notes: None,
+                    }],
+                    region: None,
+                    priorities: None,
+                    child_views: child.then(|| "SYNTHETIC: wants a safe place".into()),
+                },
+            )
+            .await?;
+            let consent = ServiceConsent {
+                informed_consent: true,
+                guardian_consent: child.then_some(true),
+                child_views: child.then(|| "SYNTHETIC: agrees to the shelter".into()),
+            };
+            let created = h
+                .refer_to_service(
+                    worker,
+                    id,
+                    ServiceReferralInput {
+                        service_id: shelter,
+                        need: ServiceKind::Accommodation,
+                        consent,
+                    },
+                )
+                .await?;
+            *shelter_referral = Some(created.id);
+            report.service_referrals += 1;
+        }
+        SupportStep::Shelter { to } => {
+            let Some(referral) = *shelter_referral else {
+                return Ok(());
+            };
+            let reason = (to == ReferralStatus::Declined)
+                .then(|| "SYNTHETIC: no place that week".to_string());
+            h.provider_step(shelter_actor, id, referral, to, reason)
+                .await?;
+            *place_held = to == ReferralStatus::Accepted;
+        }
+        SupportStep::Justice {
+            cooperation,
+            stage,
+            amount,
+            currency,
+        } => {
+            let Some(worker) = supporter else {
+                return Ok(());
+            };
+            let money = |share: u64| Money {
+                amount_minor: amount * share,
+                currency: currency.into(),
+            };
+            let compensation = if stage == 0 {
+                vec![]
+            } else {
+                vec![CompensationClaim {
+                    from: "perpetrator".into(),
+                    claimed: Some(money(100)),
+                    awarded: (stage >= 2).then(|| money(60)),
+                    paid: (stage >= 3).then(|| money(60)),
+                }]
+            };
+            h.record_justice(
+                worker,
+                id,
+                Justice {
+                    cooperation,
+                    legal_representative: None,
+                    proceedings: vec![],
+                    protection_measures: vec![],
+                    residence_permits: vec![],
+                    compensation,
+                    non_punishment: None,
+                },
+            )
+            .await?;
+            report.justice_records += 1;
+        }
+    }
+    Ok(())
 }

@@ -5,11 +5,13 @@
 //!   (what the stores keep in `case_statistics`, so figures survive erasure of the case key);
 //! - [`disclosure`]: threshold k, rounding down to the resolution, primary and secondary
 //!   suppression over every row, column and period total of a table;
+//! - [`support`]: rights access, compensation, cooperation and service facts of one case;
 //! - [`timeliness`]: median, 90th percentile and share within target from a histogram of days.
 
 pub mod disclosure;
 pub mod kanon;
 pub mod record;
+pub mod support;
 pub mod timeliness;
 
 pub use disclosure::{control, Control, Dimension, PublishedCell, PublishedTable, TOTAL};

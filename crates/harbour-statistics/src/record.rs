@@ -111,6 +111,9 @@ pub struct CaseStatistics {
     pub guardian_within_target: Option<bool>,
     pub phase: Status,
     pub closure: Option<ClosureReason>,
+    /// Rights, redress and service facts (migration 0013). Pages of rows read back from the
+    /// store leave this empty; the store counts it with its own queries.
+    pub support: crate::support::SupportStatistics,
 }
 
 fn outcome_str(o: DecisionOutcome) -> &'static str {
@@ -128,13 +131,32 @@ impl CaseStatistics {
         self.cg_outcome.map(outcome_str)
     }
 
-    /// Derive the record from a case's journal. `referrer_kind` is the kind of the organisation
-    /// that referred (the first responder). None if the journal has no referral.
+    /// Derive the record from a case's journal with the shipped rights catalogue (see
+    /// [`CaseStatistics::from_journal_with_rights`]).
     pub fn from_journal(
         id: CaseId,
         events: &[RecordedEvent],
         referrer_kind: OrgKind,
         policy: &Policy,
+    ) -> Option<CaseStatistics> {
+        Self::from_journal_with_rights(
+            id,
+            events,
+            referrer_kind,
+            policy,
+            &harbour_domain::support::RightsCatalogue::shipped(),
+        )
+    }
+
+    /// Derive the record from a case's journal. `referrer_kind` is the kind of the organisation
+    /// that referred (the first responder); `rights` the deployment's catalogue. None if the
+    /// journal has no referral.
+    pub fn from_journal_with_rights(
+        id: CaseId,
+        events: &[RecordedEvent],
+        referrer_kind: OrgKind,
+        policy: &Policy,
+        rights: &harbour_domain::support::RightsCatalogue,
     ) -> Option<CaseStatistics> {
         let state = CaseState::from_events(id, events.iter());
         let referral = state.referral.as_ref()?;
@@ -223,6 +245,7 @@ impl CaseStatistics {
                 .map(|h| h <= i64::from(policy.children.guardian_appointment_hours)),
             phase: state.phase,
             closure: state.closure,
+            support: crate::support::SupportStatistics::from_journal(id, events, rights),
         })
     }
 }

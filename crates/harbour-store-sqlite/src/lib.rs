@@ -599,6 +599,7 @@ async fn write_statistics(
     row: &CaseStatistics,
 ) -> StoreResult<()> {
     let c = harbour_store::statistics::StatColumns::from_row(row);
+    write_support_statistics_delete(&mut *tx, c.case_id).await?;
     sqlx::query("DELETE FROM case_exploitation_forms WHERE case_id = ?")
         .bind(c.case_id.to_string())
         .execute(&mut *tx)
@@ -650,6 +651,81 @@ async fn write_statistics(
         .bind(&c.referred_quarter)
         .bind(&c.age_at_referral)
         .bind(&c.age_at_exploitation)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    write_support_statistics(&mut *tx, row).await?;
+    Ok(())
+}
+
+/// Remove a case's rights, redress and service rows (migration 0013) before its statistical row.
+async fn write_support_statistics_delete(
+    tx: &mut sqlx::SqliteConnection,
+    id: uuid::Uuid,
+) -> StoreResult<()> {
+    for table in harbour_store::statistics::SUPPORT_TABLES {
+        sqlx::query(&format!("DELETE FROM {table} WHERE case_id = ?"))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Write a case's rights, redress and service rows inside the caller's transaction.
+async fn write_support_statistics(
+    tx: &mut sqlx::SqliteConnection,
+    row: &CaseStatistics,
+) -> StoreResult<()> {
+    let c = harbour_store::statistics::SupportColumns::from_row(row);
+    for (right, status, due_on, met_on) in &c.rights {
+        sqlx::query(
+            "INSERT INTO case_right_statistics (case_id, right_code, status, due_on, met_on, referred_on, closed_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(c.case_id.to_string())
+        .bind(right)
+        .bind(status)
+        .bind(due_on)
+        .bind(met_on)
+        .bind(&c.referred_on)
+        .bind(&c.closed_on)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    sqlx::query(
+        "INSERT INTO case_support_statistics (case_id, closed_on, cooperation, compensation) VALUES (?, ?, ?, ?)",
+    )
+    .bind(c.case_id.to_string())
+    .bind(&c.closed_on)
+    .bind(&c.cooperation)
+    .bind(&c.compensation)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    for (stage, currency, amount) in &c.amounts {
+        sqlx::query(
+            "INSERT INTO case_compensation_amounts (case_id, stage, currency, amount_minor) VALUES (?, ?, ?, ?)",
+        )
+        .bind(c.case_id.to_string())
+        .bind(stage)
+        .bind(currency)
+        .bind(amount)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    for (n, kind, status, days) in &c.services {
+        sqlx::query(
+            "INSERT INTO case_service_statistics (case_id, n, service_kind, status, accepted_days) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(c.case_id.to_string())
+        .bind(n)
+        .bind(kind)
+        .bind(status)
+        .bind(days)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -1715,6 +1791,32 @@ impl Store for SqliteStore {
         }
         let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
         let n = q.dims.len();
+        rows.iter()
+            .map(|r| {
+                let keys = (0..n)
+                    .map(|i| r.try_get::<Option<String>, _>(i).map_err(backend))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let count: i64 = r.try_get(n).map_err(backend)?;
+                Ok(StatisticsCount {
+                    keys,
+                    count: u64::try_from(count)
+                        .map_err(|_| StoreError::Corrupt(format!("count {count}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn count_support_statistics(
+        &self,
+        q: &harbour_store::SupportQuery,
+    ) -> StoreResult<Vec<StatisticsCount>> {
+        let (sql, binds) = q.sql(|_| "?".to_string());
+        let mut query = sqlx::query(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
+        let n = q.key_count();
         rows.iter()
             .map(|r| {
                 let keys = (0..n)

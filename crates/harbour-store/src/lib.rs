@@ -13,7 +13,9 @@ mod types;
 
 pub use chain::{chain_hash, verify_chain, ChainBreak, GENESIS};
 pub use security::*;
-pub use statistics::{CaseStatistics, StatDim, StatisticsCount, StatisticsQuery};
+pub use statistics::{
+    CaseStatistics, StatDim, StatisticsCount, StatisticsQuery, SupportMeasure, SupportQuery,
+};
 pub use types::*;
 
 use async_trait::async_trait;
@@ -222,6 +224,10 @@ pub trait Store: Send + Sync + 'static {
         after: Option<CaseId>,
         limit: u32,
     ) -> StoreResult<Vec<CaseStatistics>>;
+    /// Count the rights, redress and service projection (migration 0013; written with the
+    /// statistical row), grouped as asked (plain `GROUP BY`).
+    async fn count_support_statistics(&self, q: &SupportQuery)
+        -> StoreResult<Vec<StatisticsCount>>;
 
     // ----- hash banks and platform keys (image takedown) -----
     /// A new, empty bank. [`StoreError::Duplicate`] if the name is taken.

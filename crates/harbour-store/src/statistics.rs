@@ -342,6 +342,226 @@ impl StatColumns {
             guardian_within_target: self.guardian_within_target.map(|f| f != 0),
             phase: parse_stored(&self.phase)?,
             closure: self.closure.as_deref().map(parse_stored).transpose()?,
+            support: Default::default(),
         })
     }
 }
+
+// ----- rights access, redress and services (migration 0013) -----
+
+pub use harbour_statistics::support::SupportStatistics;
+
+/// What a count of the support projection counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SupportMeasure {
+    /// Eligible person × right: keys `[by.., right, status, late]`, late ("1"/"0") as at the day.
+    Rights { as_of: Date },
+    /// Cases with a support row: keys `[by.., cooperation outcome]`.
+    Cooperation,
+    /// Cases with a support row: keys `[by.., furthest compensation stage]`.
+    Compensation,
+    /// Accepted service referrals: keys `[by.., days from referral to acceptance]`.
+    ServiceAcceptance,
+    /// Cases per stage and currency with the sum of their amounts: keys `[stage, currency, sum]`
+    /// (`by` is ignored: sums are published for the whole period only).
+    CompensationAmounts,
+}
+
+/// A count of the support projection, by case dimensions, over cases referred in a period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupportQuery {
+    pub measure: SupportMeasure,
+    pub by: Vec<StatDim>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl SupportQuery {
+    /// How many key columns precede the count.
+    pub fn key_count(&self) -> usize {
+        match self.measure {
+            SupportMeasure::Rights { .. } => self.by.len() + 3,
+            SupportMeasure::CompensationAmounts => 3,
+            _ => self.by.len() + 1,
+        }
+    }
+
+    /// The SQL and the texts to bind, in order; `placeholder(n)` as for [`StatisticsQuery::sql`].
+    pub fn sql(&self, placeholder: impl Fn(usize) -> String) -> (String, Vec<String>) {
+        let mut binds: Vec<String> = Vec::new();
+        let bind = |v: String, binds: &mut Vec<String>| {
+            binds.push(v);
+            placeholder(binds.len())
+        };
+        let by: &[StatDim] = match self.measure {
+            SupportMeasure::CompensationAmounts => &[],
+            _ => &self.by,
+        };
+        let mut cols: Vec<String> = by.iter().map(|d| d.column().to_string()).collect();
+        let (table, extra_cond) = match &self.measure {
+            SupportMeasure::Rights { as_of } => {
+                let day = crate::day_text(*as_of);
+                let (a, b, c) = (
+                    bind(day.clone(), &mut binds),
+                    bind(day.clone(), &mut binds),
+                    bind(day, &mut binds),
+                );
+                cols.push("r.right_code".into());
+                cols.push("r.status".into());
+                cols.push(format!(
+                    "CASE WHEN r.due_on < {a} AND (r.met_on IS NULL OR r.met_on > {b}) \
+                     AND (r.closed_on IS NULL OR r.closed_on > {c}) THEN '1' ELSE '0' END"
+                ));
+                // Without a breakdown the rights rows alone answer (they repeat the days).
+                if by.is_empty() {
+                    ("case_right_statistics r", None)
+                } else {
+                    (
+                        "case_right_statistics r JOIN case_statistics s ON s.case_id = r.case_id",
+                        None,
+                    )
+                }
+            }
+            SupportMeasure::Cooperation => {
+                cols.push("u.cooperation".into());
+                (
+                    "case_support_statistics u JOIN case_statistics s ON s.case_id = u.case_id",
+                    None,
+                )
+            }
+            SupportMeasure::Compensation => {
+                cols.push("u.compensation".into());
+                (
+                    "case_support_statistics u JOIN case_statistics s ON s.case_id = u.case_id",
+                    None,
+                )
+            }
+            SupportMeasure::ServiceAcceptance => {
+                cols.push("CAST(v.accepted_days AS TEXT)".into());
+                (
+                    "case_service_statistics v JOIN case_statistics s ON s.case_id = v.case_id",
+                    Some("v.accepted_days IS NOT NULL"),
+                )
+            }
+            SupportMeasure::CompensationAmounts => {
+                cols.push("a.stage".into());
+                cols.push("a.currency".into());
+                (
+                    "case_compensation_amounts a JOIN case_statistics s ON s.case_id = a.case_id",
+                    None,
+                )
+            }
+        };
+        let grouped = cols.len();
+        let mut sql = String::from("SELECT ");
+        for c in &cols {
+            sql.push_str(c);
+            sql.push_str(", ");
+        }
+        if self.measure == SupportMeasure::CompensationAmounts {
+            sql.push_str("CAST(SUM(a.amount_minor) AS TEXT), ");
+        }
+        sql.push_str("COUNT(*) FROM ");
+        sql.push_str(table);
+        if by.contains(&StatDim::ExploitationForm) {
+            sql.push_str(" JOIN case_exploitation_forms f ON f.case_id = s.case_id");
+        }
+        let mut conds: Vec<String> = extra_cond.into_iter().map(str::to_string).collect();
+        let day = if matches!(self.measure, SupportMeasure::Rights { .. }) {
+            "r.referred_on"
+        } else {
+            "s.referred_on"
+        };
+        if let Some(f) = self.from {
+            let p = bind(crate::day_text(f), &mut binds);
+            conds.push(format!("{day} >= {p}"));
+        }
+        if let Some(t) = self.to {
+            let p = bind(crate::day_text(t), &mut binds);
+            conds.push(format!("{day} <= {p}"));
+        }
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        if grouped > 0 {
+            sql.push_str(" GROUP BY ");
+            let ordinals: Vec<String> = (1..=grouped).map(|i| i.to_string()).collect();
+            sql.push_str(&ordinals.join(", "));
+        }
+        (sql, binds)
+    }
+}
+
+/// The support rows of one case as both backends write them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupportColumns {
+    pub case_id: uuid::Uuid,
+    /// (right, status, due_on, met_on); each row also carries the referral and closing days.
+    pub rights: Vec<(String, String, Option<String>, Option<String>)>,
+    pub referred_on: String,
+    pub closed_on: Option<String>,
+    pub cooperation: String,
+    pub compensation: String,
+    /// (stage, currency, amount in minor units)
+    pub amounts: Vec<(String, String, i64)>,
+    /// (n, service kind, status, days to acceptance)
+    pub services: Vec<(i32, String, String, Option<i32>)>,
+}
+
+impl SupportColumns {
+    pub fn from_row(s: &CaseStatistics) -> SupportColumns {
+        let u = &s.support;
+        SupportColumns {
+            case_id: s.case_id.0,
+            rights: u
+                .rights
+                .iter()
+                .map(|r| {
+                    (
+                        r.right.clone(),
+                        r.status.as_str().to_string(),
+                        r.due_on.map(crate::day_text),
+                        r.met_on.map(crate::day_text),
+                    )
+                })
+                .collect(),
+            referred_on: crate::day_text(s.referred_on),
+            closed_on: u.closed_on.map(crate::day_text),
+            cooperation: u.cooperation_outcome().as_str().to_string(),
+            compensation: u.compensation_stage().as_str().to_string(),
+            amounts: u
+                .amounts
+                .iter()
+                .map(|a| {
+                    (
+                        a.stage.as_str().to_string(),
+                        a.currency.clone(),
+                        i64::try_from(a.amount_minor).unwrap_or(i64::MAX),
+                    )
+                })
+                .collect(),
+            services: u
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    (
+                        i32::try_from(i).unwrap_or(i32::MAX),
+                        v.service_kind.clone(),
+                        v.status.as_str().to_string(),
+                        v.accepted_days.map(clamp_i32),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Tables of the support projection, deleted before `case_statistics` (they refer to it).
+pub const SUPPORT_TABLES: [&str; 4] = [
+    "case_right_statistics",
+    "case_support_statistics",
+    "case_compensation_amounts",
+    "case_service_statistics",
+];

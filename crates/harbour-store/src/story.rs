@@ -1661,7 +1661,156 @@ fn stat_row(
         guardian_within_target: None,
         phase: Status::AwaitingReasonableGrounds,
         closure: None,
+        support: Default::default(),
     }
+}
+
+/// Rights, redress and service facts of a case referred at `at` (codes, days and sums only).
+fn support_facts(at: OffsetDateTime) -> harbour_statistics::support::SupportStatistics {
+    use harbour_domain::support::{ReferralStatus, RightStatus};
+    use harbour_statistics::support::*;
+    let day = at.date();
+    SupportStatistics {
+        rights: vec![
+            // Due at referral, met ten days later: late between the two days only.
+            RightFact {
+                right: "information".into(),
+                status: RightStatus::Informed,
+                due_on: Some(day),
+                met_on: Some(day + Duration::days(10)),
+            },
+            RightFact {
+                right: "accommodation".into(),
+                status: RightStatus::Refused,
+                due_on: None,
+                met_on: Some(day + Duration::days(3)),
+            },
+            // Due and never met: late from the day after it fell due until the case closed.
+            RightFact {
+                right: "recovery_period".into(),
+                status: RightStatus::NotYetInformed,
+                due_on: Some(day),
+                met_on: None,
+            },
+        ],
+        closed_on: Some(day + Duration::days(50)),
+        cooperation: Some(CooperationOutcome::DeclinedSupportContinuing),
+        compensation: Some(CompensationStage::Awarded),
+        amounts: vec![
+            CompensationAmount {
+                stage: CompensationStage::Claimed,
+                currency: "EUR".into(),
+                amount_minor: 500_000,
+            },
+            CompensationAmount {
+                stage: CompensationStage::Awarded,
+                currency: "EUR".into(),
+                amount_minor: 250_000,
+            },
+        ],
+        services: vec![
+            ServiceFact {
+                service_kind: "accommodation".into(),
+                status: ReferralStatus::Completed,
+                accepted_days: Some(4),
+            },
+            ServiceFact {
+                service_kind: "psychological".into(),
+                status: ReferralStatus::Referred,
+                accepted_days: None,
+            },
+        ],
+    }
+}
+
+/// The support projection (migration 0013): counted by right, status and lateness as at a
+/// day, by cooperation outcome and compensation stage, sums per currency, waits to acceptance.
+async fn support_statistics(store: &dyn Store, at: OffsetDateTime) {
+    use crate::statistics::{SupportMeasure, SupportQuery};
+    let day = at.date();
+    let count = |measure: SupportMeasure, by: Vec<StatDim>| {
+        let q = SupportQuery {
+            measure,
+            by,
+            from: None,
+            to: None,
+        };
+        async move {
+            let mut c = store.count_support_statistics(&q).await.unwrap();
+            c.sort_by(|a, b| a.keys.cmp(&b.keys));
+            c.into_iter()
+                .map(|c| {
+                    let keys: Vec<String> = c
+                        .keys
+                        .into_iter()
+                        .map(|k| k.unwrap_or_else(|| "-".into()))
+                        .collect();
+                    (keys.join("/"), c.count)
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let rights_on = |d| SupportMeasure::Rights { as_of: d };
+    assert_eq!(
+        count(rights_on(day + Duration::days(5)), vec![]).await,
+        vec![
+            ("accommodation/refused/0".to_string(), 1),
+            ("information/informed/1".to_string(), 1),
+            ("recovery_period/not_yet_informed/1".to_string(), 1),
+        ]
+    );
+    // On the due day nothing is late yet; after closure nothing is late any more.
+    for d in [day, day + Duration::days(60)] {
+        let c = count(rights_on(d), vec![]).await;
+        assert!(c.iter().all(|(k, _)| k.ends_with("/0")), "{d}: {c:?}");
+    }
+    assert_eq!(
+        count(
+            rights_on(day + Duration::days(20)),
+            vec![StatDim::AgeAtReferral]
+        )
+        .await,
+        vec![
+            ("child/accommodation/refused/0".to_string(), 1),
+            ("child/information/informed/0".to_string(), 1),
+            ("child/recovery_period/not_yet_informed/1".to_string(), 1),
+        ]
+    );
+    // A period that holds no referral counts nothing.
+    let q = SupportQuery {
+        measure: rights_on(day),
+        by: vec![StatDim::Quarter],
+        from: Some(day + Duration::days(1)),
+        to: None,
+    };
+    assert!(store.count_support_statistics(&q).await.unwrap().is_empty());
+    // The adult's row was written before any support facts: one row, nothing recorded.
+    assert_eq!(
+        count(SupportMeasure::Cooperation, vec![StatDim::Quarter]).await,
+        vec![
+            ("2026-Q1/not_recorded".to_string(), 1),
+            ("2026-Q2/declined_support_continuing".to_string(), 1),
+        ]
+    );
+    assert_eq!(
+        count(SupportMeasure::Compensation, vec![]).await,
+        vec![("awarded".to_string(), 1), ("not_claimed".to_string(), 1)]
+    );
+    assert_eq!(
+        count(SupportMeasure::CompensationAmounts, vec![StatDim::Quarter]).await,
+        vec![
+            ("awarded/EUR/250000".to_string(), 1),
+            ("claimed/EUR/500000".to_string(), 1),
+        ]
+    );
+    assert_eq!(
+        count(
+            SupportMeasure::ServiceAcceptance,
+            vec![StatDim::ExploitationForm]
+        )
+        .await,
+        vec![("sexual/4".to_string(), 1)]
+    );
 }
 
 /// The statistical projection: written with the case, untouched by a conflicting append,
@@ -1676,9 +1825,11 @@ async fn statistics(store: &dyn Store, adult: CaseId, child: CaseId, t0: OffsetD
     let mut child_row = stat_row(child, t0 + Duration::days(100), "2026-Q2", Some(12));
     child_row.exploitation_forms = vec![harbour_domain::ExploitationForm::Sexual];
     child_row.age_at_referral = harbour_statistics::AgeGroup::Child;
+    child_row.support = support_facts(t0 + Duration::days(100));
     store.put_case_statistics(&child_row).await.unwrap();
-    // Replacing a row replaces its forms too.
+    // Replacing a row replaces its forms and support rows too.
     store.put_case_statistics(&child_row).await.unwrap();
+    support_statistics(store, t0 + Duration::days(100)).await;
     let count = |dims: Vec<StatDim>, from, to| {
         let q = StatisticsQuery { dims, from, to };
         async move {
@@ -1749,7 +1900,10 @@ async fn statistics(store: &dyn Store, adult: CaseId, child: CaseId, t0: OffsetD
     );
     let all = store.case_statistics(None, 10).await.unwrap();
     assert_eq!(all.len(), 2);
-    assert!(all.contains(&child_row));
+    // Pages of rows carry the case's own columns; support facts are counted, not paged.
+    let mut paged = child_row.clone();
+    paged.support = Default::default();
+    assert!(all.contains(&paged));
     let first = store.case_statistics(None, 1).await.unwrap();
     let rest = store
         .case_statistics(Some(first[0].case_id), 10)

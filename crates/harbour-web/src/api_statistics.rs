@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/referrals", get(referrals))
         .route("/statistics/notifications", get(notifications))
         .route("/statistics/timeliness", get(timeliness))
+        .route("/statistics/rights", get(rights))
 }
 
 /// `from`, `to` (YYYY-MM-DD, inclusive) and `by` (comma-separated dimensions).
@@ -78,5 +79,15 @@ async fn timeliness(
 ) -> Result<Response, Problem> {
     let req = statistics_request(&params)?;
     let report = s.harbour.timeliness_statistics(&actor, &req).await?;
+    Ok(Json(report).into_response())
+}
+
+async fn rights(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let req = statistics_request(&params)?;
+    let report = s.harbour.rights_statistics(&actor, &req).await?;
     Ok(Json(report).into_response())
 }

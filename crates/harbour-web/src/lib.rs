@@ -107,6 +107,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     // second factor reset and renewal (api_security.rs)
     ("POST", "/api/v1/users/{id}/second-factor/reset"),
     ("POST", "/api/v1/me/recovery-codes"),
+    ("GET", "/api/v1/statistics/rights"),
 ];
 
 /// The whole application, trusting no proxy: the connection's peer is the client.

@@ -866,6 +866,21 @@ async fn authorisation_on_every_route() {
                 ],
             ),
             (
+                "GET",
+                "/api/v1/statistics/rights?by=quarter",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&referrer), 403),
+                    (Some(&cpo), 403),
+                    (Some(&stranger), 403),
+                    (Some(&coordinator), 200),
+                    (Some(&decider), 200),
+                ],
+            ),
+            (
                 "POST",
                 "/api/v1/auth/logout",
                 Some(json!({})),

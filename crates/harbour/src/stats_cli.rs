@@ -4,7 +4,7 @@
 //! unless k-anonymous on the chosen quasi-identifiers).
 
 use crate::{harbour_with_clock, load_policy, DbArgs, Failure, KeyArgs};
-use harbour_service::statistics::{ControlledTable, Dashboard, StatisticsRequest};
+use harbour_service::statistics::{ControlledTable, Dashboard, RightsReport, StatisticsRequest};
 use harbour_service::ManualClock;
 use harbour_statistics::disclosure::Pivot;
 use harbour_statistics::CaseStatistics;
@@ -282,6 +282,129 @@ pub fn statistics_csv(d: &Dashboard) -> String {
             ));
         }
     }
+    out.push_str(&rights_csv(&d.rights));
+    out
+}
+
+/// The rights summary as rows: one per right (and all rights), figures read from published
+/// cells only (empty or [x] where a cell is suppressed).
+pub const RIGHTS_COLUMNS: [&str; 12] = [
+    "right",
+    "eligible",
+    "informed",
+    "granted",
+    "refused",
+    "waived",
+    "late",
+    "informed_percent",
+    "granted_percent",
+    "refused_percent",
+    "waived_percent",
+    "late_percent",
+];
+
+pub fn rights_rows(r: &RightsReport) -> Vec<(String, Vec<Option<u64>>)> {
+    r.summary
+        .iter()
+        .map(|s| {
+            (
+                s.keys.get("right").cloned().unwrap_or_default(),
+                vec![
+                    s.eligible,
+                    s.informed,
+                    s.granted,
+                    s.refused,
+                    s.waived,
+                    s.late,
+                    s.informed_percent,
+                    s.granted_percent,
+                    s.refused_percent,
+                    s.waived_percent,
+                    s.late_percent,
+                ],
+            )
+        })
+        .collect()
+}
+
+/// Compensation and cooperation figures as (name, value) rows, then the sums if published.
+pub fn redress_rows(r: &RightsReport) -> Vec<(String, Option<u64>)> {
+    let mut out = Vec::new();
+    if let Some(x) = r.redress.iter().find(|x| x.keys.is_empty()) {
+        out.extend([
+            ("cases".to_string(), x.cases),
+            ("compensation_claimed".to_string(), x.compensation_claimed),
+            ("compensation_awarded".to_string(), x.compensation_awarded),
+            ("compensation_paid".to_string(), x.compensation_paid),
+            ("cooperation_declined".to_string(), x.cooperation_declined),
+            (
+                "support_continuing_after_decline".to_string(),
+                x.support_continuing_after_decline,
+            ),
+        ]);
+    }
+    for a in &r.amounts {
+        out.push((
+            format!("{}_sum_minor_units_{}", a.stage, a.currency),
+            Some(a.amount_minor),
+        ));
+    }
+    out
+}
+
+fn rights_csv(r: &RightsReport) -> String {
+    let mut out = format!(
+        "# rights access (lateness as at {}); figures read from published cells only\n",
+        harbour_domain::person::format_date(r.late_as_at)
+    );
+    out.push_str(&RIGHTS_COLUMNS.join(","));
+    out.push('\n');
+    for (right, values) in rights_rows(r) {
+        out.push_str(&csv_field(&right));
+        for v in values {
+            out.push(',');
+            out.push_str(&v.map(|n| n.to_string()).unwrap_or_default());
+        }
+        out.push('\n');
+    }
+    out.push_str("# rights access cells (eligible person x right by status and lateness)\n");
+    out.push_str("table,right,status,late,count,suppressed\n");
+    for cell in &r.rights.table.cells {
+        let key = |d: &str| csv_field(cell.keys.get(d).map_or("", String::as_str));
+        out.push_str(&format!(
+            "rights,{},{},{},{},{}\n",
+            key("right"),
+            key("status"),
+            key("late"),
+            cell.count.map(|n| n.to_string()).unwrap_or_default(),
+            cell.suppressed
+        ));
+    }
+    out.push_str("# compensation and cooperation (cases)\n");
+    out.push_str("table,dimension_1,value_1,count,suppressed\n");
+    for (name, t) in [
+        ("compensation", &r.compensation),
+        ("cooperation", &r.cooperation),
+    ] {
+        for cell in &t.table.cells {
+            out.push_str(&format!(
+                "{name},{name},{},{},{}\n",
+                csv_field(cell.keys.get(name).map_or("", String::as_str)),
+                cell.count.map(|n| n.to_string()).unwrap_or_default(),
+                cell.suppressed
+            ));
+        }
+    }
+    out.push_str("figure,value\n");
+    for (name, v) in redress_rows(r) {
+        out.push_str(&format!(
+            "{name},{}\n",
+            v.map(|n| n.to_string()).unwrap_or_default()
+        ));
+    }
+    if r.amounts_suppressed {
+        out.push_str("# sums of compensation not published: too few cases\n");
+    }
     out
 }
 
@@ -374,6 +497,20 @@ pub fn statistics_text(d: &Dashboard) -> String {
             ));
         }
     }
+    let shown = |v: Option<u64>| v.map_or("[x]".to_string(), |n| n.to_string());
+    out.push_str(&format!(
+        "\nrights access (late as at {}): {}\n",
+        harbour_domain::person::format_date(d.rights.late_as_at),
+        RIGHTS_COLUMNS.join(" | ")
+    ));
+    for (right, values) in rights_rows(&d.rights) {
+        let values: Vec<String> = values.into_iter().map(shown).collect();
+        out.push_str(&format!("{right} | {}\n", values.join(" | ")));
+    }
+    out.push_str("\ncompensation and cooperation\n");
+    for (name, v) in redress_rows(&d.rights) {
+        out.push_str(&format!("{name} | {}\n", shown(v)));
+    }
     out
 }
 
@@ -416,6 +553,49 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
                 .map_err(|e| Failure(e.to_string()))?;
             }
         }
+    }
+    // Rights access: the summary per right, then compensation and cooperation figures.
+    let ws = wb.add_worksheet();
+    ws.set_name("rights_access")
+        .map_err(|e| Failure(e.to_string()))?;
+    ws.write_string_with_format(0, 0, "rights_access", &bold)
+        .map_err(|e| Failure(e.to_string()))?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "{note} Lateness as at {}; figures read from published cells only.",
+            harbour_domain::person::format_date(d.rights.late_as_at)
+        ),
+    )
+    .map_err(|e| Failure(e.to_string()))?;
+    for (j, c) in RIGHTS_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(3, j as u16, *c, &bold)
+            .map_err(|e| Failure(e.to_string()))?;
+    }
+    let mut row = 4u32;
+    let cell = |ws: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, v: Option<u64>| {
+        match v {
+            Some(n) => ws.write_number(row, col, n as f64),
+            None => ws.write_string(row, col, "[x]"),
+        }
+        .map(|_| ())
+        .map_err(|e| Failure(e.to_string()))
+    };
+    for (right, values) in rights_rows(&d.rights) {
+        ws.write_string(row, 0, &right)
+            .map_err(|e| Failure(e.to_string()))?;
+        for (j, v) in values.into_iter().enumerate() {
+            cell(ws, row, (j + 1) as u16, v)?;
+        }
+        row += 1;
+    }
+    row += 1;
+    for (name, v) in redress_rows(&d.rights) {
+        ws.write_string(row, 0, &name)
+            .map_err(|e| Failure(e.to_string()))?;
+        cell(ws, row, 1, v)?;
+        row += 1;
     }
     wb.save(path)
         .map_err(|e| Failure(format!("{}: {e}", path.display())))

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use fluent_bundle::{FluentArgs, FluentValue};
-use harbour_service::statistics::{ControlledTable, Dashboard, StatisticsRequest};
+use harbour_service::statistics::{ControlledTable, Dashboard, RightsReport, StatisticsRequest};
 use harbour_statistics::disclosure::{Pivot, TOTAL};
 use std::collections::HashMap;
 
@@ -38,7 +38,20 @@ struct StatisticsPage {
     tables: Vec<TableView>,
     timeliness: TableView,
     late: Vec<Figure>,
+    rights: RightsSection,
     error: String,
+}
+
+/// The rights section: a table per right, a chart of rights granted, the rights late now and
+/// compensation and cooperation figures, all read from controlled output.
+#[derive(Default)]
+pub struct RightsSection {
+    pub table: Option<TableView>,
+    pub chart: String,
+    pub late_title: String,
+    pub late: Vec<Figure>,
+    pub redress: Vec<Figure>,
+    pub amounts_note: String,
 }
 
 const SUPPRESSED: &str = "[x]";
@@ -211,8 +224,12 @@ fn page(lang: Lang, web: &Web, d: &Dashboard) -> StatisticsPage {
                             shown(s.count),
                             v(s.median),
                             v(s.p90),
-                            s.within_target_percent
-                                .map_or(SUPPRESSED.to_string(), |p| format!("{p} %")),
+                            match (s.within_target_percent, s.suppressed) {
+                                (Some(p), _) => format!("{p} %"),
+                                // No policy target for this measure: nothing to compare with.
+                                (None, false) => "–".to_string(),
+                                (None, true) => SUPPRESSED.to_string(),
+                            },
                         ],
                     )
                 })
@@ -256,7 +273,130 @@ fn page(lang: Lang, web: &Web, d: &Dashboard) -> StatisticsPage {
         tables,
         timeliness,
         late,
+        rights: rights_section(lang, &d.rights),
         error: String::new(),
+    }
+}
+
+fn rights_section(lang: Lang, r: &RightsReport) -> RightsSection {
+    let right_label = |code: &str| {
+        if code == TOTAL {
+            t(lang, "stats-rights-all")
+        } else {
+            t(lang, &format!("right-{code}"))
+        }
+    };
+    let pct = |p: Option<u64>| p.map_or(SUPPRESSED.to_string(), |p| format!("{p} %"));
+    let summaries: Vec<_> = r.summary.iter().collect();
+    let table = TableView {
+        id: "rights".into(),
+        caption: t(lang, "stats-rights-table"),
+        row_head: t(lang, "stats-rights-right"),
+        columns: [
+            "stats-rights-eligible",
+            "stats-rights-informed",
+            "stats-rights-granted",
+            "stats-rights-refused",
+            "stats-rights-waived",
+            "stats-rights-late",
+            "stats-rights-granted-share",
+            "stats-rights-late-share",
+        ]
+        .iter()
+        .map(|k| t(lang, k))
+        .collect(),
+        rows: summaries
+            .iter()
+            .map(|s| {
+                (
+                    right_label(&s.keys["right"]),
+                    vec![
+                        shown(s.eligible),
+                        shown(s.informed),
+                        shown(s.granted),
+                        shown(s.refused),
+                        shown(s.waived),
+                        shown(s.late),
+                        pct(s.granted_percent),
+                        pct(s.late_percent),
+                    ],
+                )
+            })
+            .collect(),
+    };
+    let bars: Vec<(String, Option<u64>)> = summaries
+        .iter()
+        .filter(|s| s.keys["right"] != TOTAL)
+        .map(|s| (right_label(&s.keys["right"]), s.granted))
+        .collect();
+    let chart = crate::charts::horizontal_bar_chart(
+        "rights-chart",
+        &crate::charts::ChartText {
+            title: t(lang, "stats-rights-chart-title"),
+            description: t(lang, "stats-rights-chart-desc"),
+            suppressed: t(lang, "stats-suppressed"),
+        },
+        &bars,
+    );
+    // Only rights with a deadline can be late; the list shows those, counts only.
+    let late = summaries
+        .iter()
+        .filter(|s| s.keys["right"] != TOTAL)
+        .filter(|s| s.deadline)
+        .map(|s| Figure {
+            label: right_label(&s.keys["right"]),
+            value: shown(s.late),
+        })
+        .collect();
+    let mut args = FluentArgs::new();
+    args.set(
+        "day",
+        FluentValue::from(super::i18n::date(lang, r.late_as_at)),
+    );
+    let all = r.redress.iter().find(|x| x.keys.is_empty());
+    let figure = |key: &str, v: Option<u64>| Figure {
+        label: t(lang, key),
+        value: shown(v),
+    };
+    let redress = match all {
+        Some(x) => {
+            let mut v = vec![
+                figure("stats-redress-claimed", x.compensation_claimed),
+                figure("stats-redress-awarded", x.compensation_awarded),
+                figure("stats-redress-paid", x.compensation_paid),
+                figure("stats-redress-declined", x.cooperation_declined),
+                figure(
+                    "stats-redress-continuing",
+                    x.support_continuing_after_decline,
+                ),
+            ];
+            for a in &r.amounts {
+                let mut args = FluentArgs::new();
+                args.set(
+                    "stage",
+                    FluentValue::from(t(lang, &format!("stats-redress-{}", a.stage))),
+                );
+                args.set("currency", FluentValue::from(a.currency.clone()));
+                v.push(Figure {
+                    label: tr(lang, "stats-redress-amount", Some(&args)),
+                    value: format!("{}.{:02}", a.amount_minor / 100, a.amount_minor % 100),
+                });
+            }
+            v
+        }
+        None => vec![],
+    };
+    RightsSection {
+        table: Some(table),
+        chart,
+        late_title: tr(lang, "stats-rights-late-title", Some(&args)),
+        late,
+        redress,
+        amounts_note: if r.amounts_suppressed {
+            t(lang, "stats-redress-amounts-suppressed")
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -294,6 +434,7 @@ pub async fn dashboard(
                         rows: vec![],
                     },
                     late: vec![],
+                    rights: RightsSection::default(),
                     error: message,
                 },
             )
@@ -331,6 +472,7 @@ pub fn dynamic_keys() -> Vec<String> {
             "reasonable_grounds",
             "conclusive_grounds",
             "guardian_appointment",
+            "service_acceptance",
         ]
         .iter()
         .map(|v| format!("stats-measure-{v}")),
@@ -344,6 +486,11 @@ pub fn dynamic_keys() -> Vec<String> {
         ]
         .iter()
         .map(|v| format!("stats-late-{v}")),
+    );
+    k.extend(
+        ["claimed", "awarded", "paid"]
+            .iter()
+            .map(|v| format!("stats-redress-{v}")),
     );
     k
 }
