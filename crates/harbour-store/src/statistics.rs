@@ -486,31 +486,35 @@ fn value(c: &StatColumns, d: StatDim) -> String {
 /// Add `sign` (+1 for a row written, -1 for the row it replaces) to every counter `row` is in.
 pub fn add_counts(deltas: &mut CountDeltas, row: &StatColumns, sign: i64) {
     for cube in &CUBES {
-        let day = match cube.grain {
-            Grain::Day => row.referred_on.clone(),
-            Grain::Quarter => String::new(),
+        // A per-day cube is kept per quarter too (day ''), so that whole quarters are read
+        // from a few counters and only a period's partial quarters from the day counters.
+        let days = match cube.grain {
+            Grain::Day => vec![row.referred_on.clone(), String::new()],
+            Grain::Quarter => vec![String::new()],
         };
-        let key = |form: Option<&str>| {
-            let mut keys: [String; 3] = Default::default();
-            for (i, d) in cube.dims.iter().enumerate() {
-                keys[i] = match (d, form) {
-                    (StatDim::ExploitationForm, Some(f)) => f.to_string(),
-                    _ => value(row, *d),
-                };
+        for day in days {
+            let key = |form: Option<&str>| {
+                let mut keys: [String; 3] = Default::default();
+                for (i, d) in cube.dims.iter().enumerate() {
+                    keys[i] = match (d, form) {
+                        (StatDim::ExploitationForm, Some(f)) => f.to_string(),
+                        _ => value(row, *d),
+                    };
+                }
+                CountKey {
+                    cube: cube.name,
+                    quarter: row.referred_quarter.clone(),
+                    day: day.clone(),
+                    keys,
+                }
+            };
+            if cube.forms {
+                for f in &row.forms {
+                    *deltas.entry(key(Some(f))).or_default() += sign;
+                }
+            } else {
+                *deltas.entry(key(None)).or_default() += sign;
             }
-            CountKey {
-                cube: cube.name,
-                quarter: row.referred_quarter.clone(),
-                day: day.clone(),
-                keys,
-            }
-        };
-        if cube.forms {
-            for f in &row.forms {
-                *deltas.entry(key(Some(f))).or_default() += sign;
-            }
-        } else {
-            *deltas.entry(key(None)).or_default() += sign;
         }
     }
     deltas.retain(|_, d| *d != 0);
@@ -521,7 +525,7 @@ pub fn upsert_count_sql(placeholder: impl Fn(usize) -> String) -> String {
     let p: Vec<String> = (1..=7).map(placeholder).collect();
     format!(
         "INSERT INTO statistics_counts (cube, quarter, day, k1, k2, k3, n) VALUES ({}) \
-         ON CONFLICT (cube, quarter, day, k1, k2, k3) DO UPDATE SET n = statistics_counts.n + excluded.n",
+         ON CONFLICT (cube, day, quarter, k1, k2, k3) DO UPDATE SET n = statistics_counts.n + excluded.n",
         p.join(", ")
     )
 }
@@ -531,7 +535,14 @@ pub fn upsert_count_sql(placeholder: impl Fn(usize) -> String) -> String {
 pub fn rebuild_counts_sql() -> Vec<String> {
     CUBES
         .iter()
-        .map(|cube| {
+        .flat_map(|cube| {
+            let grains: &[Grain] = match cube.grain {
+                Grain::Day => &[Grain::Day, Grain::Quarter],
+                Grain::Quarter => &[Grain::Quarter],
+            };
+            grains.iter().map(move |g| (cube, *g))
+        })
+        .map(|(cube, grain)| {
             let (table, alias) = if cube.forms {
                 ("case_exploitation_forms f", "f.")
             } else {
@@ -553,7 +564,7 @@ pub fn rebuild_counts_sql() -> Vec<String> {
             while keys.len() < 3 {
                 keys.push("''".into());
             }
-            let day = match cube.grain {
+            let day = match grain {
                 Grain::Day => format!("{alias}referred_on"),
                 Grain::Quarter => "''".into(),
             };
@@ -616,57 +627,68 @@ impl StatisticsQuery {
         let mut conds = vec!["cube = ".to_string() + &placeholder(1)];
         binds.push(cube.name.to_string());
         let mut edges = Vec::new();
-        match cube.grain {
-            Grain::Day => {
-                if let Some(f) = self.from {
-                    binds.push(crate::day_text(f));
-                    conds.push(format!("day >= {}", placeholder(binds.len())));
-                }
-                if let Some(t) = self.to {
-                    binds.push(crate::day_text(t));
-                    conds.push(format!("day <= {}", placeholder(binds.len())));
-                }
+        // Whole quarters lo..=hi come from per-quarter counters; the partial quarters at the
+        // ends (edges) from per-day counters, or from the rows for a per-quarter cube.
+        let mut lo = None;
+        let mut hi = None;
+        if let Some(f) = self.from {
+            let q = quarter_index(f);
+            if quarter_start(q) == Some(f) {
+                lo = Some(q);
+            } else {
+                lo = Some(q + 1);
+                let end = quarter_start(q + 1)?.previous_day()?;
+                edges.push((f, self.to.map_or(end, |t| t.min(end))));
             }
+        }
+        if let Some(t) = self.to {
+            let q = quarter_index(t);
+            if t.next_day()
+                .and_then(|n| quarter_start(q + 1).map(|s| s == n))
+                == Some(true)
+            {
+                hi = Some(q);
+            } else {
+                hi = Some(q - 1);
+                let start = quarter_start(q)?;
+                edges.push((self.from.map_or(start, |f| f.max(start)), t));
+            }
+        }
+        // The whole period lies within one or two partial quarters.
+        let within = matches!((lo, hi), (Some(l), Some(h)) if l > h);
+        let mut whole = vec!["day = ''".to_string()];
+        if let Some(l) = lo {
+            binds.push(quarter_name(l));
+            whole.push(format!("quarter >= {}", placeholder(binds.len())));
+        }
+        if let Some(h) = hi {
+            binds.push(quarter_name(h));
+            whole.push(format!("quarter <= {}", placeholder(binds.len())));
+        }
+        match cube.grain {
             Grain::Quarter => {
-                let mut lo = None;
-                let mut hi = None;
-                if let Some(f) = self.from {
-                    let q = quarter_index(f);
-                    if quarter_start(q) == Some(f) {
-                        lo = Some(q);
-                    } else {
-                        lo = Some(q + 1);
-                        let end = quarter_start(q + 1)?.previous_day()?;
-                        edges.push((f, self.to.map_or(end, |t| t.min(end))));
-                    }
+                if within {
+                    return None;
                 }
-                if let Some(t) = self.to {
-                    let q = quarter_index(t);
-                    if t.next_day()
-                        .and_then(|n| quarter_start(q + 1).map(|s| s == n))
-                        == Some(true)
-                    {
-                        hi = Some(q);
-                    } else {
-                        hi = Some(q - 1);
-                        let start = quarter_start(q)?;
-                        edges.push((self.from.map_or(start, |f| f.max(start)), t));
-                    }
+                conds.extend(whole);
+            }
+            Grain::Day => {
+                let mut alternatives = Vec::new();
+                if within {
+                    // Only the quarter bounds were bound; rebind from the start.
+                    binds.truncate(1);
+                    edges = vec![(self.from?, self.to?)];
+                } else {
+                    alternatives.push(format!("({})", whole.join(" AND ")));
                 }
-                if let (Some(l), Some(h)) = (lo, hi) {
-                    if l > h {
-                        // The whole period lies within one or two partial quarters.
-                        return None;
-                    }
+                for (a, b) in edges.drain(..) {
+                    binds.push(crate::day_text(a));
+                    let pa = placeholder(binds.len());
+                    binds.push(crate::day_text(b));
+                    let pb = placeholder(binds.len());
+                    alternatives.push(format!("(day >= {pa} AND day <= {pb})"));
                 }
-                if let Some(l) = lo {
-                    binds.push(quarter_name(l));
-                    conds.push(format!("quarter >= {}", placeholder(binds.len())));
-                }
-                if let Some(h) = hi {
-                    binds.push(quarter_name(h));
-                    conds.push(format!("quarter <= {}", placeholder(binds.len())));
-                }
+                conds.push(format!("({})", alternatives.join(" OR ")));
             }
         }
         let cols: Vec<String> = self

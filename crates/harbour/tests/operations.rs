@@ -871,12 +871,23 @@ fn statistics_check_compares_the_pre_aggregated_counts_and_rebuild_recounts_them
     let key_arg = key.display().to_string();
     for db in databases(dir.path()) {
         let (code, out, err) = run(harbour(dir.path()).args([
-            "demo", "--cases", "60", "--db", &db.url, "--key-file", &key_arg,
+            "demo",
+            "--cases",
+            "60",
+            "--db",
+            &db.url,
+            "--key-file",
+            &key_arg,
         ]));
         assert_eq!(code, 0, "demo: {out}{err}");
         let check = |expect: i32| {
             let (code, out, err) = run(harbour(dir.path()).args([
-                "statistics", "check", "--db", &db.url, "--key-file", &key_arg,
+                "statistics",
+                "check",
+                "--db",
+                &db.url,
+                "--key-file",
+                &key_arg,
             ]));
             assert_eq!(code, expect, "statistics check: {out}{err}");
             out
@@ -887,13 +898,21 @@ fn statistics_check_compares_the_pre_aggregated_counts_and_rebuild_recounts_them
             "{out}"
         );
         if !tamper_with_a_counter(&db) {
-            eprintln!("no database client: the tampering half was skipped for {}", db.url);
+            eprintln!(
+                "no database client: the tampering half was skipped for {}",
+                db.url
+            );
             continue;
         }
         let out = check(1);
         assert!(out.contains("MISMATCH counts referrer_kind"), "{out}");
         let (code, out, err) = run(harbour(dir.path()).args([
-            "statistics", "rebuild", "--db", &db.url, "--key-file", &key_arg,
+            "statistics",
+            "rebuild",
+            "--db",
+            &db.url,
+            "--key-file",
+            &key_arg,
         ]));
         assert_eq!(code, 0, "statistics rebuild: {out}{err}");
         assert!(out.contains("pre-aggregated counters recounted"), "{out}");
