@@ -116,6 +116,8 @@ pub struct RebuildReport {
     pub rebuilt: u64,
     /// Cases whose key is gone (erased): their row is kept as it was.
     pub kept_without_key: u64,
+    /// Pre-aggregated counters recounted from the rows afterwards.
+    pub counters: u64,
 }
 
 /// Who reads statistics: the national coordinator and the competent authority's decision makers.
@@ -449,6 +451,7 @@ impl Harbour {
             }
             after = Some(last);
         }
+        report.counters = self.store.rebuild_statistics_counts().await?;
         Ok(report)
     }
 
@@ -491,7 +494,7 @@ impl Harbour {
     ) -> ServiceResult<ControlledTable> {
         let counts = self
             .store
-            .count_case_statistics(&StatisticsQuery {
+            .count_statistics(&StatisticsQuery {
                 dims: dims.to_vec(),
                 from: req.from,
                 to: req.to,
@@ -690,7 +693,7 @@ impl Harbour {
             dims.extend(flag);
             let counts = self
                 .store
-                .count_case_statistics(&StatisticsQuery {
+                .count_statistics(&StatisticsQuery {
                     dims: dims.clone(),
                     from: req.from,
                     to: req.to,
@@ -794,7 +797,7 @@ impl Harbour {
                 from: None,
                 to,
             };
-            async move { self.store.count_case_statistics(&q).await }
+            async move { self.store.count_statistics(&q).await }
         };
         let mut late: BTreeMap<&str, u64> = BTreeMap::new();
         for c in count(vec![StatDim::Phase], Some(rg_cutoff)).await? {
@@ -962,6 +965,9 @@ pub struct CheckReport {
     pub without_key: u64,
     pub figures: u64,
     pub mismatches: Vec<Mismatch>,
+    /// Pre-aggregated counts compared with a `GROUP BY` over the rows, and those that differ.
+    pub counters: u64,
+    pub counter_mismatches: Vec<harbour_store::CountMismatch>,
 }
 
 type Tally = BTreeMap<Vec<String>, u64>;
@@ -1147,6 +1153,10 @@ impl Harbour {
             }
         }
         support.compare(self, today, &mut report).await?;
+        let (counters, counter_mismatches) =
+            harbour_store::check_statistics_counts(self.store.as_ref(), None, None).await?;
+        report.counters = counters;
+        report.counter_mismatches = counter_mismatches;
         Ok(report)
     }
 }

@@ -593,13 +593,67 @@ async fn support_writes(
     Ok(())
 }
 
-/// Replace a case's statistical row and its forms inside the caller's transaction.
+/// The statistical row a case has now, if any (to subtract its counts before replacing it).
+async fn stored_statistics(
+    tx: &mut sqlx::SqliteConnection,
+    case: &str,
+) -> StoreResult<Option<harbour_store::statistics::StatColumns>> {
+    let Some(r) = sqlx::query(&format!(
+        "SELECT {} FROM case_statistics WHERE case_id = ?",
+        harbour_store::statistics::STAT_COLUMNS
+    ))
+    .bind(case)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(backend)?
+    else {
+        return Ok(None);
+    };
+    let forms: Vec<String> =
+        sqlx::query_scalar("SELECT form FROM case_exploitation_forms WHERE case_id = ?")
+            .bind(case)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+    Ok(Some(statistics_columns(&r, forms)?))
+}
+
+/// Add the counters' changes to `statistics_counts`, in key order.
+async fn apply_counts(
+    tx: &mut sqlx::SqliteConnection,
+    deltas: &harbour_store::statistics::CountDeltas,
+) -> StoreResult<()> {
+    let sql = harbour_store::statistics::upsert_count_sql(|_| "?".to_string());
+    for (k, n) in deltas {
+        sqlx::query(&sql)
+            .bind(k.cube)
+            .bind(&k.quarter)
+            .bind(&k.day)
+            .bind(&k.keys[0])
+            .bind(&k.keys[1])
+            .bind(&k.keys[2])
+            .bind(n)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Replace a case's statistical row and its forms inside the caller's transaction, and note in
+/// `deltas` how the pre-aggregated counts change (the caller applies them before committing).
 async fn write_statistics(
     tx: &mut sqlx::SqliteConnection,
     row: &CaseStatistics,
+    deltas: &mut harbour_store::statistics::CountDeltas,
 ) -> StoreResult<()> {
     let c = harbour_store::statistics::StatColumns::from_row(row);
     write_support_statistics_delete(&mut *tx, c.case_id).await?;
+    // The row it replaces leaves its groups; erasure never comes here, so erased cases count on.
+    if let Some(old) = stored_statistics(tx, &c.case_id.to_string()).await? {
+        harbour_store::statistics::add_counts(deltas, &old, -1);
+    }
+    harbour_store::statistics::add_counts(deltas, &c, 1);
     sqlx::query("DELETE FROM case_exploitation_forms WHERE case_id = ?")
         .bind(c.case_id.to_string())
         .execute(&mut *tx)
@@ -815,12 +869,19 @@ fn micros_list(rows: Vec<i64>) -> Vec<OffsetDateTime> {
 }
 
 fn statistics_from_row(r: &SqliteRow, forms: Vec<String>) -> StoreResult<CaseStatistics> {
+    statistics_columns(r, forms)?.into_row()
+}
+
+fn statistics_columns(
+    r: &SqliteRow,
+    forms: Vec<String>,
+) -> StoreResult<harbour_store::statistics::StatColumns> {
     let get_s = |c: &str| r.try_get::<String, _>(c).map_err(backend);
     let get_os = |c: &str| r.try_get::<Option<String>, _>(c).map_err(backend);
     let get_f = |c: &str| r.try_get::<i16, _>(c).map_err(backend);
     let get_of = |c: &str| r.try_get::<Option<i16>, _>(c).map_err(backend);
     let get_oi = |c: &str| r.try_get::<Option<i32>, _>(c).map_err(backend);
-    harbour_store::statistics::StatColumns {
+    Ok(harbour_store::statistics::StatColumns {
         case_id: uuid_col(r, "case_id")?,
         referred_on: get_s("referred_on")?,
         referred_quarter: get_s("referred_quarter")?,
@@ -846,8 +907,7 @@ fn statistics_from_row(r: &SqliteRow, forms: Vec<String>) -> StoreResult<CaseSta
         phase: get_s("phase")?,
         closure: get_os("closure")?,
         forms,
-    }
-    .into_row()
+    })
 }
 
 const PROJECTION_COLUMNS: &str =
@@ -886,9 +946,83 @@ async fn append_in(tx: &mut sqlx::SqliteConnection, change: &CaseChange) -> Stor
     insert_events(tx, &change.events).await?;
     insert_access(tx, &change.access).await?;
     if let Some(row) = &change.statistics {
-        write_statistics(tx, row).await?;
+        let mut deltas = Default::default();
+        write_statistics(tx, row, &mut deltas).await?;
+        apply_counts(tx, &deltas).await?;
     }
     Ok(())
+}
+
+/// Insert a new case inside the caller's transaction (one case, or a bulk load's batch).
+async fn create_case_in(
+    tx: &mut sqlx::SqliteConnection,
+    case: &NewCase,
+    deltas: &mut harbour_store::statistics::CountDeltas,
+) -> StoreResult<()> {
+    let p = &case.projection;
+    sqlx::query(
+        "INSERT INTO cases (id, created_order, phase, minority, referred_at, referring_org, owner_org, guardian_user, \
+         rg_due, awaiting_cg_from, guardian_due, rights_due_first, rights_due, updated_at, seq) \
+         VALUES (?, (SELECT COALESCE(MAX(created_order), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(p.id.to_string())
+    .bind(p.phase.as_str())
+    .bind(p.minority.as_str())
+    .bind(to_micros(p.referred_at))
+    .bind(p.referring_org.to_string())
+    .bind(p.owner_org.to_string())
+    .bind(p.guardian.map(|g| g.to_string()))
+    .bind(p.rg_due.map(day_text))
+    .bind(p.awaiting_cg_from.map(day_text))
+    .bind(p.guardian_due.map(to_micros))
+    .bind(p.rights_due.first().map(|d| day_text(*d)))
+    .bind(days_text(&p.rights_due))
+    .bind(to_micros(p.updated_at))
+    .bind(p.seq as i64)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    sqlx::query("INSERT INTO case_keys (case_id, wrapped_key) VALUES (?, ?)")
+        .bind(p.id.to_string())
+        .bind(&case.wrapped_key)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    insert_parties(&mut *tx, p.id, p.referred_at, &case.parties).await?;
+    insert_person_keys(&mut *tx, p.id, &case.person_keys).await?;
+    insert_events(&mut *tx, &case.events).await?;
+    insert_access(&mut *tx, &case.access).await?;
+    if let Some(row) = &case.statistics {
+        write_statistics(&mut *tx, row, deltas).await?;
+    }
+    Ok(())
+}
+
+/// Run a counting query: `n` key columns, then the count.
+async fn run_counts(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &str,
+    binds: &[String],
+    n: usize,
+) -> StoreResult<Vec<StatisticsCount>> {
+    let mut query = sqlx::query(sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows = query.fetch_all(&mut *conn).await.map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let keys = (0..n)
+                .map(|i| r.try_get::<Option<String>, _>(i).map_err(backend))
+                .collect::<StoreResult<Vec<_>>>()?;
+            let count: i64 = r.try_get(n).map_err(backend)?;
+            Ok(StatisticsCount {
+                keys,
+                count: u64::try_from(count)
+                    .map_err(|_| StoreError::Corrupt(format!("count {count}")))?,
+            })
+        })
+        .collect()
 }
 
 #[async_trait]
@@ -1051,43 +1185,21 @@ impl Store for SqliteStore {
     }
 
     async fn create_case(&self, case: &NewCase) -> StoreResult<()> {
-        let p = &case.projection;
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        sqlx::query(
-            "INSERT INTO cases (id, created_order, phase, minority, referred_at, referring_org, owner_org, guardian_user, \
-             rg_due, awaiting_cg_from, guardian_due, rights_due_first, rights_due, updated_at, seq) \
-             VALUES (?, (SELECT COALESCE(MAX(created_order), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(p.id.to_string())
-        .bind(p.phase.as_str())
-        .bind(p.minority.as_str())
-        .bind(to_micros(p.referred_at))
-        .bind(p.referring_org.to_string())
-        .bind(p.owner_org.to_string())
-        .bind(p.guardian.map(|g| g.to_string()))
-        .bind(p.rg_due.map(day_text))
-        .bind(p.awaiting_cg_from.map(day_text))
-        .bind(p.guardian_due.map(to_micros))
-        .bind(p.rights_due.first().map(|d| day_text(*d)))
-        .bind(days_text(&p.rights_due))
-        .bind(to_micros(p.updated_at))
-        .bind(p.seq as i64)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-        sqlx::query("INSERT INTO case_keys (case_id, wrapped_key) VALUES (?, ?)")
-            .bind(p.id.to_string())
-            .bind(&case.wrapped_key)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        insert_parties(&mut tx, p.id, p.referred_at, &case.parties).await?;
-        insert_person_keys(&mut tx, p.id, &case.person_keys).await?;
-        insert_events(&mut tx, &case.events).await?;
-        insert_access(&mut tx, &case.access).await?;
-        if let Some(row) = &case.statistics {
-            write_statistics(&mut tx, row).await?;
+        let mut deltas = Default::default();
+        create_case_in(&mut tx, case, &mut deltas).await?;
+        apply_counts(&mut tx, &deltas).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn create_cases(&self, cases: &[NewCase]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // The batch's counter changes are summed first: one update per counter, not per case.
+        let mut deltas = Default::default();
+        for case in cases {
+            create_case_in(&mut tx, case, &mut deltas).await?;
         }
+        apply_counts(&mut tx, &deltas).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1776,7 +1888,15 @@ impl Store for SqliteStore {
 
     async fn put_case_statistics(&self, row: &CaseStatistics) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        write_statistics(&mut tx, row).await?;
+        // Writing first takes the write lock at once: the row read next is the one replaced.
+        sqlx::query("UPDATE cases SET seq = seq WHERE id = ?")
+            .bind(row.case_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let mut deltas = Default::default();
+        write_statistics(&mut tx, row, &mut deltas).await?;
+        apply_counts(&mut tx, &deltas).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1785,25 +1905,44 @@ impl Store for SqliteStore {
         q: &StatisticsQuery,
     ) -> StoreResult<Vec<StatisticsCount>> {
         let (sql, binds) = q.sql(|_| "?".to_string());
-        let mut query = sqlx::query(&sql);
-        for b in &binds {
-            query = query.bind(b);
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        run_counts(&mut conn, &sql, &binds, q.dims.len()).await
+    }
+
+    async fn count_statistics(&self, q: &StatisticsQuery) -> StoreResult<Vec<StatisticsCount>> {
+        let Some(plan) = q.counts_plan(|_| "?".to_string()) else {
+            return self.count_case_statistics(q).await;
+        };
+        // One read transaction (a snapshot in WAL mode): counts and partial quarters agree.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut parts = vec![run_counts(&mut tx, &plan.sql, &plan.binds, q.dims.len()).await?];
+        for edge in &plan.edges {
+            let (sql, binds) = edge.sql(|_| "?".to_string());
+            parts.push(run_counts(&mut tx, &sql, &binds, q.dims.len()).await?);
         }
-        let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
-        let n = q.dims.len();
-        rows.iter()
-            .map(|r| {
-                let keys = (0..n)
-                    .map(|i| r.try_get::<Option<String>, _>(i).map_err(backend))
-                    .collect::<StoreResult<Vec<_>>>()?;
-                let count: i64 = r.try_get(n).map_err(backend)?;
-                Ok(StatisticsCount {
-                    keys,
-                    count: u64::try_from(count)
-                        .map_err(|_| StoreError::Corrupt(format!("count {count}")))?,
-                })
-            })
-            .collect()
+        tx.commit().await.map_err(backend)?;
+        if plan.edges.is_empty() {
+            return Ok(parts.pop().unwrap_or_default());
+        }
+        Ok(harbour_store::statistics::merge_counts(parts))
+    }
+
+    async fn rebuild_statistics_counts(&self) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Deleting first takes the write lock: no case change slips in before the commit.
+        sqlx::query("DELETE FROM statistics_counts")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for sql in harbour_store::statistics::rebuild_counts_sql() {
+            sqlx::query(&sql).execute(&mut *tx).await.map_err(backend)?;
+        }
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM statistics_counts")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(n.max(0) as u64)
     }
 
     async fn count_support_statistics(

@@ -14,7 +14,8 @@ mod types;
 pub use chain::{chain_hash, verify_chain, ChainBreak, GENESIS};
 pub use security::*;
 pub use statistics::{
-    CaseStatistics, StatDim, StatisticsCount, StatisticsQuery, SupportMeasure, SupportQuery,
+    check_statistics_counts, CaseStatistics, CountMismatch, StatDim, StatisticsCount,
+    StatisticsQuery, SupportMeasure, SupportQuery,
 };
 pub use types::*;
 
@@ -81,6 +82,9 @@ pub trait Store: Send + Sync + 'static {
     // ----- cases -----
     /// Create a case with its wrapped key, first events, projection, parties and the access record.
     async fn create_case(&self, case: &NewCase) -> StoreResult<()>;
+    /// Create many cases in one transaction, all or none (bulk loads such as the statistics
+    /// benchmark's million cases); each exactly as [`Store::create_case`] would.
+    async fn create_cases(&self, cases: &[NewCase]) -> StoreResult<()>;
     /// Append events to a case whose last event is `expected_seq`, replace its projection, add
     /// parties and write the access record, all in one transaction. [`StoreError::Conflict`] if
     /// the journal moved on.
@@ -218,6 +222,13 @@ pub trait Store: Send + Sync + 'static {
     /// Count the statistical projection, grouped as asked (plain `GROUP BY`).
     async fn count_case_statistics(&self, q: &StatisticsQuery)
         -> StoreResult<Vec<StatisticsCount>>;
+    /// The same counts as [`Store::count_case_statistics`], read from the pre-aggregated counts
+    /// (migration 0014) when a kept grouping holds the query's dimensions, else from the rows:
+    /// the dashboard's cost does not grow with the number of cases.
+    async fn count_statistics(&self, q: &StatisticsQuery) -> StoreResult<Vec<StatisticsCount>>;
+    /// Recount the pre-aggregated counts from the statistical rows, in one transaction
+    /// (`harbour statistics rebuild`). Returns how many counters there are.
+    async fn rebuild_statistics_counts(&self) -> StoreResult<u64>;
     /// Statistical rows in case-id order, a page at a time (case-level exports, checks).
     async fn case_statistics(
         &self,

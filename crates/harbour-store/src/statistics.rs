@@ -565,3 +565,457 @@ pub const SUPPORT_TABLES: [&str; 4] = [
     "case_compensation_amounts",
     "case_service_statistics",
 ];
+
+// ----- pre-aggregated counts (migration 0014) -----
+//
+// The dashboard's tables are a handful of fixed groupings. Scanning a million rows for each of
+// them on every view costs seconds; instead each store keeps, in `statistics_counts`, how many
+// statistical rows fall in each group of each of those groupings ("cubes"), per referral day (or
+// per referral quarter where a day would multiply the groups, for durations). The counts change
+// in the same transaction as the rows (the old row's groups minus one, the new row's plus one),
+// so they are exactly a `GROUP BY` over the rows at every commit, on any number of app servers.
+
+/// How finely a cube keeps the referral period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grain {
+    /// Per referral day: any period of whole days is answered from the counts.
+    Day,
+    /// Per referral quarter (durations: a day would multiply the groups by ~90). A period that
+    /// does not start or end on a quarter boundary counts its partial quarters from the rows.
+    Quarter,
+}
+
+/// One kept grouping: its name in the table, the dimensions it keeps (in key order, besides the
+/// referral period), whether it counts case × exploitation form, and its grain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cube {
+    pub name: &'static str,
+    pub dims: &'static [StatDim],
+    pub forms: bool,
+    pub grain: Grain,
+}
+
+/// The dashboard's groupings (see `statistics_for_publication` and `late_counts` in the service).
+pub const CUBES: [Cube; 10] = [
+    Cube {
+        name: "age_at_exploitation",
+        dims: &[StatDim::AgeAtExploitation],
+        forms: false,
+        grain: Grain::Day,
+    },
+    Cube {
+        name: "form_age_at_exploitation",
+        dims: &[StatDim::ExploitationForm, StatDim::AgeAtExploitation],
+        forms: true,
+        grain: Grain::Day,
+    },
+    Cube {
+        name: "referrer_kind",
+        dims: &[StatDim::ReferrerKind],
+        forms: false,
+        grain: Grain::Day,
+    },
+    Cube {
+        name: "reasonable_grounds",
+        dims: &[StatDim::RgQuarter, StatDim::RgOutcome],
+        forms: false,
+        grain: Grain::Day,
+    },
+    Cube {
+        name: "conclusive_grounds",
+        dims: &[StatDim::CgQuarter, StatDim::CgOutcome],
+        forms: false,
+        grain: Grain::Day,
+    },
+    Cube {
+        name: "reasonable_grounds_days",
+        dims: &[StatDim::RgDays, StatDim::RgWithinTarget],
+        forms: false,
+        grain: Grain::Quarter,
+    },
+    Cube {
+        name: "conclusive_grounds_days",
+        dims: &[StatDim::CgDays],
+        forms: false,
+        grain: Grain::Quarter,
+    },
+    Cube {
+        name: "guardian_hours",
+        dims: &[StatDim::GuardianHours],
+        forms: false,
+        grain: Grain::Quarter,
+    },
+    Cube {
+        name: "status",
+        dims: &[StatDim::Phase],
+        forms: false,
+        grain: Grain::Day,
+    },
+    Cube {
+        name: "guardian_late",
+        dims: &[
+            StatDim::AgeAtReferral,
+            StatDim::GuardianWithinTarget,
+            StatDim::Phase,
+        ],
+        forms: false,
+        grain: Grain::Day,
+    },
+];
+
+/// One counter: a group of one cube in one period. An empty key is "none" (a column that is
+/// NULL in the rows; no kept dimension has an empty value) and fills unused key columns.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountKey {
+    pub cube: &'static str,
+    pub quarter: String,
+    /// The referral day for a [`Grain::Day`] cube, empty for a [`Grain::Quarter`] one.
+    pub day: String,
+    pub keys: [String; 3],
+}
+
+/// Changes to counters, applied in key order (so concurrent writers take the counters' row
+/// locks in one order and cannot deadlock on them).
+pub type CountDeltas = std::collections::BTreeMap<CountKey, i64>;
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The text a dimension's SQL expression ([`StatDim::column`]) gives for this row.
+fn value(c: &StatColumns, d: StatDim) -> String {
+    match d {
+        StatDim::AgeAtExploitation => c.age_at_exploitation.clone(),
+        StatDim::AgeAtReferral => c.age_at_referral.clone(),
+        StatDim::ReferrerKind => c.referrer_kind.clone(),
+        StatDim::RgQuarter => opt(&c.rg_quarter),
+        StatDim::RgOutcome => opt(&c.rg_outcome),
+        StatDim::CgQuarter => opt(&c.cg_quarter),
+        StatDim::CgOutcome => opt(&c.cg_outcome),
+        StatDim::RgDays => opt(&c.rg_days),
+        StatDim::RgWithinTarget => opt(&c.rg_within_target),
+        StatDim::CgDays => opt(&c.cg_days),
+        StatDim::GuardianHours => opt(&c.guardian_hours),
+        StatDim::GuardianWithinTarget => opt(&c.guardian_within_target),
+        StatDim::Phase => c.phase.clone(),
+        // Not kept in any cube (the forms cube fills the form itself).
+        _ => String::new(),
+    }
+}
+
+/// Add `sign` (+1 for a row written, -1 for the row it replaces) to every counter `row` is in.
+pub fn add_counts(deltas: &mut CountDeltas, row: &StatColumns, sign: i64) {
+    for cube in &CUBES {
+        // A per-day cube is kept per quarter too (day ''), so that whole quarters are read
+        // from a few counters and only a period's partial quarters from the day counters.
+        let days = match cube.grain {
+            Grain::Day => vec![row.referred_on.clone(), String::new()],
+            Grain::Quarter => vec![String::new()],
+        };
+        for day in days {
+            let key = |form: Option<&str>| {
+                let mut keys: [String; 3] = Default::default();
+                for (i, d) in cube.dims.iter().enumerate() {
+                    keys[i] = match (d, form) {
+                        (StatDim::ExploitationForm, Some(f)) => f.to_string(),
+                        _ => value(row, *d),
+                    };
+                }
+                CountKey {
+                    cube: cube.name,
+                    quarter: row.referred_quarter.clone(),
+                    day: day.clone(),
+                    keys,
+                }
+            };
+            if cube.forms {
+                for f in &row.forms {
+                    *deltas.entry(key(Some(f))).or_default() += sign;
+                }
+            } else {
+                *deltas.entry(key(None)).or_default() += sign;
+            }
+        }
+    }
+    deltas.retain(|_, d| *d != 0);
+}
+
+/// The statement adding one delta (both backends): bind cube, quarter, day, k1, k2, k3, n.
+pub fn upsert_count_sql(placeholder: impl Fn(usize) -> String) -> String {
+    let p: Vec<String> = (1..=7).map(placeholder).collect();
+    format!(
+        "INSERT INTO statistics_counts (cube, quarter, day, k1, k2, k3, n) VALUES ({}) \
+         ON CONFLICT (cube, day, quarter, k1, k2, k3) DO UPDATE SET n = statistics_counts.n + excluded.n",
+        p.join(", ")
+    )
+}
+
+/// The statements that recount every cube from the rows (`harbour statistics rebuild`), after
+/// the table has been emptied.
+pub fn rebuild_counts_sql() -> Vec<String> {
+    CUBES
+        .iter()
+        .flat_map(|cube| {
+            let grains: &[Grain] = match cube.grain {
+                Grain::Day => &[Grain::Day, Grain::Quarter],
+                Grain::Quarter => &[Grain::Quarter],
+            };
+            grains.iter().map(move |g| (cube, *g))
+        })
+        .map(|(cube, grain)| {
+            let (table, alias) = if cube.forms {
+                ("case_exploitation_forms f", "f.")
+            } else {
+                ("case_statistics s", "s.")
+            };
+            let col = |d: &StatDim| {
+                let c = d.column();
+                if cube.forms {
+                    c.replace("s.", "f.")
+                } else {
+                    c.to_string()
+                }
+            };
+            let mut keys: Vec<String> = cube
+                .dims
+                .iter()
+                .map(|d| format!("COALESCE({}, '')", col(d)))
+                .collect();
+            while keys.len() < 3 {
+                keys.push("''".into());
+            }
+            let day = match grain {
+                Grain::Day => format!("{alias}referred_on"),
+                Grain::Quarter => "''".into(),
+            };
+            // PostgreSQL refuses a constant in GROUP BY: group by the expressions only.
+            let groups: Vec<String> = std::iter::once(format!("{alias}referred_quarter"))
+                .chain(std::iter::once(day.clone()))
+                .chain(keys.iter().cloned())
+                .filter(|g| g != "''")
+                .collect();
+            format!(
+                "INSERT INTO statistics_counts (cube, quarter, day, k1, k2, k3, n) \
+                 SELECT '{}', {alias}referred_quarter, {day}, {}, COUNT(*) FROM {table} \
+                 GROUP BY {}",
+                cube.name,
+                keys.join(", "),
+                groups.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// How to answer a [`StatisticsQuery`] from the counts: the SQL over `statistics_counts` (with
+/// its binds) and the partial quarters at the period's ends, to count from the rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountsPlan {
+    pub cube: &'static str,
+    pub sql: String,
+    pub binds: Vec<String>,
+    pub edges: Vec<StatisticsQuery>,
+}
+
+fn quarter_index(d: Date) -> i32 {
+    d.year() * 4 + (d.month() as i32 - 1) / 3
+}
+
+fn quarter_name(i: i32) -> String {
+    format!("{}-Q{}", i.div_euclid(4), i.rem_euclid(4) + 1)
+}
+
+fn quarter_start(i: i32) -> Option<Date> {
+    let month = time::Month::try_from((i.rem_euclid(4) * 3 + 1) as u8).ok()?;
+    Date::from_calendar_date(i.div_euclid(4), month, 1).ok()
+}
+
+impl StatisticsQuery {
+    /// The cube that holds this query's groups, if one does, and how to read it. `None`: count
+    /// the rows (dimensions no cube keeps, or a period inside one quarter for a quarter cube).
+    pub fn counts_plan(&self, placeholder: impl Fn(usize) -> String) -> Option<CountsPlan> {
+        let forms = self.dims.contains(&StatDim::ExploitationForm);
+        let kept: Vec<StatDim> = self
+            .dims
+            .iter()
+            .copied()
+            .filter(|d| !matches!(d, StatDim::Quarter | StatDim::Year))
+            .collect();
+        let cube = CUBES
+            .iter()
+            .find(|c| c.forms == forms && kept.iter().all(|d| c.dims.contains(d)))?;
+        let mut binds = Vec::new();
+        let mut conds = vec!["cube = ".to_string() + &placeholder(1)];
+        binds.push(cube.name.to_string());
+        let mut edges = Vec::new();
+        // Whole quarters lo..=hi come from per-quarter counters; the partial quarters at the
+        // ends (edges) from per-day counters, or from the rows for a per-quarter cube.
+        let mut lo = None;
+        let mut hi = None;
+        if let Some(f) = self.from {
+            let q = quarter_index(f);
+            if quarter_start(q) == Some(f) {
+                lo = Some(q);
+            } else {
+                lo = Some(q + 1);
+                let end = quarter_start(q + 1)?.previous_day()?;
+                edges.push((f, self.to.map_or(end, |t| t.min(end))));
+            }
+        }
+        if let Some(t) = self.to {
+            let q = quarter_index(t);
+            if t.next_day()
+                .and_then(|n| quarter_start(q + 1).map(|s| s == n))
+                == Some(true)
+            {
+                hi = Some(q);
+            } else {
+                hi = Some(q - 1);
+                let start = quarter_start(q)?;
+                edges.push((self.from.map_or(start, |f| f.max(start)), t));
+            }
+        }
+        // The whole period lies within one or two partial quarters.
+        let within = matches!((lo, hi), (Some(l), Some(h)) if l > h);
+        let mut whole = vec!["day = ''".to_string()];
+        if let Some(l) = lo {
+            binds.push(quarter_name(l));
+            whole.push(format!("quarter >= {}", placeholder(binds.len())));
+        }
+        if let Some(h) = hi {
+            binds.push(quarter_name(h));
+            whole.push(format!("quarter <= {}", placeholder(binds.len())));
+        }
+        match cube.grain {
+            Grain::Quarter => {
+                if within {
+                    return None;
+                }
+                conds.extend(whole);
+            }
+            Grain::Day => {
+                let mut alternatives = Vec::new();
+                if within {
+                    // Only the quarter bounds were bound; rebind from the start.
+                    binds.truncate(1);
+                    edges = vec![(self.from?, self.to?)];
+                } else {
+                    alternatives.push(format!("({})", whole.join(" AND ")));
+                }
+                for (a, b) in edges.drain(..) {
+                    binds.push(crate::day_text(a));
+                    let pa = placeholder(binds.len());
+                    binds.push(crate::day_text(b));
+                    let pb = placeholder(binds.len());
+                    alternatives.push(format!("(day >= {pa} AND day <= {pb})"));
+                }
+                conds.push(format!("({})", alternatives.join(" OR ")));
+            }
+        }
+        let cols: Vec<String> = self
+            .dims
+            .iter()
+            .map(|d| match d {
+                StatDim::Quarter => "quarter".to_string(),
+                StatDim::Year => "SUBSTR(quarter, 1, 4)".to_string(),
+                d => {
+                    let i = cube.dims.iter().position(|c| c == d).unwrap_or(0) + 1;
+                    format!("NULLIF(k{i}, '')")
+                }
+            })
+            .collect();
+        let mut sql = String::from("SELECT ");
+        for c in &cols {
+            sql.push_str(c);
+            sql.push_str(", ");
+        }
+        sql.push_str("CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM statistics_counts WHERE ");
+        sql.push_str(&conds.join(" AND "));
+        if !cols.is_empty() {
+            let ordinals: Vec<String> = (1..=cols.len()).map(|i| i.to_string()).collect();
+            sql.push_str(" GROUP BY ");
+            sql.push_str(&ordinals.join(", "));
+            // A group whose rows were all replaced leaves a zero counter; a GROUP BY has no
+            // such group.
+            sql.push_str(" HAVING SUM(n) > 0 ORDER BY ");
+            sql.push_str(&ordinals.join(", "));
+        }
+        Some(CountsPlan {
+            cube: cube.name,
+            sql,
+            binds,
+            edges: edges
+                .into_iter()
+                .map(|(from, to)| StatisticsQuery {
+                    dims: self.dims.clone(),
+                    from: Some(from),
+                    to: Some(to),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Add up counts of the same groups (the counts and the partial quarters counted from rows).
+pub fn merge_counts(parts: Vec<Vec<StatisticsCount>>) -> Vec<StatisticsCount> {
+    let mut all: std::collections::BTreeMap<Vec<Option<String>>, u64> = Default::default();
+    for part in parts {
+        for c in part {
+            *all.entry(c.keys).or_default() += c.count;
+        }
+    }
+    all.into_iter()
+        .map(|(keys, count)| StatisticsCount { keys, count })
+        .collect()
+}
+
+/// A group whose pre-aggregated count differs from the `GROUP BY` over the rows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CountMismatch {
+    pub cube: &'static str,
+    pub keys: Vec<Option<String>>,
+    pub counted: u64,
+    pub rows: u64,
+}
+
+/// Compare every kept grouping, by referral quarter and (within `from`..`to`, if given), with a
+/// plain `GROUP BY` over the rows. Returns the groups compared and those that differ.
+pub async fn check_statistics_counts(
+    store: &dyn crate::Store,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> crate::StoreResult<(u64, Vec<CountMismatch>)> {
+    let mut compared = 0;
+    let mut mismatches = Vec::new();
+    for cube in &CUBES {
+        let mut dims = vec![StatDim::Quarter];
+        dims.extend_from_slice(cube.dims);
+        let q = StatisticsQuery { dims, from, to };
+        let tally = |counts: Vec<StatisticsCount>| {
+            counts
+                .into_iter()
+                .map(|c| (c.keys, c.count))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let counted = tally(store.count_statistics(&q).await?);
+        let rows = tally(store.count_case_statistics(&q).await?);
+        let mut keys: Vec<&Vec<Option<String>>> = counted.keys().chain(rows.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            compared += 1;
+            let (c, r) = (
+                counted.get(k).copied().unwrap_or(0),
+                rows.get(k).copied().unwrap_or(0),
+            );
+            if c != r {
+                mismatches.push(CountMismatch {
+                    cube: cube.name,
+                    keys: k.clone(),
+                    counted: c,
+                    rows: r,
+                });
+            }
+        }
+    }
+    Ok((compared, mismatches))
+}

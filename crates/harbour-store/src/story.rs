@@ -768,6 +768,9 @@ pub async fn run(store: &dyn Store) {
             .is_empty());
     }
     statistics(store, adult, child, t0).await;
+    for seed in [1, 7, 2026] {
+        statistics_counts_follow_the_rows(store, &police, &officer, seed).await;
+    }
 
     // The benchmark baseline works.
     let id = store.probe_insert(b"probe").await.unwrap();
@@ -1925,4 +1928,220 @@ async fn statistics(store: &dyn Store, adult: CaseId, child: CaseId, t0: OffsetD
         .await
         .unwrap();
     assert!(just.iter().any(|n| n.id == last.id));
+}
+
+/// A small deterministic random stream (xorshift), so the story needs no extra crate and a
+/// failing seed replays exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())].clone()
+    }
+    fn maybe<T>(&mut self, v: T) -> Option<T> {
+        (self.below(3) != 0).then_some(v)
+    }
+}
+
+/// A random statistical row over small vocabularies, so that groups collide and empty out.
+fn random_row(rng: &mut Rng, case: CaseId) -> CaseStatistics {
+    use harbour_domain::{DecisionOutcome, ExploitationForm, Sex};
+    use harbour_statistics::AgeGroup;
+    let day = datetime!(2025-11-20 12:00 UTC).date() + Duration::days(rng.below(200) as i64);
+    let quarter = |d: time::Date| format!("{}-Q{}", d.year(), (d.month() as u8 - 1) / 3 + 1);
+    let forms = [
+        ExploitationForm::Sexual,
+        ExploitationForm::ForcedLabour,
+        ExploitationForm::ForcedCriminality,
+        ExploitationForm::Unknown,
+    ];
+    let mut exploitation_forms = vec![rng.pick(&forms)];
+    if rng.below(3) == 0 {
+        let f = rng.pick(&forms);
+        if !exploitation_forms.contains(&f) {
+            exploitation_forms.push(f);
+        }
+    }
+    let ages = [AgeGroup::Adult, AgeGroup::Child, AgeGroup::Unknown];
+    let outcome = |rng: &mut Rng| rng.pick(&[DecisionOutcome::Positive, DecisionOutcome::Negative]);
+    let (rg, cg, hours) = (
+        rng.below(12) as i64,
+        45 + rng.below(30) as i64,
+        rng.below(40) as i64,
+    );
+    let rg_days = rng.maybe(rg);
+    let cg_days = rg_days.and_then(|_| rng.maybe(cg));
+    let guardian_hours = rng.maybe(hours);
+    CaseStatistics {
+        case_id: case,
+        referred_on: day,
+        referred_quarter: quarter(day),
+        referrer_kind: rng.pick(&[OrgKind::Police, OrgKind::Ngo, OrgKind::ChildProtection]),
+        exploitation_forms,
+        age_at_referral: rng.pick(&ages),
+        age_at_exploitation: rng.pick(&ages),
+        ctdc_age_band: None,
+        sex: rng.pick(&[Sex::Female, Sex::Male]),
+        nationality: rng.maybe("UA".into()),
+        region: None,
+        online_recruitment: rng.below(2) == 0,
+        county_lines: false,
+        rg_outcome: rg_days.map(|_| outcome(rng)),
+        rg_quarter: rg_days.map(|d| quarter(day + Duration::days(d))),
+        rg_days,
+        rg_within_target: rg_days.map(|d| d <= 7),
+        cg_outcome: cg_days.map(|_| outcome(rng)),
+        cg_quarter: cg_days.map(|d| quarter(day + Duration::days(d))),
+        cg_days,
+        cg_within_target: cg_days.map(|d| d <= 60),
+        guardian_hours,
+        guardian_within_target: guardian_hours.map(|h| h <= 24),
+        phase: rng.pick(&[
+            Status::AwaitingReasonableGrounds,
+            Status::RecoveryPeriod,
+            Status::Identified,
+            Status::Closed,
+        ]),
+        closure: None,
+        support: Default::default(),
+    }
+}
+
+/// The pre-aggregated counts (migration 0014) equal a `GROUP BY` over the rows after any
+/// sequence of case writes: bulk creation, single creation, appends that change the row, and
+/// rows replaced outright; for every kept grouping, and for every dashboard query over periods
+/// that do and do not fall on quarter boundaries.
+async fn statistics_counts_follow_the_rows(
+    store: &dyn Store,
+    org: &Organisation,
+    officer: &User,
+    seed: u64,
+) {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let t0 = datetime!(2026-05-01 9:00 UTC);
+    // The rows written so far label quarters freely; a real row's quarter is its referral
+    // day's (`CaseStatistics::from_journal`), which per-quarter counts rely on.
+    for old in store.case_statistics(None, 1000).await.unwrap() {
+        let row = random_row(&mut rng, old.case_id);
+        store.put_case_statistics(&row).await.unwrap();
+    }
+    // Each case with its journal's last seq and hash, to append to it.
+    let mut cases: Vec<(CaseId, u64, [u8; 32])> = Vec::new();
+    let new_case = |rng: &mut Rng, id: CaseId| {
+        let e = event(id, 1, GENESIS, t0, officer, "referral_received", b"sealed");
+        let hash = e.hash;
+        (
+            NewCase {
+                projection: projection(id, t0, org, Minority::Adult),
+                person_keys: vec![],
+                wrapped_key: vec![1],
+                parties: vec![],
+                events: vec![e],
+                access: access(officer, id, "refer", t0),
+                statistics: Some(random_row(rng, id)),
+            },
+            hash,
+        )
+    };
+    let mut batch = Vec::new();
+    for _ in 0..12 {
+        let id = CaseId(Uuid::new_v4());
+        let (c, hash) = new_case(&mut rng, id);
+        batch.push(c);
+        cases.push((id, 1, hash));
+    }
+    store.create_cases(&batch).await.unwrap();
+    let dashboard: [&[StatDim]; 10] = [
+        &[StatDim::Quarter, StatDim::AgeAtExploitation],
+        &[StatDim::ExploitationForm, StatDim::AgeAtExploitation],
+        &[StatDim::ReferrerKind],
+        &[StatDim::RgQuarter, StatDim::RgOutcome],
+        &[StatDim::CgQuarter, StatDim::CgOutcome],
+        &[StatDim::RgDays, StatDim::RgWithinTarget],
+        &[StatDim::CgDays],
+        &[StatDim::GuardianHours],
+        &[StatDim::Phase],
+        &[
+            StatDim::AgeAtReferral,
+            StatDim::GuardianWithinTarget,
+            StatDim::Phase,
+        ],
+    ];
+    let day = |s: &str| crate::parse_day(s).unwrap();
+    let periods = [
+        (None, None),
+        (Some(day("2026-01-01")), Some(day("2026-03-31"))),
+        (Some(day("2025-12-15")), None),
+        (None, Some(day("2026-02-10"))),
+        (Some(day("2025-11-25")), Some(day("2026-04-20"))),
+        (Some(day("2026-02-01")), Some(day("2026-02-28"))),
+    ];
+    for round in 0..8 {
+        for _ in 0..10 {
+            match rng.below(4) {
+                0 => {
+                    let id = CaseId(Uuid::new_v4());
+                    let (c, hash) = new_case(&mut rng, id);
+                    store.create_case(&c).await.unwrap();
+                    cases.push((id, 1, hash));
+                }
+                1 => {
+                    let i = rng.below(cases.len());
+                    let row = random_row(&mut rng, cases[i].0);
+                    store.put_case_statistics(&row).await.unwrap();
+                }
+                _ => {
+                    let i = rng.below(cases.len());
+                    let (id, seq, prev) = cases[i];
+                    let e = event(id, seq + 1, prev, t0, officer, "note", b"sealed");
+                    let mut p = projection(id, t0, org, Minority::Adult);
+                    p.seq = seq + 1;
+                    store
+                        .append(&CaseChange {
+                            projection: p,
+                            expected_seq: seq,
+                            events: vec![e.clone()],
+                            new_parties: vec![],
+                            new_person_keys: vec![],
+                            access: access(officer, id, "events", t0),
+                            statistics: Some(random_row(&mut rng, id)),
+                        })
+                        .await
+                        .unwrap();
+                    cases[i] = (id, seq + 1, e.hash);
+                }
+            }
+        }
+        let (compared, mismatches) = check_statistics_counts(store, None, None).await.unwrap();
+        assert!(compared > 0);
+        assert_eq!(mismatches, vec![], "seed {seed}, round {round}");
+        for dims in dashboard {
+            for (from, to) in periods {
+                let q = StatisticsQuery {
+                    dims: dims.to_vec(),
+                    from,
+                    to,
+                };
+                let sorted = |mut v: Vec<StatisticsCount>| {
+                    v.sort_by(|a, b| a.keys.cmp(&b.keys));
+                    v
+                };
+                assert_eq!(
+                    sorted(store.count_statistics(&q).await.unwrap()),
+                    sorted(store.count_case_statistics(&q).await.unwrap()),
+                    "seed {seed}, round {round}, {q:?}"
+                );
+            }
+        }
+    }
+    // A recount from the rows gives the same counts.
+    assert!(store.rebuild_statistics_counts().await.unwrap() > 0);
+    let (_, mismatches) = check_statistics_counts(store, None, None).await.unwrap();
+    assert_eq!(mismatches, vec![]);
 }

@@ -160,8 +160,8 @@ pub async fn statistics(cmd: StatisticsCmd) -> Result<(), Failure> {
             let h = crate::harbour(&db, &keys).await?;
             let r = h.rebuild_statistics().await?;
             println!(
-                "rebuilt {} of {} cases from their journals; {} without a key kept their row",
-                r.rebuilt, r.cases, r.kept_without_key
+                "rebuilt {} of {} cases from their journals; {} without a key kept their row; {} pre-aggregated counters recounted",
+                r.rebuilt, r.cases, r.kept_without_key, r.counters
             );
             Ok(())
         }
@@ -176,7 +176,17 @@ pub async fn statistics(cmd: StatisticsCmd) -> Result<(), Failure> {
                 started.elapsed().as_secs_f64(),
                 r.without_key
             );
-            if r.mismatches.is_empty() {
+            println!(
+                "{} pre-aggregated counts compared with a GROUP BY over the projection",
+                r.counters
+            );
+            for m in &r.counter_mismatches {
+                println!(
+                    "MISMATCH counts {} {:?}: counted {} rows {}",
+                    m.cube, m.keys, m.counted, m.rows
+                );
+            }
+            if r.mismatches.is_empty() && r.counter_mismatches.is_empty() {
                 println!("ok: every figure matches");
                 Ok(())
             } else {
@@ -186,7 +196,11 @@ pub async fn statistics(cmd: StatisticsCmd) -> Result<(), Failure> {
                         m.table, m.keys, m.projection, m.journals
                     );
                 }
-                Err(Failure(format!("{} figures differ", r.mismatches.len())))
+                Err(Failure(format!(
+                    "{} figures and {} counts differ",
+                    r.mismatches.len(),
+                    r.counter_mismatches.len()
+                )))
             }
         }
     }

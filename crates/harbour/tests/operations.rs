@@ -842,3 +842,80 @@ fn no_personal_data_in_server_logs_even_at_trace_level() {
         }
     }
 }
+
+/// Change one pre-aggregated counter behind Harbour's back, with the database's own client
+/// (`sqlite3` or `psql`); false if that client is not installed.
+fn tamper_with_a_counter(db: &Db) -> bool {
+    let sql = "UPDATE statistics_counts SET n = n + 1 WHERE cube = 'referrer_kind' \
+               AND day = (SELECT MIN(day) FROM statistics_counts WHERE cube = 'referrer_kind')";
+    let out = match &db.pg {
+        None => {
+            let path = db.url.trim_start_matches("sqlite://");
+            Command::new("sqlite3").args([path, sql]).output()
+        }
+        Some(_) => Command::new("psql").args([&db.url, "-c", sql]).output(),
+    };
+    match out {
+        Ok(o) => {
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn statistics_check_compares_the_pre_aggregated_counts_and_rebuild_recounts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("harbour.key");
+    let key_arg = key.display().to_string();
+    for db in databases(dir.path()) {
+        let (code, out, err) = run(harbour(dir.path()).args([
+            "demo",
+            "--cases",
+            "60",
+            "--db",
+            &db.url,
+            "--key-file",
+            &key_arg,
+        ]));
+        assert_eq!(code, 0, "demo: {out}{err}");
+        let check = |expect: i32| {
+            let (code, out, err) = run(harbour(dir.path()).args([
+                "statistics",
+                "check",
+                "--db",
+                &db.url,
+                "--key-file",
+                &key_arg,
+            ]));
+            assert_eq!(code, expect, "statistics check: {out}{err}");
+            out
+        };
+        let out = check(0);
+        assert!(
+            out.contains("pre-aggregated counts compared") && out.contains("ok: every figure"),
+            "{out}"
+        );
+        if !tamper_with_a_counter(&db) {
+            eprintln!(
+                "no database client: the tampering half was skipped for {}",
+                db.url
+            );
+            continue;
+        }
+        let out = check(1);
+        assert!(out.contains("MISMATCH counts referrer_kind"), "{out}");
+        let (code, out, err) = run(harbour(dir.path()).args([
+            "statistics",
+            "rebuild",
+            "--db",
+            &db.url,
+            "--key-file",
+            &key_arg,
+        ]));
+        assert_eq!(code, 0, "statistics rebuild: {out}{err}");
+        assert!(out.contains("pre-aggregated counters recounted"), "{out}");
+        check(0);
+    }
+}
