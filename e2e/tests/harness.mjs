@@ -125,7 +125,9 @@ export async function totp(secret) {
   for (;;) {
     const now = Math.floor(Date.now() / 30000);
     const last = lastStep.get(secret) ?? 0;
-    const step = [now - 1, now, now + 1].find((s) => s > last);
+    // Never the previous step: the server stops taking it at the next step boundary, and a
+    // login on a loaded machine can straddle one (the server accepts now and now + 1 too).
+    const step = [now, now + 1].find((s) => s > last);
     if (step !== undefined) { lastStep.set(secret, step); return totpAt(secret, step); }
     await new Promise((r) => setTimeout(r, 5000));
   }
