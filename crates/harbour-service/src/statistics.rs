@@ -1153,9 +1153,13 @@ impl Harbour {
             }
         }
         support.compare(self, today, &mut report).await?;
-        let (counters, counter_mismatches) =
+        let (counters, mut counter_mismatches) =
             harbour_store::check_statistics_counts(self.store.as_ref(), None, None).await?;
-        report.counters = counters;
+        // The rights, redress and service counters against their rows, lateness as at today.
+        let (support_counters, support_mismatches) =
+            harbour_store::check_support_counts(self.store.as_ref(), &[today], None, None).await?;
+        counter_mismatches.extend(support_mismatches);
+        report.counters = counters + support_counters;
         report.counter_mismatches = counter_mismatches;
         Ok(report)
     }

@@ -618,6 +618,55 @@ async fn stored_statistics(
     Ok(Some(statistics_columns(&r, forms)?))
 }
 
+/// The support rows a case has now, if any (to subtract their counts before replacing them).
+async fn stored_support(
+    tx: &mut sqlx::SqliteConnection,
+    case: &str,
+    referred_on: &str,
+) -> StoreResult<Option<harbour_store::statistics::SupportColumns>> {
+    let Some(u) = sqlx::query(
+        "SELECT closed_on, cooperation, compensation FROM case_support_statistics WHERE case_id = ?",
+    )
+    .bind(case)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(backend)?
+    else {
+        return Ok(None);
+    };
+    let rights = sqlx::query_as::<_, (String, String, Option<String>, Option<String>)>(
+        "SELECT right_code, status, due_on, met_on FROM case_right_statistics WHERE case_id = ?",
+    )
+    .bind(case)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let amounts = sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT stage, currency, amount_minor FROM case_compensation_amounts WHERE case_id = ?",
+    )
+    .bind(case)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let services = sqlx::query_as::<_, (i32, String, String, Option<i32>)>(
+        "SELECT n, service_kind, status, accepted_days FROM case_service_statistics WHERE case_id = ?",
+    )
+    .bind(case)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?;
+    Ok(Some(harbour_store::statistics::SupportColumns {
+        case_id: uuid::Uuid::parse_str(case).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        rights,
+        referred_on: referred_on.to_string(),
+        closed_on: u.try_get("closed_on").map_err(backend)?,
+        cooperation: u.try_get("cooperation").map_err(backend)?,
+        compensation: u.try_get("compensation").map_err(backend)?,
+        amounts,
+        services,
+    }))
+}
+
 /// Add the counters' changes to `statistics_counts`, in key order.
 async fn apply_counts(
     tx: &mut sqlx::SqliteConnection,
@@ -648,12 +697,20 @@ async fn write_statistics(
     deltas: &mut harbour_store::statistics::CountDeltas,
 ) -> StoreResult<()> {
     let c = harbour_store::statistics::StatColumns::from_row(row);
-    write_support_statistics_delete(&mut *tx, c.case_id).await?;
-    // The row it replaces leaves its groups; erasure never comes here, so erased cases count on.
+    // The rows it replaces leave their groups; erasure never comes here, so erased cases count on.
     if let Some(old) = stored_statistics(tx, &c.case_id.to_string()).await? {
+        if let Some(support) = stored_support(tx, &c.case_id.to_string(), &old.referred_on).await? {
+            harbour_store::statistics::add_support_counts(deltas, &support, -1)?;
+        }
         harbour_store::statistics::add_counts(deltas, &old, -1);
     }
     harbour_store::statistics::add_counts(deltas, &c, 1);
+    harbour_store::statistics::add_support_counts(
+        deltas,
+        &harbour_store::statistics::SupportColumns::from_row(row),
+        1,
+    )?;
+    write_support_statistics_delete(&mut *tx, c.case_id).await?;
     sqlx::query("DELETE FROM case_exploitation_forms WHERE case_id = ?")
         .bind(c.case_id.to_string())
         .execute(&mut *tx)
@@ -1934,7 +1991,12 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        for sql in harbour_store::statistics::rebuild_counts_sql() {
+        for sql in harbour_store::statistics::rebuild_counts_sql()
+            .into_iter()
+            .chain(harbour_store::statistics::rebuild_support_counts_sql(
+                harbour_store::statistics::Dialect::Sqlite,
+            ))
+        {
             sqlx::query(&sql).execute(&mut *tx).await.map_err(backend)?;
         }
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM statistics_counts")
@@ -1945,30 +2007,32 @@ impl Store for SqliteStore {
         Ok(n.max(0) as u64)
     }
 
-    async fn count_support_statistics(
+    async fn count_support_rows(
         &self,
         q: &harbour_store::SupportQuery,
     ) -> StoreResult<Vec<StatisticsCount>> {
         let (sql, binds) = q.sql(|_| "?".to_string());
-        let mut query = sqlx::query(&sql);
-        for b in &binds {
-            query = query.bind(b);
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        run_counts(&mut conn, &sql, &binds, q.key_count()).await
+    }
+
+    async fn count_support_statistics(
+        &self,
+        q: &harbour_store::SupportQuery,
+    ) -> StoreResult<Vec<StatisticsCount>> {
+        let Some(plan) = q.counts_plan(|_| "?".to_string()) else {
+            return self.count_support_rows(q).await;
+        };
+        // One read transaction (a snapshot in WAL mode): counters and partial quarters agree.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let counted = run_counts(&mut tx, &plan.sql, &plan.binds, plan.key_count).await?;
+        let mut edges = Vec::new();
+        for edge in &plan.edges {
+            let (sql, binds) = edge.sql(|_| "?".to_string());
+            edges.push(run_counts(&mut tx, &sql, &binds, edge.key_count()).await?);
         }
-        let rows = query.fetch_all(&self.pool).await.map_err(backend)?;
-        let n = q.key_count();
-        rows.iter()
-            .map(|r| {
-                let keys = (0..n)
-                    .map(|i| r.try_get::<Option<String>, _>(i).map_err(backend))
-                    .collect::<StoreResult<Vec<_>>>()?;
-                let count: i64 = r.try_get(n).map_err(backend)?;
-                Ok(StatisticsCount {
-                    keys,
-                    count: u64::try_from(count)
-                        .map_err(|_| StoreError::Corrupt(format!("count {count}")))?,
-                })
-            })
-            .collect()
+        tx.commit().await.map_err(backend)?;
+        plan.finish(counted, edges)
     }
 
     async fn case_statistics(

@@ -14,8 +14,8 @@ mod types;
 pub use chain::{chain_hash, verify_chain, ChainBreak, GENESIS};
 pub use security::*;
 pub use statistics::{
-    check_statistics_counts, CaseStatistics, CountMismatch, StatDim, StatisticsCount,
-    StatisticsQuery, SupportMeasure, SupportQuery,
+    check_statistics_counts, check_support_counts, CaseStatistics, CountMismatch, StatDim,
+    StatisticsCount, StatisticsQuery, SupportMeasure, SupportQuery,
 };
 pub use types::*;
 
@@ -237,6 +237,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<CaseStatistics>>;
     /// Count the rights, redress and service projection (migration 0013; written with the
     /// statistical row), grouped as asked (plain `GROUP BY`).
+    async fn count_support_rows(&self, q: &SupportQuery) -> StoreResult<Vec<StatisticsCount>>;
+    /// The same counts as [`Store::count_support_rows`], read from the pre-aggregated counters
+    /// (migration 0015) where they hold the query (no breakdown by a case dimension), the
+    /// partial quarters at the period's ends from the rows.
     async fn count_support_statistics(&self, q: &SupportQuery)
         -> StoreResult<Vec<StatisticsCount>>;
 

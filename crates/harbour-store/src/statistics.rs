@@ -829,6 +829,71 @@ fn quarter_start(i: i32) -> Option<Date> {
     Date::from_calendar_date(i.div_euclid(4), month, 1).ok()
 }
 
+/// A period of referral days split into the whole quarters `lo..=hi` (either end open) and the
+/// partial quarters at its ends (`edges`, inclusive days). `None` if a bound is out of range.
+struct QuarterSpan {
+    lo: Option<i32>,
+    hi: Option<i32>,
+    edges: Vec<(Date, Date)>,
+}
+
+impl QuarterSpan {
+    fn of(from: Option<Date>, to: Option<Date>) -> Option<QuarterSpan> {
+        let mut span = QuarterSpan {
+            lo: None,
+            hi: None,
+            edges: Vec::new(),
+        };
+        if let Some(f) = from {
+            let q = quarter_index(f);
+            if quarter_start(q) == Some(f) {
+                span.lo = Some(q);
+            } else {
+                span.lo = Some(q + 1);
+                let end = quarter_start(q + 1)?.previous_day()?;
+                span.edges.push((f, to.map_or(end, |t| t.min(end))));
+            }
+        }
+        if let Some(t) = to {
+            let q = quarter_index(t);
+            if t.next_day()
+                .and_then(|n| quarter_start(q + 1).map(|s| s == n))
+                == Some(true)
+            {
+                span.hi = Some(q);
+            } else {
+                span.hi = Some(q - 1);
+                let start = quarter_start(q)?;
+                span.edges.push((from.map_or(start, |f| f.max(start)), t));
+            }
+        }
+        Some(span)
+    }
+
+    /// The whole period lies within one or two partial quarters.
+    fn within(&self) -> bool {
+        matches!((self.lo, self.hi), (Some(l), Some(h)) if l > h)
+    }
+
+    /// `quarter >= .. AND quarter <= ..` for the whole quarters, binding their names.
+    fn quarter_conds(
+        &self,
+        binds: &mut Vec<String>,
+        placeholder: &impl Fn(usize) -> String,
+    ) -> Vec<String> {
+        let mut conds = Vec::new();
+        if let Some(l) = self.lo {
+            binds.push(quarter_name(l));
+            conds.push(format!("quarter >= {}", placeholder(binds.len())));
+        }
+        if let Some(h) = self.hi {
+            binds.push(quarter_name(h));
+            conds.push(format!("quarter <= {}", placeholder(binds.len())));
+        }
+        conds
+    }
+}
+
 impl StatisticsQuery {
     /// The cube that holds this query's groups, if one does, and how to read it. `None`: count
     /// the rows (dimensions no cube keeps, or a period inside one quarter for a quarter cube).
@@ -846,45 +911,13 @@ impl StatisticsQuery {
         let mut binds = Vec::new();
         let mut conds = vec!["cube = ".to_string() + &placeholder(1)];
         binds.push(cube.name.to_string());
-        let mut edges = Vec::new();
         // Whole quarters lo..=hi come from per-quarter counters; the partial quarters at the
         // ends (edges) from per-day counters, or from the rows for a per-quarter cube.
-        let mut lo = None;
-        let mut hi = None;
-        if let Some(f) = self.from {
-            let q = quarter_index(f);
-            if quarter_start(q) == Some(f) {
-                lo = Some(q);
-            } else {
-                lo = Some(q + 1);
-                let end = quarter_start(q + 1)?.previous_day()?;
-                edges.push((f, self.to.map_or(end, |t| t.min(end))));
-            }
-        }
-        if let Some(t) = self.to {
-            let q = quarter_index(t);
-            if t.next_day()
-                .and_then(|n| quarter_start(q + 1).map(|s| s == n))
-                == Some(true)
-            {
-                hi = Some(q);
-            } else {
-                hi = Some(q - 1);
-                let start = quarter_start(q)?;
-                edges.push((self.from.map_or(start, |f| f.max(start)), t));
-            }
-        }
-        // The whole period lies within one or two partial quarters.
-        let within = matches!((lo, hi), (Some(l), Some(h)) if l > h);
+        let span = QuarterSpan::of(self.from, self.to)?;
+        let within = span.within();
+        let mut edges = span.edges.clone();
         let mut whole = vec!["day = ''".to_string()];
-        if let Some(l) = lo {
-            binds.push(quarter_name(l));
-            whole.push(format!("quarter >= {}", placeholder(binds.len())));
-        }
-        if let Some(h) = hi {
-            binds.push(quarter_name(h));
-            whole.push(format!("quarter <= {}", placeholder(binds.len())));
-        }
+        whole.extend(span.quarter_conds(&mut binds, &placeholder));
         match cube.grain {
             Grain::Quarter => {
                 if within {
@@ -1018,4 +1051,508 @@ pub async fn check_statistics_counts(
         }
     }
     Ok((compared, mismatches))
+}
+
+// ----- pre-aggregated rights, redress and service counts (migration 0015) -----
+//
+// The rights-access section of the dashboard counted ~17 rows per case on every view. Its
+// figures are counters too, per referral quarter (a period's partial quarters are counted from
+// the rows, as for the duration cubes). Lateness depends on the day it is counted at: a right is
+// late at day D when it was due before D and neither met nor the case closed by D. With
+// `start` = the day after it fell due and `end` = the earlier of the met and closing days,
+// late(D) = [start <= D] - [max(start, end) <= D]: two counts of days up to D. So the counters
+// keep how many rights *become* late on each day (`rights_late_from`) and how many *stop* being
+// late (`rights_late_until`), per day and per quarter of that day; late rights at D are the
+// whole quarters before D's quarter plus D's quarter's days up to D.
+
+/// The support projection's counters (the `cube` column).
+pub const SUPPORT_CUBES: [&str; 10] = [
+    RIGHTS_CUBE,
+    LATE_FROM_DAY,
+    LATE_FROM_QUARTER,
+    LATE_UNTIL_DAY,
+    LATE_UNTIL_QUARTER,
+    "cooperation",
+    "compensation",
+    AMOUNT_CASES,
+    AMOUNT_SUMS,
+    "service_acceptance",
+];
+const RIGHTS_CUBE: &str = "rights";
+const LATE_FROM_DAY: &str = "rights_late_from";
+const LATE_FROM_QUARTER: &str = "rights_late_from_q";
+const LATE_UNTIL_DAY: &str = "rights_late_until";
+const LATE_UNTIL_QUARTER: &str = "rights_late_until_q";
+const AMOUNT_CASES: &str = "compensation_amounts";
+const AMOUNT_SUMS: &str = "compensation_sums";
+
+/// `2026-Q1` of a stored day (`2026-02-03`), as [`harbour_statistics::quarter_of`] names it.
+fn quarter_of_text(day: &str) -> crate::StoreResult<String> {
+    Ok(harbour_statistics::quarter_of(crate::parse_day(day)?))
+}
+
+fn day_after(day: &str) -> crate::StoreResult<String> {
+    crate::parse_day(day)?
+        .next_day()
+        .map(crate::day_text)
+        .ok_or_else(|| crate::StoreError::Corrupt(format!("day `{day}`")))
+}
+
+/// Add `sign` to every counter a case's support rows are in (as [`add_counts`] does for the
+/// statistical row). The rows' referral day gives the quarter.
+pub fn add_support_counts(
+    deltas: &mut CountDeltas,
+    c: &SupportColumns,
+    sign: i64,
+) -> crate::StoreResult<()> {
+    let quarter = quarter_of_text(&c.referred_on)?;
+    let mut add = |cube: &'static str, day: &str, keys: [&str; 3], n: i64| {
+        *deltas
+            .entry(CountKey {
+                cube,
+                quarter: quarter.clone(),
+                day: day.to_string(),
+                keys: keys.map(str::to_string),
+            })
+            .or_default() += n;
+    };
+    for (right, status, due_on, met_on) in &c.rights {
+        add(RIGHTS_CUBE, "", [right, status, ""], sign);
+        let Some(due) = due_on else { continue };
+        let start = day_after(due)?;
+        add(LATE_FROM_DAY, &start, [right, status, ""], sign);
+        add(
+            LATE_FROM_QUARTER,
+            "",
+            [right, status, &quarter_of_text(&start)?],
+            sign,
+        );
+        let end = match (met_on, &c.closed_on) {
+            (Some(m), Some(c)) => Some(m.min(c)),
+            (m, c) => m.as_ref().or(c.as_ref()),
+        };
+        if let Some(end) = end {
+            let until = end.max(&start);
+            add(LATE_UNTIL_DAY, until, [right, status, ""], sign);
+            add(
+                LATE_UNTIL_QUARTER,
+                "",
+                [right, status, &quarter_of_text(until)?],
+                sign,
+            );
+        }
+    }
+    add("cooperation", "", [&c.cooperation, "", ""], sign);
+    add("compensation", "", [&c.compensation, "", ""], sign);
+    for (stage, currency, amount) in &c.amounts {
+        add(AMOUNT_CASES, "", [stage, currency, ""], sign);
+        add(AMOUNT_SUMS, "", [stage, currency, ""], sign * amount);
+    }
+    for (_, _, _, days) in &c.services {
+        if let Some(d) = days {
+            add("service_acceptance", "", [&d.to_string(), "", ""], sign);
+        }
+    }
+    deltas.retain(|_, d| *d != 0);
+    Ok(())
+}
+
+/// How a backend writes "the day after" and "the quarter of" a stored day in SQL, for the
+/// recount of the support counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    fn day_after(self, e: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("date({e}, '+1 day')"),
+            Dialect::Postgres => format!("to_char(CAST({e} AS DATE) + 1, 'YYYY-MM-DD')"),
+        }
+    }
+}
+
+fn quarter_sql(e: &str) -> String {
+    format!(
+        "SUBSTR({e}, 1, 4) || '-Q' || CAST((CAST(SUBSTR({e}, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)"
+    )
+}
+
+/// The statements that recount the support counters from the rows (`harbour statistics
+/// rebuild` and migration 0015), after they have been deleted.
+pub fn rebuild_support_counts_sql(dialect: Dialect) -> Vec<String> {
+    let ins = "INSERT INTO statistics_counts (cube, quarter, day, k1, k2, k3, n)";
+    let rq = quarter_sql("r.referred_on");
+    // Rights with a deadline: the referral quarter, the day they become late and the day they
+    // stop (none while still late).
+    let late = format!(
+        "SELECT q, right_code, status, start_on, CASE WHEN end_on IS NULL THEN NULL \
+         WHEN end_on > start_on THEN end_on ELSE start_on END AS until_on FROM (SELECT {rq} AS q, \
+         r.right_code, r.status, {} AS start_on, CASE WHEN r.met_on IS NULL THEN r.closed_on \
+         WHEN r.closed_on IS NULL OR r.met_on < r.closed_on THEN r.met_on ELSE r.closed_on END \
+         AS end_on FROM case_right_statistics r WHERE r.due_on IS NOT NULL) x",
+        dialect.day_after("r.due_on")
+    );
+    let per_day = |cube: &str, col: &str| {
+        format!(
+            "{ins} SELECT '{cube}', q, {col}, right_code, status, '', COUNT(*) FROM ({late}) y \
+             WHERE {col} IS NOT NULL GROUP BY q, {col}, right_code, status"
+        )
+    };
+    let per_quarter = |cube: &str, col: &str| {
+        let eq = quarter_sql(col);
+        format!(
+            "{ins} SELECT '{cube}', q, '', right_code, status, {eq}, COUNT(*) FROM ({late}) y \
+             WHERE {col} IS NOT NULL GROUP BY q, right_code, status, {eq}"
+        )
+    };
+    let by_case = |cube: &str, table: &str, k1: &str, k2: &str, n: &str, cond: &str| {
+        let groups: Vec<&str> = ["s.referred_quarter", k1, k2]
+            .into_iter()
+            .filter(|g| *g != "''")
+            .collect();
+        format!(
+            "{ins} SELECT '{cube}', s.referred_quarter, '', {k1}, {k2}, '', {n} FROM {table} \
+             JOIN case_statistics s ON s.case_id = t.case_id{cond} GROUP BY {}",
+            groups.join(", ")
+        )
+    };
+    vec![
+        format!(
+            "{ins} SELECT '{RIGHTS_CUBE}', {rq}, '', r.right_code, r.status, '', COUNT(*) \
+             FROM case_right_statistics r GROUP BY {rq}, r.right_code, r.status"
+        ),
+        per_day(LATE_FROM_DAY, "start_on"),
+        per_quarter(LATE_FROM_QUARTER, "start_on"),
+        per_day(LATE_UNTIL_DAY, "until_on"),
+        per_quarter(LATE_UNTIL_QUARTER, "until_on"),
+        by_case(
+            "cooperation",
+            "case_support_statistics t",
+            "t.cooperation",
+            "''",
+            "COUNT(*)",
+            "",
+        ),
+        by_case(
+            "compensation",
+            "case_support_statistics t",
+            "t.compensation",
+            "''",
+            "COUNT(*)",
+            "",
+        ),
+        by_case(
+            AMOUNT_CASES,
+            "case_compensation_amounts t",
+            "t.stage",
+            "t.currency",
+            "COUNT(*)",
+            "",
+        ),
+        by_case(
+            AMOUNT_SUMS,
+            "case_compensation_amounts t",
+            "t.stage",
+            "t.currency",
+            "SUM(t.amount_minor)",
+            "",
+        ),
+        by_case(
+            "service_acceptance",
+            "case_service_statistics t",
+            "CAST(t.accepted_days AS TEXT)",
+            "''",
+            "COUNT(*)",
+            " WHERE t.accepted_days IS NOT NULL",
+        ),
+    ]
+}
+
+/// How to answer a [`SupportQuery`] from the counters: the SQL (keys then a count per row, as
+/// the rows' query gives them, except rights: `[t|f|u, right, status]`, see [`finish`]) and the
+/// partial quarters to count from the rows.
+///
+/// [`finish`]: SupportCountsPlan::finish
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupportCountsPlan {
+    pub sql: String,
+    pub binds: Vec<String>,
+    /// Key columns before the count in this plan's SQL.
+    pub key_count: usize,
+    pub edges: Vec<SupportQuery>,
+    measure: SupportMeasure,
+}
+
+impl SupportQuery {
+    /// `None`: count the rows (a breakdown by a case dimension, which no counter keeps, or a
+    /// period inside one quarter).
+    pub fn counts_plan(&self, placeholder: impl Fn(usize) -> String) -> Option<SupportCountsPlan> {
+        if !self.by.is_empty() && self.measure != SupportMeasure::CompensationAmounts {
+            return None;
+        }
+        let span = QuarterSpan::of(self.from, self.to)?;
+        if span.within() {
+            return None;
+        }
+        let mut binds = Vec::new();
+        let period = |binds: &mut Vec<String>| {
+            let mut c = vec!["day = ''".to_string()];
+            c.extend(span.quarter_conds(binds, &placeholder));
+            c.join(" AND ")
+        };
+        let one = |cube: &str, binds: &mut Vec<String>| {
+            format!(
+                "SELECT k1, CAST(SUM(n) AS BIGINT) FROM statistics_counts WHERE cube = '{cube}' \
+                 AND {} GROUP BY k1 HAVING SUM(n) > 0",
+                period(binds)
+            )
+        };
+        let (sql, key_count) = match &self.measure {
+            SupportMeasure::Rights { as_of } => {
+                let q = quarter_index(*as_of);
+                let q_start = crate::day_text(quarter_start(q)?);
+                let mut parts = vec![format!(
+                    "SELECT 't', k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
+                     WHERE cube = '{RIGHTS_CUBE}' AND {} GROUP BY k1, k2",
+                    period(&mut binds)
+                )];
+                for (kind, day_cube, quarter_cube) in [
+                    ("f", LATE_FROM_DAY, LATE_FROM_QUARTER),
+                    ("u", LATE_UNTIL_DAY, LATE_UNTIL_QUARTER),
+                ] {
+                    // Whole quarters before the day's quarter...
+                    let p = period(&mut binds);
+                    binds.push(quarter_name(q));
+                    parts.push(format!(
+                        "SELECT '{kind}', k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
+                         WHERE cube = '{quarter_cube}' AND {p} AND k3 < {} GROUP BY k1, k2",
+                        placeholder(binds.len())
+                    ));
+                    // ...and its days up to the day itself.
+                    binds.push(q_start.clone());
+                    let a = placeholder(binds.len());
+                    binds.push(crate::day_text(*as_of));
+                    let b = placeholder(binds.len());
+                    let p = span.quarter_conds(&mut binds, &placeholder);
+                    let mut conds = vec![
+                        format!("cube = '{day_cube}'"),
+                        format!("day >= {a}"),
+                        format!("day <= {b}"),
+                    ];
+                    conds.extend(p);
+                    parts.push(format!(
+                        "SELECT '{kind}', k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
+                         WHERE {} GROUP BY k1, k2",
+                        conds.join(" AND ")
+                    ));
+                }
+                (parts.join(" UNION ALL "), 3)
+            }
+            SupportMeasure::Cooperation => (one("cooperation", &mut binds), 1),
+            SupportMeasure::Compensation => (one("compensation", &mut binds), 1),
+            SupportMeasure::ServiceAcceptance => (one("service_acceptance", &mut binds), 1),
+            SupportMeasure::CompensationAmounts => {
+                let cases = format!("SUM(CASE WHEN cube = '{AMOUNT_CASES}' THEN n ELSE 0 END)");
+                (
+                    format!(
+                        "SELECT k1, k2, CAST(SUM(CASE WHEN cube = '{AMOUNT_SUMS}' THEN n ELSE 0 \
+                         END) AS TEXT), CAST({cases} AS BIGINT) FROM statistics_counts WHERE \
+                         cube IN ('{AMOUNT_CASES}', '{AMOUNT_SUMS}') AND {} GROUP BY k1, k2 \
+                         HAVING {cases} > 0",
+                        period(&mut binds)
+                    ),
+                    3,
+                )
+            }
+        };
+        Some(SupportCountsPlan {
+            sql,
+            binds,
+            key_count,
+            edges: span
+                .edges
+                .iter()
+                .map(|(from, to)| SupportQuery {
+                    from: Some(*from),
+                    to: Some(*to),
+                    ..self.clone()
+                })
+                .collect(),
+            measure: self.measure.clone(),
+        })
+    }
+}
+
+impl SupportCountsPlan {
+    /// The counts as [`SupportQuery::sql`] gives them, from this plan's counters (`counted`) and
+    /// its edges' rows.
+    pub fn finish(
+        &self,
+        counted: Vec<StatisticsCount>,
+        edges: Vec<Vec<StatisticsCount>>,
+    ) -> crate::StoreResult<Vec<StatisticsCount>> {
+        let counted = match self.measure {
+            SupportMeasure::Rights { .. } => {
+                // [t|f|u, right, status] -> late = from - until, on time = total - late.
+                let mut sums: std::collections::BTreeMap<
+                    (Option<String>, Option<String>),
+                    [i64; 3],
+                > = Default::default();
+                for c in counted {
+                    let mut k = c.keys.into_iter();
+                    let kind = k.next().flatten();
+                    let slot = match kind.as_deref() {
+                        Some("t") => 0,
+                        Some("f") => 1,
+                        Some("u") => 2,
+                        _ => return Err(crate::StoreError::Corrupt("rights counter".into())),
+                    };
+                    let key = (k.next().flatten(), k.next().flatten());
+                    sums.entry(key).or_default()[slot] +=
+                        i64::try_from(c.count).unwrap_or(i64::MAX);
+                }
+                let mut out = Vec::new();
+                for ((right, status), [total, from, until]) in sums {
+                    let late = from - until;
+                    if late < 0 || late > total {
+                        return Err(crate::StoreError::Corrupt(format!(
+                            "rights counters: {late} late of {total}"
+                        )));
+                    }
+                    for (flag, n) in [("1", late), ("0", total - late)] {
+                        if n > 0 {
+                            out.push(StatisticsCount {
+                                keys: vec![right.clone(), status.clone(), Some(flag.into())],
+                                count: n as u64,
+                            });
+                        }
+                    }
+                }
+                out
+            }
+            _ => counted,
+        };
+        if edges.is_empty() {
+            return Ok(counted);
+        }
+        let mut parts = vec![counted];
+        parts.extend(edges);
+        if self.measure != SupportMeasure::CompensationAmounts {
+            return Ok(merge_counts(parts));
+        }
+        // Amount keys end with the sum: add the sums of the same stage and currency.
+        let mut all: std::collections::BTreeMap<Vec<Option<String>>, (u128, u64)> =
+            Default::default();
+        for c in parts.into_iter().flatten() {
+            let mut keys = c.keys;
+            let sum: u128 = match keys.pop().flatten() {
+                Some(s) => s
+                    .parse()
+                    .map_err(|_| crate::StoreError::Corrupt(format!("compensation sum `{s}`")))?,
+                None => 0,
+            };
+            let e = all.entry(keys).or_default();
+            e.0 += sum;
+            e.1 += c.count;
+        }
+        Ok(all
+            .into_iter()
+            .map(|(mut keys, (sum, count))| {
+                keys.push(Some(sum.to_string()));
+                StatisticsCount { keys, count }
+            })
+            .collect())
+    }
+}
+
+/// Compare the support counters with the rows, for every measure, over the period, with
+/// lateness as at each of `as_of`. Returns the groups compared and those that differ.
+pub async fn check_support_counts(
+    store: &dyn crate::Store,
+    as_of: &[Date],
+    from: Option<Date>,
+    to: Option<Date>,
+) -> crate::StoreResult<(u64, Vec<CountMismatch>)> {
+    let mut measures: Vec<(&'static str, SupportMeasure)> = as_of
+        .iter()
+        .map(|d| (RIGHTS_CUBE, SupportMeasure::Rights { as_of: *d }))
+        .collect();
+    measures.extend([
+        ("cooperation", SupportMeasure::Cooperation),
+        ("compensation", SupportMeasure::Compensation),
+        (AMOUNT_CASES, SupportMeasure::CompensationAmounts),
+        ("service_acceptance", SupportMeasure::ServiceAcceptance),
+    ]);
+    let mut compared = 0;
+    let mut mismatches = Vec::new();
+    for (cube, measure) in measures {
+        let q = SupportQuery {
+            measure,
+            by: Vec::new(),
+            from,
+            to,
+        };
+        let tally = |counts: Vec<StatisticsCount>| {
+            counts
+                .into_iter()
+                .map(|c| (c.keys, c.count))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let counted = tally(store.count_support_statistics(&q).await?);
+        let rows = tally(store.count_support_rows(&q).await?);
+        let mut keys: Vec<&Vec<Option<String>>> = counted.keys().chain(rows.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            compared += 1;
+            let (c, r) = (
+                counted.get(k).copied().unwrap_or(0),
+                rows.get(k).copied().unwrap_or(0),
+            );
+            if c != r {
+                mismatches.push(CountMismatch {
+                    cube,
+                    keys: k.clone(),
+                    counted: c,
+                    rows: r,
+                });
+            }
+        }
+    }
+    Ok((compared, mismatches))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Migration 0015 counts what is already there with exactly the recount's statements.
+    #[test]
+    fn migration_0015_runs_the_recount_of_the_support_counters() {
+        for (dialect, migration) in [
+            (
+                Dialect::Sqlite,
+                include_str!("../../harbour-store-sqlite/migrations/0015_support_counts.sql"),
+            ),
+            (
+                Dialect::Postgres,
+                include_str!("../../harbour-store-postgres/migrations/0015_support_counts.sql"),
+            ),
+        ] {
+            let migration = squash(migration);
+            for sql in rebuild_support_counts_sql(dialect) {
+                assert!(
+                    migration.contains(&format!("{};", squash(&sql))),
+                    "{dialect:?} migration lacks:\n{sql};"
+                );
+            }
+        }
+    }
 }

@@ -1668,6 +1668,79 @@ fn stat_row(
     }
 }
 
+/// Random rights, redress and service facts of a case referred on `day`: rights due before,
+/// on and after quarter ends, met or not, cases closed or not, so lateness changes across days.
+fn random_support(
+    rng: &mut Rng,
+    day: time::Date,
+) -> harbour_statistics::support::SupportStatistics {
+    use harbour_domain::support::{ReferralStatus, RightStatus};
+    use harbour_statistics::support::*;
+    let later = |rng: &mut Rng, from: time::Date| from + Duration::days(rng.below(120) as i64);
+    let mut rights = Vec::new();
+    for right in ["information", "accommodation", "recovery_period"] {
+        if rng.below(4) == 0 {
+            continue;
+        }
+        let due = later(rng, day);
+        let due_on = rng.maybe(due);
+        let met_on = if rng.below(2) == 0 {
+            Some(later(rng, day))
+        } else {
+            None
+        };
+        rights.push(RightFact {
+            right: right.into(),
+            status: rng.pick(&[
+                RightStatus::NotYetInformed,
+                RightStatus::Informed,
+                RightStatus::Granted,
+                RightStatus::Refused,
+            ]),
+            due_on,
+            met_on,
+        });
+    }
+    let closed_on = if rng.below(3) == 0 {
+        Some(later(rng, day))
+    } else {
+        None
+    };
+    let mut amounts = Vec::new();
+    if rng.below(3) == 0 {
+        amounts.push(CompensationAmount {
+            stage: rng.pick(&[CompensationStage::Claimed, CompensationStage::Awarded]),
+            currency: rng.pick(&["EUR".to_string(), "UAH".to_string()]),
+            amount_minor: 1_000 * (1 + rng.below(500) as u64),
+        });
+    }
+    let services = (0..rng.below(3))
+        .map(|_| ServiceFact {
+            service_kind: "accommodation".into(),
+            status: rng.pick(&[ReferralStatus::Referred, ReferralStatus::Completed]),
+            accepted_days: {
+                let d = rng.below(20) as i64;
+                rng.maybe(d)
+            },
+        })
+        .collect();
+    let cooperation = rng.pick(&[
+        CooperationOutcome::Cooperating,
+        CooperationOutcome::DeclinedSupportContinuing,
+    ]);
+    let cooperation = rng.maybe(cooperation);
+    let compensation = rng.pick(&[CompensationStage::Claimed, CompensationStage::Paid]);
+    let compensation = rng.maybe(compensation);
+    SupportStatistics {
+        rights,
+        closed_on,
+        cooperation,
+        compensation,
+        amounts,
+        services,
+    }
+}
+
 /// Rights, redress and service facts of a case referred at `at` (codes, days and sums only).
 fn support_facts(at: OffsetDateTime) -> harbour_statistics::support::SupportStatistics {
     use harbour_domain::support::{ReferralStatus, RightStatus};
@@ -2009,7 +2082,7 @@ fn random_row(rng: &mut Rng, case: CaseId) -> CaseStatistics {
             Status::Closed,
         ]),
         closure: None,
-        support: Default::default(),
+        support: random_support(rng, day),
     }
 }
 
@@ -2121,6 +2194,28 @@ async fn statistics_counts_follow_the_rows(
         let (compared, mismatches) = check_statistics_counts(store, None, None).await.unwrap();
         assert!(compared > 0);
         assert_eq!(mismatches, vec![], "seed {seed}, round {round}");
+        // Rights late as at days before, inside and after the referrals, at quarter ends and
+        // starts; every period.
+        let as_of = [
+            day("2025-11-01"),
+            day("2025-12-31"),
+            day("2026-01-01"),
+            day("2026-02-14"),
+            day("2026-04-01"),
+            day("2026-06-30"),
+            day("2026-09-15"),
+            day("2027-03-01"),
+        ];
+        for (from, to) in periods {
+            let (compared, mismatches) =
+                check_support_counts(store, &as_of, from, to).await.unwrap();
+            assert!(compared > 0 || from.is_some());
+            assert_eq!(
+                mismatches,
+                vec![],
+                "seed {seed}, round {round}, {from:?}..{to:?}"
+            );
+        }
         for dims in dashboard {
             for (from, to) in periods {
                 let q = StatisticsQuery {
@@ -2143,5 +2238,10 @@ async fn statistics_counts_follow_the_rows(
     // A recount from the rows gives the same counts.
     assert!(store.rebuild_statistics_counts().await.unwrap() > 0);
     let (_, mismatches) = check_statistics_counts(store, None, None).await.unwrap();
+    assert_eq!(mismatches, vec![]);
+    let (compared, mismatches) = check_support_counts(store, &[day("2026-02-14")], None, None)
+        .await
+        .unwrap();
+    assert!(compared > 0);
     assert_eq!(mismatches, vec![]);
 }
