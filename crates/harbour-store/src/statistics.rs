@@ -1290,9 +1290,15 @@ impl SupportQuery {
     /// `None`: count the rows (a breakdown by a case dimension, which no counter keeps, or a
     /// period inside one quarter).
     pub fn counts_plan(&self, placeholder: impl Fn(usize) -> String) -> Option<SupportCountsPlan> {
-        if !self.by.is_empty() && self.measure != SupportMeasure::CompensationAmounts {
-            return None;
-        }
+        // The counters keep the referral quarter, so a breakdown by quarter or year is theirs
+        // too; any other case dimension is counted from the rows. Amounts ignore `by`.
+        let group = match (self.by.as_slice(), &self.measure) {
+            (_, SupportMeasure::CompensationAmounts) | ([], _) => None,
+            ([StatDim::Quarter], _) => Some("quarter, "),
+            ([StatDim::Year], _) => Some("SUBSTR(quarter, 1, 4), "),
+            _ => return None,
+        };
+        let g = group.unwrap_or("");
         let span = QuarterSpan::of(self.from, self.to)?;
         if span.within() {
             return None;
@@ -1305,8 +1311,8 @@ impl SupportQuery {
         };
         let one = |cube: &str, binds: &mut Vec<String>| {
             format!(
-                "SELECT k1, CAST(SUM(n) AS BIGINT) FROM statistics_counts WHERE cube = '{cube}' \
-                 AND {} GROUP BY k1 HAVING SUM(n) > 0",
+                "SELECT {g}k1, CAST(SUM(n) AS BIGINT) FROM statistics_counts WHERE cube = '{cube}' \
+                 AND {} GROUP BY {g}k1 HAVING SUM(n) > 0",
                 period(binds)
             )
         };
@@ -1315,8 +1321,8 @@ impl SupportQuery {
                 let q = quarter_index(*as_of);
                 let q_start = crate::day_text(quarter_start(q)?);
                 let mut parts = vec![format!(
-                    "SELECT 't', k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
-                     WHERE cube = '{RIGHTS_CUBE}' AND {} GROUP BY k1, k2",
+                    "SELECT 't', {g}k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
+                     WHERE cube = '{RIGHTS_CUBE}' AND {} GROUP BY {g}k1, k2",
                     period(&mut binds)
                 )];
                 for (kind, day_cube, quarter_cube) in [
@@ -1327,8 +1333,9 @@ impl SupportQuery {
                     let p = period(&mut binds);
                     binds.push(quarter_name(q));
                     parts.push(format!(
-                        "SELECT '{kind}', k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
-                         WHERE cube = '{quarter_cube}' AND {p} AND k3 < {} GROUP BY k1, k2",
+                        "SELECT '{kind}', {g}k1, k2, CAST(SUM(n) AS BIGINT) FROM \
+                         statistics_counts WHERE cube = '{quarter_cube}' AND {p} AND k3 < {} \
+                         GROUP BY {g}k1, k2",
                         placeholder(binds.len())
                     ));
                     // ...and its days up to the day itself.
@@ -1344,16 +1351,25 @@ impl SupportQuery {
                     ];
                     conds.extend(p);
                     parts.push(format!(
-                        "SELECT '{kind}', k1, k2, CAST(SUM(n) AS BIGINT) FROM statistics_counts \
-                         WHERE {} GROUP BY k1, k2",
+                        "SELECT '{kind}', {g}k1, k2, CAST(SUM(n) AS BIGINT) FROM \
+                         statistics_counts WHERE {} GROUP BY {g}k1, k2",
                         conds.join(" AND ")
                     ));
                 }
-                (parts.join(" UNION ALL "), 3)
+                (parts.join(" UNION ALL "), 3 + usize::from(group.is_some()))
             }
-            SupportMeasure::Cooperation => (one("cooperation", &mut binds), 1),
-            SupportMeasure::Compensation => (one("compensation", &mut binds), 1),
-            SupportMeasure::ServiceAcceptance => (one("service_acceptance", &mut binds), 1),
+            SupportMeasure::Cooperation => (
+                one("cooperation", &mut binds),
+                1 + usize::from(group.is_some()),
+            ),
+            SupportMeasure::Compensation => (
+                one("compensation", &mut binds),
+                1 + usize::from(group.is_some()),
+            ),
+            SupportMeasure::ServiceAcceptance => (
+                one("service_acceptance", &mut binds),
+                1 + usize::from(group.is_some()),
+            ),
             SupportMeasure::CompensationAmounts => {
                 let cases = format!("SUM(CASE WHEN cube = '{AMOUNT_CASES}' THEN n ELSE 0 END)");
                 (
@@ -1396,11 +1412,10 @@ impl SupportCountsPlan {
     ) -> crate::StoreResult<Vec<StatisticsCount>> {
         let counted = match self.measure {
             SupportMeasure::Rights { .. } => {
-                // [t|f|u, right, status] -> late = from - until, on time = total - late.
-                let mut sums: std::collections::BTreeMap<
-                    (Option<String>, Option<String>),
-                    [i64; 3],
-                > = Default::default();
+                // [t|f|u, (quarter,) right, status] -> late = from - until, on time = total
+                // - late.
+                let mut sums: std::collections::BTreeMap<Vec<Option<String>>, [i64; 3]> =
+                    Default::default();
                 for c in counted {
                     let mut k = c.keys.into_iter();
                     let kind = k.next().flatten();
@@ -1410,12 +1425,12 @@ impl SupportCountsPlan {
                         Some("u") => 2,
                         _ => return Err(crate::StoreError::Corrupt("rights counter".into())),
                     };
-                    let key = (k.next().flatten(), k.next().flatten());
+                    let key: Vec<Option<String>> = k.collect();
                     sums.entry(key).or_default()[slot] +=
                         i64::try_from(c.count).unwrap_or(i64::MAX);
                 }
                 let mut out = Vec::new();
-                for ((right, status), [total, from, until]) in sums {
+                for (key, [total, from, until]) in sums {
                     let late = from - until;
                     if late < 0 || late > total {
                         return Err(crate::StoreError::Corrupt(format!(
@@ -1425,7 +1440,11 @@ impl SupportCountsPlan {
                     for (flag, n) in [("1", late), ("0", total - late)] {
                         if n > 0 {
                             out.push(StatisticsCount {
-                                keys: vec![right.clone(), status.clone(), Some(flag.into())],
+                                keys: key
+                                    .iter()
+                                    .cloned()
+                                    .chain([Some(flag.to_string())])
+                                    .collect(),
                                 count: n as u64,
                             });
                         }
@@ -1468,8 +1487,8 @@ impl SupportCountsPlan {
     }
 }
 
-/// Compare the support counters with the rows, for every measure, over the period, with
-/// lateness as at each of `as_of`. Returns the groups compared and those that differ.
+/// Compare the support counters with the rows, for every measure, in all and by quarter and
+/// year, over the period, with lateness as at each of `as_of`. Returns the groups compared and those that differ.
 pub async fn check_support_counts(
     store: &dyn crate::Store,
     as_of: &[Date],
@@ -1488,10 +1507,16 @@ pub async fn check_support_counts(
     ]);
     let mut compared = 0;
     let mut mismatches = Vec::new();
+    let mut queries = Vec::new();
     for (cube, measure) in measures {
+        for by in [vec![], vec![StatDim::Quarter], vec![StatDim::Year]] {
+            queries.push((cube, measure.clone(), by));
+        }
+    }
+    for (cube, measure, by) in queries {
         let q = SupportQuery {
             measure,
-            by: Vec::new(),
+            by,
             from,
             to,
         };
