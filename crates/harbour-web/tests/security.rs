@@ -140,6 +140,15 @@ async fn authorisation_on_every_route() {
             .user("spare@test.invalid", &police, Role::FirstResponder)
             .await;
         let u = spare.user.id.to_string();
+        // Whose session everyone else tries to end below (ASVS 7.5.2: only its user may).
+        let (victim, _) = app
+            .user("vic@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let victim_session = app.get("/api/v1/me/sessions", Some(&victim)).await.1["sessions"][0]
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let (_, adult) = app
             .post(
                 "/api/v1/referrals",
@@ -850,6 +859,85 @@ async fn authorisation_on_every_route() {
                 Some(json!({"password": "wrong password!", "code": "123456"})),
                 vec![(None, 401), (Some(&referrer), 401), (Some(&admin), 401)],
             ),
+            // A user's own sessions and security notices: every role has them, and nobody reaches
+            // another user's (someone else's session id is a 404 like an unknown one).
+            (
+                "GET",
+                "/api/v1/me/sessions",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/sessions/{session}/end",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 404),
+                    (Some(&stranger), 404),
+                    (Some(&decider), 404),
+                    (Some(&cpo), 404),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&victim), 204),
+                    (Some(&victim), 401),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/sessions/end-others",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/me/security-notices",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/security-notices/acknowledge",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
             // h5: the transfer inbox (support pages). Only roles that hand cases over have one;
             // what it lists is proven with a real transfer in tests/support.rs.
             (
@@ -915,6 +1003,7 @@ async fn authorisation_on_every_route() {
                         .replace("{child}", "{id}")
                         .replace("{request}", "{id}")
                         .replace("{user}", "{id}")
+                        .replace("{session}", "{id}")
                         .split('?')
                         .next()
                         .unwrap_or_default()
@@ -940,7 +1029,8 @@ async fn authorisation_on_every_route() {
                 .replace("{adult}", &a)
                 .replace("{child}", &c)
                 .replace("{request}", &r)
-                .replace("{user}", &u);
+                .replace("{user}", &u)
+                .replace("{session}", &victim_session);
             for (who, expected) in rows {
                 let (status, response, _) = app
                     .send(method.parse().unwrap(), &path, *who, body.clone())
@@ -1088,6 +1178,14 @@ async fn authorisation_on_every_page_route() {
             .user("spare@test.invalid", &police, Role::FirstResponder)
             .await;
         let spare_id = spare.user.id.to_string();
+        let (victim, _) = app
+            .user("vic@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let victim_session = app.get("/api/v1/me/sessions", Some(&victim)).await.1["sessions"][0]
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
 
         let (_, adult) = app
             .post(
@@ -1539,6 +1637,99 @@ async fn authorisation_on_every_page_route() {
                     (Some(&guardian), 422),
                 ],
             ),
+            // The user's own account: every role has one; another user's session is a missing
+            // page, the same as one that does not exist (ASVS 7.5.2).
+            (
+                "GET",
+                "/account",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&guardian), 200),
+                    (Some(&worker), 200),
+                    (Some(&provider), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/account/sessions",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&guardian), 200),
+                    (Some(&worker), 200),
+                    (Some(&provider), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/account/sessions/{session}/end",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 404),
+                    (Some(&stranger), 404),
+                    (Some(&decider), 404),
+                    (Some(&cpo), 404),
+                    (Some(&guardian), 404),
+                    (Some(&worker), 404),
+                    (Some(&provider), 404),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&victim), 303),
+                ],
+            ),
+            (
+                "POST",
+                "/account/sessions/end-others",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 303),
+                    (Some(&stranger), 303),
+                    (Some(&decider), 303),
+                    (Some(&cpo), 303),
+                    (Some(&guardian), 303),
+                    (Some(&worker), 303),
+                    (Some(&provider), 303),
+                    (Some(&admin), 303),
+                    (Some(&auditor), 303),
+                    (Some(&coordinator), 303),
+                ],
+            ),
+            (
+                "POST",
+                "/account/security-notices/acknowledge",
+                Some("back=/"),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 303),
+                    (Some(&stranger), 303),
+                    (Some(&decider), 303),
+                    (Some(&cpo), 303),
+                    (Some(&guardian), 303),
+                    (Some(&worker), 303),
+                    (Some(&provider), 303),
+                    (Some(&admin), 303),
+                    (Some(&auditor), 303),
+                    (Some(&coordinator), 303),
+                ],
+            ),
             (
                 "GET",
                 "/statistics",
@@ -1622,7 +1813,8 @@ async fn authorisation_on_every_page_route() {
                     .replace("{child}", "{id}")
                     .replace("{supported}", "{id}")
                     .replace("{request}", "{id}")
-                    .replace("{user}", "{id}");
+                    .replace("{user}", "{id}")
+                    .replace("{session}", "{id}");
                 (
                     m.to_string(),
                     p.split('?').next().unwrap_or_default().to_string(),
@@ -1641,7 +1833,7 @@ async fn authorisation_on_every_page_route() {
             );
         }
 
-        let ids = [&a, &c, &sup, &sref, &req];
+        let ids = [&a, &c, &sup, &sref, &req, &victim_session];
         let fill = |template: &str, case: &str, child: &str, s: &str, r: &str, q: &str| {
             template
                 .replace("{adult}", case)
@@ -1670,6 +1862,10 @@ async fn authorisation_on_every_page_route() {
             (admin.as_str(), "administrator"),
             (auditor.as_str(), "auditor"),
             (coordinator.as_str(), "coordinator"),
+            (
+                victim.as_str(),
+                "another user of the referrer's organisation",
+            ),
         ]
         .into_iter()
         .collect();
@@ -1677,6 +1873,7 @@ async fn authorisation_on_every_page_route() {
         for (method, template, form, rows) in &table {
             let path = fill(template, &a, &c, &sup, &sref, &req)
                 .replace("{user}", &spare_id)
+                .replace("{session}", &victim_session)
                 .replace("{handover}", &ghost_handover);
             for (who, expected) in rows {
                 let (status, body) = page(&app, method, &path, *who, *form).await;
@@ -1695,6 +1892,7 @@ async fn authorisation_on_every_page_route() {
                     let (g1, g2, g3, g4, g5) = (ghost(), ghost(), ghost(), ghost(), ghost());
                     let missing = fill(template, &g1, &g2, &g3, &g4, &g5)
                         .replace("{user}", &g1)
+                        .replace("{session}", &g2)
                         .replace("{handover}", &ghost_handover);
                     let (ghost_status, ghost_body) =
                         page(&app, method, &missing, *who, *form).await;
