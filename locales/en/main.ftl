@@ -864,3 +864,32 @@ stats-redress-declined = Cooperation with the authorities declined
 stats-redress-continuing = Declined cooperation and support continued
 stats-redress-amount = { $stage }: sum in { $currency }
 stats-redress-amounts-suppressed = Sums of compensation are not shown: too few cases to publish them.
+
+# A user's own account: sessions and security notices (issue 6: ASVS 7.5.2, 6.3.7, 6.3.5)
+nav-account = Your account
+account-title = Your account
+error-title = Something went wrong
+sessions-title = Your sessions
+sessions-intro = These are the places where you are signed in to Harbour now. If you do not recognise one, end it, and tell your administrator.
+sessions-kind-web = Browser
+sessions-kind-api = Program (API)
+sessions-current = this browser
+sessions-started = Signed in
+sessions-last-used = Last used
+sessions-ends = Ends if not used again by
+sessions-end = End this session
+sessions-end-current = Sign out here
+sessions-end-others = End all other sessions
+notices-title = Security notices
+notices-intro = Harbour tells you here when your sign-in was changed or someone failed to sign in to your account.
+notices-none = There are no security notices for your account.
+notices-new = new
+notices-banner-title = Security notice about your account
+notices-acknowledge = I have read this
+notices-all = All security notices
+notice-second-factor-reset = An administrator reset your second factor, and you set up a new authenticator. If you did not ask for this, tell your administrator now.
+notice-recovery-codes-renewed = Your recovery codes were renewed: the earlier codes no longer work, and your other sessions were ended. If this was not you, tell your administrator now.
+notice-failed-sign-ins = { $count ->
+    [one] There was { $count } failed attempt to sign in to your account before your last sign-in.
+   *[other] There were { $count } failed attempts to sign in to your account before your last sign-in.
+} If they were not yours, tell your administrator.

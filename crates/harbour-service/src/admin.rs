@@ -104,6 +104,14 @@ impl Harbour {
                     action: "second_factor_reset".into(),
                     purpose: Some(format!("user {user}")),
                 },
+                &harbour_store::SecurityNotice {
+                    id: uuid::Uuid::new_v4(),
+                    user_id: user,
+                    kind: harbour_store::SecurityNoticeKind::SecondFactorReset,
+                    count: 1,
+                    at: self.now(),
+                    acknowledged_at: None,
+                },
             )
             .await?;
         Ok(())

@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 /// How long a login lasts at most (the idle limit is shorter; see `AccessPolicy`).
 pub const SESSION_LIFETIME: Duration = Duration::hours(8);
+/// How many of a user's security notices are listed (newest first).
+pub const SECURITY_NOTICES_SHOWN: u32 = 50;
 /// Shorter passwords are refused.
 pub const MIN_PASSWORD_LEN: usize = 12;
 
@@ -52,6 +54,24 @@ pub fn normalise_email(email: &str) -> ServiceResult<String> {
         ));
     }
     Ok(e)
+}
+
+/// One of the user's own sessions as they see it: no token, no hash, no address.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SessionView {
+    /// The session's public id (random, not the token), to end it by.
+    pub id: Uuid,
+    /// `api` or `web`.
+    pub kind: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen_at: time::OffsetDateTime,
+    /// When it ends unless used again (idle timeout) or at the latest (absolute lifetime).
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: time::OffsetDateTime,
+    /// The session this request came with.
+    pub current: bool,
 }
 
 /// What a correct password leads to.
@@ -113,6 +133,7 @@ impl Harbour {
         self.store
             .insert_session(&SessionRecord {
                 token_hash: token_hash(&token),
+                id: Uuid::new_v4(),
                 user_id: user.id,
                 kind: kind.into(),
                 created_at: now,
@@ -178,7 +199,7 @@ impl Harbour {
                 locale: user.locale.clone(),
             });
         }
-        self.store.clear_login_failures(&account).await?;
+        self.clear_login_failures(&account, &user).await?;
         let org = self.org_of(&user).await?;
         let token = self
             .open_session(&user, kind, self.access_policy.session_absolute)
@@ -188,6 +209,15 @@ impl Harbour {
             token,
             actor: Actor { user, org },
         })
+    }
+
+    /// After a complete sign-in: forget the account's failed attempts and, if there were any,
+    /// leave the user a notice saying how many (ASVS 6.3.5), shown until they acknowledge it.
+    async fn clear_login_failures(&self, account: &[u8], user: &User) -> ServiceResult<()> {
+        self.store
+            .clear_login_failures(account, user.id, Uuid::new_v4(), self.now())
+            .await?;
+        Ok(())
     }
 
     async fn org_of(&self, user: &User) -> ServiceResult<Organisation> {
@@ -280,7 +310,7 @@ impl Harbour {
             Err(e) => return Err(e),
         };
         self.store.delete_session(&token_hash(challenge)).await?;
-        self.store.clear_login_failures(&account).await?;
+        self.clear_login_failures(&account, &user).await?;
         let org = self.org_of(&user).await?;
         let token = self
             .open_session(&user, &kind, self.access_policy.session_absolute)
@@ -374,17 +404,39 @@ impl Harbour {
             return Err(e);
         }
         let (codes, hashes) = self.new_recovery_codes(user.id);
+        let now = self.now();
+        let new_token = harbour_crypto::random_token();
+        // One transaction: the codes change, every session of the user ends (ASVS 7.4.3: a
+        // thief's session does not outlive the change) and this one goes on under a new token
+        // (7.2.4); the user is told (6.3.7).
         self.store
             .replace_recovery_codes(
                 user.id,
                 &hashes,
                 &harbour_store::AccessRecord {
-                    at: self.now(),
+                    at: now,
                     user_id: user.id,
                     org_id: user.org_id,
                     case_id: None,
                     action: "recovery_codes_renewed".into(),
                     purpose: Some(session.kind.clone()),
+                },
+                &harbour_store::SecurityNotice {
+                    id: Uuid::new_v4(),
+                    user_id: user.id,
+                    kind: harbour_store::SecurityNoticeKind::RecoveryCodesRenewed,
+                    count: 1,
+                    at: now,
+                    acknowledged_at: None,
+                },
+                &SessionRecord {
+                    token_hash: token_hash(&new_token),
+                    id: Uuid::new_v4(),
+                    user_id: user.id,
+                    kind: session.kind.clone(),
+                    created_at: now,
+                    expires_at: now + self.access_policy.session_absolute,
+                    last_seen_at: now,
                 },
             )
             .await
@@ -392,16 +444,74 @@ impl Harbour {
                 harbour_store::StoreError::Conflict => ServiceError::BadSecondFactor,
                 other => other.into(),
             })?;
-        self.store.delete_session(&token_hash(token)).await?;
-        let new_token = self
-            .open_session(user, &session.kind, self.access_policy.session_absolute)
-            .await?;
         Ok((new_token, codes))
     }
 
     /// End a session (or a challenge) on the server: the token is worthless afterwards.
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
         Ok(self.store.delete_session(&token_hash(token)).await?)
+    }
+
+    /// The signed-in user's own live sessions, oldest first (ASVS 7.5.2). `token` is the one
+    /// asking, marked `current`. Second-factor challenges are not sessions and are not listed.
+    pub async fn my_sessions(&self, actor: &Actor, token: &str) -> ServiceResult<Vec<SessionView>> {
+        let now = self.now();
+        let current = token_hash(token);
+        Ok(self
+            .store
+            .user_sessions(actor.user.id, now, now - self.access_policy.session_idle)
+            .await?
+            .into_iter()
+            .filter(|s| !s.kind.starts_with(CHALLENGE_PREFIX))
+            .map(|s| SessionView {
+                id: s.id,
+                kind: s.kind,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+                // Whichever comes first: the absolute end or the idle timeout.
+                expires_at: s
+                    .expires_at
+                    .min(s.last_seen_at + self.access_policy.session_idle),
+                current: harbour_crypto::ct_eq(&s.token_hash, &current),
+            })
+            .collect())
+    }
+
+    /// End one of the user's own sessions. Someone else's session and one that does not exist
+    /// get the same answer, so the ids of other users' sessions cannot be probed.
+    pub async fn end_my_session(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+        if self.store.end_user_session(actor.user.id, id).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("session"))
+        }
+    }
+
+    /// End every session of the user except the one asking; how many ended.
+    pub async fn end_my_other_sessions(&self, actor: &Actor, token: &str) -> ServiceResult<u64> {
+        Ok(self
+            .store
+            .end_other_sessions(actor.user.id, &token_hash(token))
+            .await?)
+    }
+
+    /// The user's security notices, newest first (ASVS 6.3.7, 6.3.5).
+    pub async fn my_security_notices(
+        &self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<harbour_store::SecurityNotice>> {
+        Ok(self
+            .store
+            .security_notices(actor.user.id, SECURITY_NOTICES_SHOWN)
+            .await?)
+    }
+
+    /// The user has read their notices: they stop being shown after sign-in.
+    pub async fn acknowledge_security_notices(&self, actor: &Actor) -> ServiceResult<u64> {
+        Ok(self
+            .store
+            .acknowledge_security_notices(actor.user.id, self.now())
+            .await?)
     }
 
     /// Create an organisation (CLI and administrators).

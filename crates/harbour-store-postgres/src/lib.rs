@@ -951,6 +951,78 @@ async fn write_support_statistics(tx: &mut PgConnection, row: &CaseStatistics) -
     Ok(())
 }
 
+fn session_from_row(r: &PgRow) -> StoreResult<SessionRecord> {
+    Ok(SessionRecord {
+        token_hash: r.try_get("token_hash").map_err(backend)?,
+        id: r.try_get("id").map_err(backend)?,
+        user_id: UserId(r.try_get("user_id").map_err(backend)?),
+        kind: r.try_get("kind").map_err(backend)?,
+        created_at: micros_col(r, "created_at")?,
+        expires_at: micros_col(r, "expires_at")?,
+        last_seen_at: micros_col(r, "last_seen_at")?,
+    })
+}
+
+async fn insert_session_in(conn: &mut PgConnection, s: &SessionRecord) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, id, user_id, kind, created_at, expires_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&s.token_hash)
+    .bind(s.id)
+    .bind(s.user_id.0)
+    .bind(&s.kind)
+    .bind(to_micros(s.created_at))
+    .bind(to_micros(s.expires_at))
+    .bind(to_micros(s.last_seen_at))
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// The one way a user's recovery codes are replaced (enrolment and renewal): every earlier code,
+/// used or not, goes.
+async fn replace_recovery_code_rows(
+    conn: &mut PgConnection,
+    user: UserId,
+    codes: &[Vec<u8>],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    for c in codes {
+        sqlx::query(
+            "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)",
+        )
+        .bind(user.0)
+        .bind(c)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn insert_notice(conn: &mut PgConnection, n: &SecurityNotice) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO security_notices (id, user_id, kind, count, at, acknowledged_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(n.id)
+    .bind(n.user_id.0)
+    .bind(n.kind.as_str())
+    .bind(i64::from(n.count.max(1)))
+    .bind(to_micros(n.at))
+    .bind(n.acknowledged_at.map(to_micros))
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
 fn access_from_row(r: &PgRow) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
         at: micros_col(r, "at")?,
@@ -1255,20 +1327,8 @@ impl Store for PostgresStore {
     }
 
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, last_seen_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&s.token_hash)
-        .bind(s.user_id.0)
-        .bind(&s.kind)
-        .bind(to_micros(s.created_at))
-        .bind(to_micros(s.expires_at))
-        .bind(to_micros(s.last_seen_at))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_session_in(&mut conn, s).await
     }
 
     async fn session(
@@ -1280,7 +1340,7 @@ impl Store for PostgresStore {
         let row = sqlx::query(
             "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND expires_at > $1 \
              AND last_seen_at > $3 \
-             RETURNING token_hash, user_id, kind, created_at, expires_at, last_seen_at",
+             RETURNING token_hash, id, user_id, kind, created_at, expires_at, last_seen_at",
         )
         .bind(to_micros(now))
         .bind(token_hash)
@@ -1288,17 +1348,7 @@ impl Store for PostgresStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                token_hash: r.try_get("token_hash").map_err(backend)?,
-                user_id: UserId(r.try_get("user_id").map_err(backend)?),
-                kind: r.try_get("kind").map_err(backend)?,
-                created_at: micros_col(&r, "created_at")?,
-                expires_at: micros_col(&r, "expires_at")?,
-                last_seen_at: micros_col(&r, "last_seen_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(session_from_row).transpose()
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
@@ -1308,6 +1358,46 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn user_sessions(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+        idle_cutoff: OffsetDateTime,
+    ) -> StoreResult<Vec<SessionRecord>> {
+        let rows = sqlx::query(
+            "SELECT token_hash, id, user_id, kind, created_at, expires_at, last_seen_at \
+             FROM sessions WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
+             ORDER BY created_at, id",
+        )
+        .bind(user.0)
+        .bind(to_micros(now))
+        .bind(to_micros(idle_cutoff))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(session_from_row).collect()
+    }
+
+    async fn end_user_session(&self, user: UserId, id: Uuid) -> StoreResult<bool> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id = $2")
+            .bind(user.0)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn end_other_sessions(&self, user: UserId, keep_token_hash: &[u8]) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.0)
+            .bind(keep_token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(r.rows_affected())
     }
 
     async fn create_case(&self, case: &NewCase) -> StoreResult<()> {
@@ -1738,21 +1828,7 @@ impl Store for PostgresStore {
         if r.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        for c in codes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)",
-            )
-            .bind(user.0)
-            .bind(c)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
+        replace_recovery_code_rows(&mut tx, user, codes).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1797,7 +1873,12 @@ impl Store for PostgresStore {
         Ok(n as u32)
     }
 
-    async fn reset_second_factor(&self, user: UserId, access: &AccessRecord) -> StoreResult<()> {
+    async fn reset_second_factor(
+        &self,
+        user: UserId,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         for table in ["recovery_codes", "totp_factors", "sessions"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
@@ -1807,6 +1888,7 @@ impl Store for PostgresStore {
                 .map_err(backend)?;
         }
         insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1815,6 +1897,8 @@ impl Store for PostgresStore {
         user: UserId,
         codes: &[Vec<u8>],
         access: &AccessRecord,
+        notice: &SecurityNotice,
+        session: &SessionRecord,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let confirmed: Option<i64> = sqlx::query_scalar(
@@ -1827,23 +1911,66 @@ impl Store for PostgresStore {
         if confirmed.is_none() {
             return Err(StoreError::Conflict);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        replace_recovery_code_rows(&mut tx, user, codes).await?;
+        // ASVS 7.4.3: a change to the factor ends every session of the user, the renewing one
+        // included; it continues under the new token of `session`.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        for c in codes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)",
-            )
-            .bind(user.0)
-            .bind(c)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
+        insert_session_in(&mut tx, session).await?;
         insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn security_notices(&self, user: UserId, limit: u32) -> StoreResult<Vec<SecurityNotice>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, kind, count, at, acknowledged_at FROM security_notices \
+             WHERE user_id = $1 ORDER BY at DESC, id LIMIT $2",
+        )
+        .bind(user.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind").map_err(backend)?;
+                let count: i64 = r.try_get("count").map_err(backend)?;
+                Ok(SecurityNotice {
+                    id: r.try_get("id").map_err(backend)?,
+                    user_id: UserId(r.try_get("user_id").map_err(backend)?),
+                    kind: SecurityNoticeKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("notice kind {kind}")))?,
+                    count: u32::try_from(count)
+                        .map_err(|_| StoreError::Corrupt(format!("notice count {count}")))?,
+                    at: micros_col(r, "at")?,
+                    acknowledged_at: r
+                        .try_get::<Option<i64>, _>("acknowledged_at")
+                        .map_err(backend)?
+                        .map(from_micros),
+                })
+            })
+            .collect()
+    }
+
+    async fn acknowledge_security_notices(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let r = sqlx::query(
+            "UPDATE security_notices SET acknowledged_at = $1 \
+             WHERE user_id = $2 AND acknowledged_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user.0)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected())
     }
 
     async fn record_login_failure(
@@ -1892,13 +2019,33 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn clear_login_failures(&self, account_key: &[u8]) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE account_key = $1")
+    async fn clear_login_failures(
+        &self,
+        account_key: &[u8],
+        user: UserId,
+        notice_id: Uuid,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let failed = sqlx::query("DELETE FROM login_failures WHERE account_key = $1")
             .bind(account_key)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)?
+            .rows_affected();
+        if failed > 0 {
+            let notice = SecurityNotice {
+                id: notice_id,
+                user_id: user,
+                kind: SecurityNoticeKind::FailedSignIns,
+                count: u32::try_from(failed).unwrap_or(u32::MAX),
+                at,
+                acknowledged_at: None,
+            };
+            insert_notice(&mut tx, &notice).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(failed)
     }
 
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()> {

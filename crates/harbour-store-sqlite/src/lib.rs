@@ -849,6 +849,79 @@ async fn write_support_statistics(
     Ok(())
 }
 
+fn session_from_row(r: &SqliteRow) -> StoreResult<SessionRecord> {
+    Ok(SessionRecord {
+        token_hash: r.try_get("token_hash").map_err(backend)?,
+        id: uuid_col(r, "id")?,
+        user_id: UserId(uuid_col(r, "user_id")?),
+        kind: r.try_get("kind").map_err(backend)?,
+        created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+        expires_at: from_micros(r.try_get("expires_at").map_err(backend)?),
+        last_seen_at: from_micros(r.try_get("last_seen_at").map_err(backend)?),
+    })
+}
+
+async fn insert_session_in(
+    conn: &mut sqlx::SqliteConnection,
+    s: &SessionRecord,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, id, user_id, kind, created_at, expires_at, last_seen_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&s.token_hash)
+    .bind(s.id.to_string())
+    .bind(s.user_id.to_string())
+    .bind(&s.kind)
+    .bind(to_micros(s.created_at))
+    .bind(to_micros(s.expires_at))
+    .bind(to_micros(s.last_seen_at))
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// The one way a user's recovery codes are replaced (enrolment and renewal): every earlier code,
+/// used or not, goes.
+async fn replace_recovery_code_rows(
+    conn: &mut sqlx::SqliteConnection,
+    user: UserId,
+    codes: &[Vec<u8>],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    for c in codes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)")
+            .bind(user.to_string())
+            .bind(c)
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn insert_notice(conn: &mut sqlx::SqliteConnection, n: &SecurityNotice) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO security_notices (id, user_id, kind, count, at, acknowledged_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(n.id.to_string())
+    .bind(n.user_id.to_string())
+    .bind(n.kind.as_str())
+    .bind(i64::from(n.count.max(1)))
+    .bind(to_micros(n.at))
+    .bind(n.acknowledged_at.map(to_micros))
+    .execute(conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
 fn access_from_row(r: &SqliteRow) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
         at: from_micros(r.try_get("at").map_err(backend)?),
@@ -1191,19 +1264,8 @@ impl Store for SqliteStore {
     }
 
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&s.token_hash)
-        .bind(s.user_id.to_string())
-        .bind(&s.kind)
-        .bind(to_micros(s.created_at))
-        .bind(to_micros(s.expires_at))
-        .bind(to_micros(s.last_seen_at))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_session_in(&mut conn, s).await
     }
 
     async fn session(
@@ -1215,7 +1277,7 @@ impl Store for SqliteStore {
         let row = sqlx::query(
             "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND expires_at > ? \
              AND last_seen_at > ? \
-             RETURNING token_hash, user_id, kind, created_at, expires_at, last_seen_at",
+             RETURNING token_hash, id, user_id, kind, created_at, expires_at, last_seen_at",
         )
         .bind(to_micros(now))
         .bind(token_hash)
@@ -1224,17 +1286,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                token_hash: r.try_get("token_hash").map_err(backend)?,
-                user_id: UserId(uuid_col(&r, "user_id")?),
-                kind: r.try_get("kind").map_err(backend)?,
-                created_at: from_micros(r.try_get("created_at").map_err(backend)?),
-                expires_at: from_micros(r.try_get("expires_at").map_err(backend)?),
-                last_seen_at: from_micros(r.try_get("last_seen_at").map_err(backend)?),
-            })
-        })
-        .transpose()
+        row.as_ref().map(session_from_row).transpose()
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
@@ -1244,6 +1296,46 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn user_sessions(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+        idle_cutoff: OffsetDateTime,
+    ) -> StoreResult<Vec<SessionRecord>> {
+        let rows = sqlx::query(
+            "SELECT token_hash, id, user_id, kind, created_at, expires_at, last_seen_at \
+             FROM sessions WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? \
+             ORDER BY created_at, id",
+        )
+        .bind(user.to_string())
+        .bind(to_micros(now))
+        .bind(to_micros(idle_cutoff))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(session_from_row).collect()
+    }
+
+    async fn end_user_session(&self, user: UserId, id: Uuid) -> StoreResult<bool> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id = ?")
+            .bind(user.to_string())
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn end_other_sessions(&self, user: UserId, keep_token_hash: &[u8]) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+            .bind(user.to_string())
+            .bind(keep_token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(r.rows_affected())
     }
 
     async fn create_case(&self, case: &NewCase) -> StoreResult<()> {
@@ -1724,21 +1816,7 @@ impl Store for SqliteStore {
         if r.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        for c in codes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)",
-            )
-            .bind(user.to_string())
-            .bind(c)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
+        replace_recovery_code_rows(&mut tx, user, codes).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1784,7 +1862,12 @@ impl Store for SqliteStore {
         Ok(n as u32)
     }
 
-    async fn reset_second_factor(&self, user: UserId, access: &AccessRecord) -> StoreResult<()> {
+    async fn reset_second_factor(
+        &self,
+        user: UserId,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         for table in ["recovery_codes", "totp_factors", "sessions"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
@@ -1794,6 +1877,7 @@ impl Store for SqliteStore {
                 .map_err(backend)?;
         }
         insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -1802,6 +1886,8 @@ impl Store for SqliteStore {
         user: UserId,
         codes: &[Vec<u8>],
         access: &AccessRecord,
+        notice: &SecurityNotice,
+        session: &SessionRecord,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let confirmed: Option<i64> = sqlx::query_scalar(
@@ -1814,23 +1900,66 @@ impl Store for SqliteStore {
         if confirmed.is_none() {
             return Err(StoreError::Conflict);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+        replace_recovery_code_rows(&mut tx, user, codes).await?;
+        // ASVS 7.4.3: a change to the factor ends every session of the user, the renewing one
+        // included; it continues under the new token of `session`.
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user.to_string())
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        for c in codes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)",
-            )
-            .bind(user.to_string())
-            .bind(c)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
+        insert_session_in(&mut tx, session).await?;
         insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn security_notices(&self, user: UserId, limit: u32) -> StoreResult<Vec<SecurityNotice>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, kind, count, at, acknowledged_at FROM security_notices \
+             WHERE user_id = ? ORDER BY at DESC, id LIMIT ?",
+        )
+        .bind(user.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind").map_err(backend)?;
+                let count: i64 = r.try_get("count").map_err(backend)?;
+                Ok(SecurityNotice {
+                    id: uuid_col(r, "id")?,
+                    user_id: UserId(uuid_col(r, "user_id")?),
+                    kind: SecurityNoticeKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("notice kind {kind}")))?,
+                    count: u32::try_from(count)
+                        .map_err(|_| StoreError::Corrupt(format!("notice count {count}")))?,
+                    at: from_micros(r.try_get("at").map_err(backend)?),
+                    acknowledged_at: r
+                        .try_get::<Option<i64>, _>("acknowledged_at")
+                        .map_err(backend)?
+                        .map(from_micros),
+                })
+            })
+            .collect()
+    }
+
+    async fn acknowledge_security_notices(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let r = sqlx::query(
+            "UPDATE security_notices SET acknowledged_at = ? \
+             WHERE user_id = ? AND acknowledged_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected())
     }
 
     async fn record_login_failure(
@@ -1877,13 +2006,33 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn clear_login_failures(&self, account_key: &[u8]) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE account_key = ?")
+    async fn clear_login_failures(
+        &self,
+        account_key: &[u8],
+        user: UserId,
+        notice_id: Uuid,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let failed = sqlx::query("DELETE FROM login_failures WHERE account_key = ?")
             .bind(account_key)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)?
+            .rows_affected();
+        if failed > 0 {
+            let notice = SecurityNotice {
+                id: notice_id,
+                user_id: user,
+                kind: SecurityNoticeKind::FailedSignIns,
+                count: u32::try_from(failed).unwrap_or(u32::MAX),
+                at,
+                acknowledged_at: None,
+            };
+            insert_notice(&mut tx, &notice).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(failed)
     }
 
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()> {

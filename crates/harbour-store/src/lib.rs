@@ -78,6 +78,18 @@ pub trait Store: Send + Sync + 'static {
         idle_cutoff: OffsetDateTime,
     ) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// A user's sessions (and second-factor challenges) still live at `now` (not expired, last
+    /// seen after `idle_cutoff`), oldest first, without touching them.
+    async fn user_sessions(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+        idle_cutoff: OffsetDateTime,
+    ) -> StoreResult<Vec<SessionRecord>>;
+    /// End the session named `id` if it is one of `user`'s; whether it was.
+    async fn end_user_session(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool>;
+    /// End every session of `user` except the one with `keep_token_hash`; how many ended.
+    async fn end_other_sessions(&self, user: UserId, keep_token_hash: &[u8]) -> StoreResult<u64>;
 
     // ----- cases -----
     /// Create a case with its wrapped key, first events, projection, parties and the access record.
@@ -176,17 +188,36 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     async fn recovery_codes_left(&self, user: UserId) -> StoreResult<u32>;
     /// An administrator's reset of a lost second factor: the factor, the recovery codes and
-    /// every session of the user go, and `access` is chained, in one transaction. The user
-    /// enrols again at the next login.
-    async fn reset_second_factor(&self, user: UserId, access: &AccessRecord) -> StoreResult<()>;
-    /// New recovery codes (hashes) replace all earlier ones, used or not, with `access` chained,
-    /// in one transaction. [`StoreError::Conflict`] without a confirmed factor.
+    /// every session of the user go, `access` is chained and `notice` left for the user, in one
+    /// transaction. The user enrols again at the next login.
+    async fn reset_second_factor(
+        &self,
+        user: UserId,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<()>;
+    /// New recovery codes (hashes) replace all earlier ones, used or not; every session of the
+    /// user ends and `session` (the renewing session under its new token) opens; `access` is
+    /// chained and `notice` left for the user; all in one transaction (ASVS 7.4.3).
+    /// [`StoreError::Conflict`] without a confirmed factor.
     async fn replace_recovery_codes(
         &self,
         user: UserId,
         recovery_code_hashes: &[Vec<u8>],
         access: &AccessRecord,
+        notice: &SecurityNotice,
+        session: &SessionRecord,
     ) -> StoreResult<()>;
+
+    // ----- security notices to a user about their own account (migration 0016) -----
+    /// A user's notices, newest first, at most `limit`.
+    async fn security_notices(&self, user: UserId, limit: u32) -> StoreResult<Vec<SecurityNotice>>;
+    /// Mark every unacknowledged notice of `user` as read at `at`; how many were.
+    async fn acknowledge_security_notices(
+        &self,
+        user: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64>;
 
     // ----- login throttling (in the database, so every app server counts the same) -----
     async fn record_login_failure(
@@ -202,8 +233,16 @@ pub trait Store: Send + Sync + 'static {
         address_key: &[u8],
         since: OffsetDateTime,
     ) -> StoreResult<LoginFailures>;
-    /// Forget an account's failures after a complete, successful login.
-    async fn clear_login_failures(&self, account_key: &[u8]) -> StoreResult<()>;
+    /// Forget an account's failures after a complete, successful login of `user` and, if there
+    /// were any, leave them a [`SecurityNoticeKind::FailedSignIns`] notice (id `notice_id`) with
+    /// how many, in one transaction (ASVS 6.3.5). Returns how many there were.
+    async fn clear_login_failures(
+        &self,
+        account_key: &[u8],
+        user: UserId,
+        notice_id: uuid::Uuid,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64>;
 
     // ----- anonymous notifications (no identifying data, never linked to a person) -----
     async fn insert_anonymous_notification(&self, n: &AnonymousNotification) -> StoreResult<()>;

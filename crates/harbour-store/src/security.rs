@@ -126,3 +126,49 @@ pub struct LoginFailures {
     pub account: Vec<OffsetDateTime>,
     pub address: Vec<OffsetDateTime>,
 }
+
+/// What a security notice tells its user (ASVS 6.3.7, 6.3.5): Harbour sends no e-mail, so changes
+/// to a user's authentication and failed attempts on their account are shown in the application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecurityNoticeKind {
+    /// An administrator reset the user's second factor (they enrolled again afterwards).
+    SecondFactorReset,
+    /// The user's recovery codes were renewed (every earlier code stopped working).
+    RecoveryCodesRenewed,
+    /// `count` failed sign-in attempts (password or second factor) since the last sign-in.
+    FailedSignIns,
+}
+
+impl SecurityNoticeKind {
+    pub const ALL: [SecurityNoticeKind; 3] = [
+        SecurityNoticeKind::SecondFactorReset,
+        SecurityNoticeKind::RecoveryCodesRenewed,
+        SecurityNoticeKind::FailedSignIns,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecurityNoticeKind::SecondFactorReset => "second_factor_reset",
+            SecurityNoticeKind::RecoveryCodesRenewed => "recovery_codes_renewed",
+            SecurityNoticeKind::FailedSignIns => "failed_sign_ins",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SecurityNoticeKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One notice to a user about their own account. It holds nothing the user does not already
+/// know: no address, no device, no other person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityNotice {
+    pub id: uuid::Uuid,
+    pub user_id: UserId,
+    pub kind: SecurityNoticeKind,
+    /// How many attempts, for [`SecurityNoticeKind::FailedSignIns`]; 1 otherwise.
+    pub count: u32,
+    pub at: OffsetDateTime,
+    /// When the user said they had read it; until then it is shown after every sign-in.
+    pub acknowledged_at: Option<OffsetDateTime>,
+}

@@ -172,6 +172,7 @@ pub async fn run(store: &dyn Store) {
     let t0 = datetime!(2026-11-23 10:00 UTC);
     let s = SessionRecord {
         token_hash: vec![7; 32],
+        id: Uuid::new_v4(),
         user_id: officer.id,
         kind: "api".into(),
         created_at: t0,
@@ -782,6 +783,7 @@ pub async fn run(store: &dyn Store) {
     support_story(store).await;
     late_rights_and_transfers(store).await;
     security_story(store, &decider, adult, t0).await;
+    own_sessions_and_notices(store, &officer, &worker, t0).await;
 }
 
 /// Support (issue 5): the service directory, service referral rows written with the case change
@@ -1407,6 +1409,7 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
     store
         .insert_session(&SessionRecord {
             token_hash: vec![6; 32],
+            id: Uuid::new_v4(),
             user_id: user.id,
             kind: "web".into(),
             created_at: t0,
@@ -1551,10 +1554,54 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
     };
     let head = store.access_chain_head().await.unwrap().0;
     let fresh: Vec<Vec<u8>> = (20u8..30).map(|i| vec![i; 32]).collect();
+    let notice = |kind| SecurityNotice {
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        kind,
+        count: 1,
+        at: t0,
+        acknowledged_at: None,
+    };
+    let session_at = |hash: u8| SessionRecord {
+        token_hash: vec![hash; 32],
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        kind: "web".into(),
+        created_at: t0,
+        expires_at: t0 + Duration::hours(8),
+        last_seen_at: t0,
+    };
+    // The renewing session (61) and another of the user's (62) end; the renewal's successor
+    // (63) opens in the same transaction (ASVS 7.4.3).
+    for hash in [61, 62] {
+        store.insert_session(&session_at(hash)).await.unwrap();
+    }
+    let successor = session_at(63);
     store
-        .replace_recovery_codes(user.id, &fresh, &renewal)
+        .replace_recovery_codes(
+            user.id,
+            &fresh,
+            &renewal,
+            &notice(SecurityNoticeKind::RecoveryCodesRenewed),
+            &successor,
+        )
         .await
         .unwrap();
+    for hash in [61, 62] {
+        assert_eq!(store.session(&[hash; 32], t0, t0).await.unwrap(), None);
+    }
+    assert_eq!(
+        store
+            .session(&[63; 32], t0, t0 - Duration::minutes(1))
+            .await
+            .unwrap(),
+        Some(successor)
+    );
+    let notices = store.security_notices(user.id, 10).await.unwrap();
+    assert_eq!(
+        notices.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        vec![SecurityNoticeKind::RecoveryCodesRenewed]
+    );
     assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 10);
     assert!(!store
         .use_recovery_code(user.id, &[4; 32], t0)
@@ -1569,6 +1616,7 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
     // An administrator's reset: factor, codes and every session of the user go, recorded.
     let session = SessionRecord {
         token_hash: vec![77; 32],
+        id: Uuid::new_v4(),
         user_id: user.id,
         kind: "api".into(),
         created_at: t0,
@@ -1581,17 +1629,35 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
         purpose: Some(format!("user {}", user.id)),
         ..renewal.clone()
     };
-    store.reset_second_factor(user.id, &reset).await.unwrap();
+    store
+        .reset_second_factor(
+            user.id,
+            &reset,
+            &notice(SecurityNoticeKind::SecondFactorReset),
+        )
+        .await
+        .unwrap();
     assert_eq!(store.totp(user.id).await.unwrap(), None);
     assert_eq!(store.recovery_codes_left(user.id).await.unwrap(), 0);
     assert_eq!(store.session(&[77; 32], t0, t0).await.unwrap(), None);
+    assert_eq!(store.session(&[63; 32], t0, t0).await.unwrap(), None);
     assert_eq!(store.access_chain_head().await.unwrap().0, head + 2);
+    assert_eq!(store.security_notices(user.id, 10).await.unwrap().len(), 2);
+    // Without a confirmed factor nothing changes: no codes, no session, no notice.
     assert!(matches!(
         store
-            .replace_recovery_codes(user.id, &fresh, &renewal)
+            .replace_recovery_codes(
+                user.id,
+                &fresh,
+                &renewal,
+                &notice(SecurityNoticeKind::RecoveryCodesRenewed),
+                &session_at(64),
+            )
             .await,
         Err(StoreError::Conflict)
     ));
+    assert_eq!(store.session(&[64; 32], t0, t0).await.unwrap(), None);
+    assert_eq!(store.security_notices(user.id, 10).await.unwrap().len(), 2);
     // The user can enrol again.
     store.put_unconfirmed_totp(&factor).await.unwrap();
     store.confirm_totp(user.id, t0, 9, &codes).await.unwrap();
@@ -1616,7 +1682,34 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
         vec![t0 + Duration::minutes(1), t0 + Duration::minutes(2)]
     );
     assert_eq!(f.address.len(), 3);
-    store.clear_login_failures(&[1; 32]).await.unwrap();
+    let before = store.security_notices(user.id, 10).await.unwrap().len();
+    let t1 = t0 + Duration::minutes(5);
+    assert_eq!(
+        store
+            .clear_login_failures(&[1; 32], user.id, Uuid::new_v4(), t1)
+            .await
+            .unwrap(),
+        3
+    );
+    // The user is told how many attempts failed since their last sign-in (ASVS 6.3.5).
+    let notices = store.security_notices(user.id, 10).await.unwrap();
+    assert_eq!(notices.len(), before + 1);
+    assert_eq!(
+        (notices[0].kind, notices[0].count, notices[0].at),
+        (SecurityNoticeKind::FailedSignIns, 3, t1)
+    );
+    // Nothing failed since: no new notice.
+    assert_eq!(
+        store
+            .clear_login_failures(&[1; 32], user.id, Uuid::new_v4(), t1)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.security_notices(user.id, 10).await.unwrap().len(),
+        before + 1
+    );
     let f = store
         .login_failures_since(&[1; 32], &[2; 32], t0)
         .await
@@ -1626,6 +1719,137 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
         f.address.len(),
         1,
         "the address keeps the other account's failure"
+    );
+}
+
+/// ASVS 7.5.2, 6.3.7: a user lists and ends their own sessions, never another user's; notices
+/// are theirs alone and acknowledged once.
+async fn own_sessions_and_notices(store: &dyn Store, me: &User, other: &User, t0: OffsetDateTime) {
+    let t0 = t0 + Duration::days(30);
+    let session = |user: &User, hash: u8, created: OffsetDateTime, kind: &str| SessionRecord {
+        token_hash: vec![hash; 32],
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        kind: kind.into(),
+        created_at: created,
+        expires_at: created + Duration::hours(8),
+        last_seen_at: created,
+    };
+    let mine = [
+        session(me, 101, t0, "web"),
+        session(me, 102, t0 + Duration::minutes(1), "api"),
+        session(me, 103, t0 + Duration::minutes(2), "web"),
+    ];
+    let expired = session(me, 104, t0 - Duration::hours(9), "web");
+    let idle = session(me, 106, t0 - Duration::minutes(40), "web");
+    let theirs = session(other, 105, t0, "web");
+    for s in mine.iter().chain([&expired, &idle, &theirs]) {
+        store.insert_session(s).await.unwrap();
+    }
+    let now = t0 + Duration::minutes(3);
+    let cutoff = now - Duration::minutes(30);
+    // Only my live sessions, oldest first; listing touches none of them.
+    assert_eq!(
+        store.user_sessions(me.id, now, cutoff).await.unwrap(),
+        mine.to_vec()
+    );
+    // Someone else's session cannot be ended through my account, nor can an unknown one.
+    assert!(!store.end_user_session(me.id, theirs.id).await.unwrap());
+    assert!(!store.end_user_session(me.id, Uuid::new_v4()).await.unwrap());
+    assert!(store
+        .session(&[105; 32], now, cutoff)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store.end_user_session(me.id, mine[1].id).await.unwrap());
+    assert!(
+        !store.end_user_session(me.id, mine[1].id).await.unwrap(),
+        "once"
+    );
+    assert_eq!(store.session(&[102; 32], now, cutoff).await.unwrap(), None);
+    // Ending the others keeps mine and leaves the other user's alone.
+    assert_eq!(
+        store.end_other_sessions(me.id, &[103; 32]).await.unwrap(),
+        3,
+        "the first session, the expired one and the idle one"
+    );
+    let left = store.user_sessions(me.id, now, cutoff).await.unwrap();
+    assert_eq!(
+        left.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![mine[2].id]
+    );
+    assert!(store
+        .session(&[105; 32], now, cutoff)
+        .await
+        .unwrap()
+        .is_some());
+
+    // Notices belong to one user; acknowledging marks only theirs, once.
+    for (user, kind, minutes) in [
+        (me, SecurityNoticeKind::SecondFactorReset, 1),
+        (me, SecurityNoticeKind::RecoveryCodesRenewed, 2),
+        (other, SecurityNoticeKind::RecoveryCodesRenewed, 3),
+    ] {
+        store
+            .reset_second_factor(
+                user.id,
+                &AccessRecord {
+                    at: t0,
+                    user_id: user.id,
+                    org_id: user.org_id,
+                    case_id: None,
+                    action: "second_factor_reset".into(),
+                    purpose: None,
+                },
+                &SecurityNotice {
+                    id: Uuid::new_v4(),
+                    user_id: user.id,
+                    kind,
+                    count: 1,
+                    at: t0 + Duration::minutes(minutes),
+                    acknowledged_at: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let notices = store.security_notices(me.id, 10).await.unwrap();
+    assert_eq!(
+        notices.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        vec![
+            SecurityNoticeKind::RecoveryCodesRenewed,
+            SecurityNoticeKind::SecondFactorReset
+        ],
+        "mine only, newest first"
+    );
+    assert!(notices
+        .iter()
+        .all(|n| n.user_id == me.id && n.acknowledged_at.is_none()));
+    assert_eq!(store.security_notices(me.id, 1).await.unwrap().len(), 1);
+    let read = t0 + Duration::hours(1);
+    assert_eq!(
+        store
+            .acknowledge_security_notices(me.id, read)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .acknowledge_security_notices(me.id, read)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(store
+        .security_notices(me.id, 10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|n| n.acknowledged_at == Some(read)));
+    assert_eq!(
+        store.security_notices(other.id, 10).await.unwrap()[0].acknowledged_at,
+        None
     );
 }
 

@@ -31,6 +31,9 @@ pub struct User {
 pub struct SessionRecord {
     /// SHA-256 of the token; the token itself is never stored.
     pub token_hash: Vec<u8>,
+    /// A random name for the session that its user sees in their list of sessions and uses to
+    /// end it: neither the token nor its hash, so listing sessions never hands out a credential.
+    pub id: uuid::Uuid,
     pub user_id: UserId,
     /// `api` or `web`.
     pub kind: String,

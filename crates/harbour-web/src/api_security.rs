@@ -1,5 +1,6 @@
 //! The API of the access half of issue 6: the second login step and authenticator enrolment,
-//! break-glass requests and the auditors' break-glass review. Handlers parse and map only.
+//! break-glass requests and the auditors' break-glass review, and a user's own sessions and
+//! security notices. Handlers parse and map only.
 
 use crate::extract::{Authenticated, JsonBody};
 use crate::problem::Problem;
@@ -22,6 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/break-glass", get(review))
         .route("/users/{id}/second-factor/reset", post(reset_second_factor))
         .route("/me/recovery-codes", post(renew_recovery_codes))
+        .route("/me/sessions", get(my_sessions))
+        .route("/me/sessions/end-others", post(end_other_sessions))
+        .route("/me/sessions/{id}/end", post(end_session))
+        .route("/me/security-notices", get(security_notices))
+        .route(
+            "/me/security-notices/acknowledge",
+            post(acknowledge_security_notices),
+        )
 }
 
 /// The address a login comes from, for throttling: the connection's peer, or, when that peer
@@ -207,4 +216,83 @@ async fn renew_recovery_codes(
         .renew_recovery_codes(&actor, &token, &body.password, &body.code, &address)
         .await?;
     Ok(Json(json!({"token": token, "recovery_codes": codes})).into_response())
+}
+
+/// The bearer token of an authenticated request (the extractor already checked it is live).
+fn own_token(headers: &HeaderMap) -> Result<String, Problem> {
+    crate::extract::bearer_in(headers).ok_or_else(Problem::unauthenticated)
+}
+
+/// `GET /me/sessions`: the caller's own live sessions (ASVS 7.5.2), no tokens, no addresses.
+async fn my_sessions(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let token = own_token(&headers)?;
+    let sessions = s.harbour.my_sessions(&actor, &token).await?;
+    Ok(Json(json!({ "sessions": sessions })).into_response())
+}
+
+/// `POST /me/sessions/{id}/end`: end one of one's own sessions. Another user's session, an
+/// unknown id and a malformed one all answer the same `404`.
+async fn end_session(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let id = id.parse().map_err(|_| Problem::not_found())?;
+    s.harbour.end_my_session(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /me/sessions/end-others`: every session of the caller but this one ends.
+async fn end_other_sessions(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let token = own_token(&headers)?;
+    let ended = s.harbour.end_my_other_sessions(&actor, &token).await?;
+    Ok(Json(json!({ "ended": ended })).into_response())
+}
+
+/// One notice as the API shows it: what happened and when, nothing about who tried.
+pub fn notice_json(n: &harbour_store::SecurityNotice) -> serde_json::Value {
+    let at =
+        n.at.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+    let acknowledged_at = n.acknowledged_at.and_then(|t| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    });
+    json!({
+        "id": n.id,
+        "kind": n.kind.as_str(),
+        "count": n.count,
+        "at": at,
+        "acknowledged_at": acknowledged_at,
+    })
+}
+
+/// `GET /me/security-notices`: changes to the caller's authentication and failed sign-in
+/// attempts on their account, newest first (ASVS 6.3.7, 6.3.5).
+async fn security_notices(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> Result<Response, Problem> {
+    let notices = s.harbour.my_security_notices(&actor).await?;
+    Ok(Json(json!({
+        "notices": notices.iter().map(notice_json).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}
+
+/// `POST /me/security-notices/acknowledge`: the caller has read their notices.
+async fn acknowledge_security_notices(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> Result<Response, Problem> {
+    let acknowledged = s.harbour.acknowledge_security_notices(&actor).await?;
+    Ok(Json(json!({ "acknowledged": acknowledged })).into_response())
 }

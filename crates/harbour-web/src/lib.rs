@@ -107,6 +107,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     // second factor reset and renewal (api_security.rs)
     ("POST", "/api/v1/users/{id}/second-factor/reset"),
     ("POST", "/api/v1/me/recovery-codes"),
+    // a user's own sessions and security notices (api_security.rs)
+    ("GET", "/api/v1/me/sessions"),
+    ("POST", "/api/v1/me/sessions/{id}/end"),
+    ("POST", "/api/v1/me/sessions/end-others"),
+    ("GET", "/api/v1/me/security-notices"),
+    ("POST", "/api/v1/me/security-notices/acknowledge"),
     ("GET", "/api/v1/statistics/rights"),
 ];
 
@@ -151,22 +157,44 @@ pub fn router_with(harbour: Harbour, trusted_proxies: proxy::TrustedProxies) -> 
         .merge(api_statistics::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
+    let state = AppState {
+        harbour,
+        trusted_proxies: std::sync::Arc::new(trusted_proxies),
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api)
         .merge(pages::routes())
         .fallback(api_not_found)
-        .layer(middleware::from_fn(security_headers))
-        .with_state(AppState {
-            harbour,
-            trusted_proxies: std::sync::Arc::new(trusted_proxies),
-        })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
+        .with_state(state)
+}
+
+/// Drop what a client says about the scheme (`X-Forwarded-Proto`, `Forwarded`) unless the
+/// connection comes from a configured trusted proxy: otherwise anyone could claim TLS over plain
+/// HTTP. Done once, before any handler, so every later reading of the headers (HSTS, the
+/// `__Host-` cookie prefix) sees only what a trusted proxy wrote.
+fn drop_untrusted_scheme(trusted: &proxy::TrustedProxies, req: &mut axum::extract::Request) {
+    let peer = api_security::peer(req.extensions()).map(|p| p.ip());
+    if !peer.is_some_and(|ip| trusted.contains(ip)) {
+        let h = req.headers_mut();
+        h.remove("x-forwarded-proto");
+        h.remove(header::FORWARDED);
+    }
 }
 
 /// Headers every response carries: nothing is cached, sniffed, framed, scripted or referred
-/// elsewhere; no powerful browser feature is available; and over TLS (as the proxy reports it,
-/// the same test as the cookies' `__Host-` prefix) browsers are told to use nothing else.
-async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
+/// elsewhere; no powerful browser feature is available; and over TLS (as a trusted proxy reports
+/// it, the same test as the cookies' `__Host-` prefix) browsers are told to use nothing else.
+async fn security_headers(
+    State(s): State<AppState>,
+    mut req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    drop_untrusted_scheme(&s.trusted_proxies, &mut req);
     let method = req.method().clone();
     let https = pages::is_https(req.headers());
     let started = std::time::Instant::now();

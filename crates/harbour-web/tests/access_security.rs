@@ -1218,3 +1218,443 @@ async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy
         app.finish().await;
     }
 }
+
+/// V3.4.1 and V3.3.1 behind a proxy: `X-Forwarded-Proto` / `Forwarded: proto=https` say the
+/// request came over TLS only when a configured trusted proxy sent them. From any other peer the
+/// forged header earns neither HSTS nor the `__Host-` / `Secure` cookie; from the trusted proxy
+/// (loopback in the test harness) it earns both.
+#[tokio::test]
+async fn the_scheme_is_believed_only_from_a_trusted_proxy() {
+    let app = TestApp::start(&Backend::Sqlite).await;
+    // A second server on the same database that trusts no proxy.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let direct = format!("http://{}", listener.local_addr().unwrap());
+    let router = harbour_web::router(app.harbour.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    for (name, value) in [
+        ("x-forwarded-proto", "https"),
+        ("forwarded", "for=192.0.2.1;proto=https"),
+    ] {
+        for (base, trusted) in [(direct.as_str(), false), (app.base.as_str(), true)] {
+            let res = client()
+                .get(format!("{base}/login?lang=en"))
+                .header(name, value)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            let hsts = res.headers().get("strict-transport-security").is_some();
+            let host_cookie = cookie_of(res.headers(), "__Host-harbour_login").is_some();
+            let plain_cookie = cookie_of(res.headers(), "harbour_login").is_some();
+            let secure = res
+                .headers()
+                .get_all(SET_COOKIE)
+                .iter()
+                .any(|c| c.to_str().unwrap_or("").contains("; Secure"));
+            assert_eq!(
+                (hsts, host_cookie, secure, plain_cookie),
+                (trusted, trusted, trusted, !trusted),
+                "{name}: {value} from a {} peer",
+                if trusted { "trusted" } else { "untrusted" }
+            );
+        }
+    }
+    server.abort();
+    app.finish().await;
+}
+
+/// The ids of a user's sessions as `GET /api/v1/me/sessions` lists them, with which is current.
+async fn listed_sessions(app: &TestApp, token: &str) -> Vec<(String, bool)> {
+    let (s, v) = app.get("/api/v1/me/sessions", Some(token)).await;
+    assert_eq!(s, 200, "{v}");
+    v["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                s["current"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The kinds (and counts) of a user's security notices, newest first, and how many are unread.
+async fn notices(app: &TestApp, token: &str) -> (Vec<(String, u64)>, usize) {
+    let (s, v) = app.get("/api/v1/me/security-notices", Some(token)).await;
+    assert_eq!(s, 200, "{v}");
+    let list = v["notices"].as_array().unwrap();
+    (
+        list.iter()
+            .map(|n| {
+                (
+                    n["kind"].as_str().unwrap().to_string(),
+                    n["count"].as_u64().unwrap(),
+                )
+            })
+            .collect(),
+        list.iter()
+            .filter(|n| n["acknowledged_at"].is_null())
+            .count(),
+    )
+}
+
+/// V7.4.3: renewing the recovery codes (a change to the second factor) ends every other session
+/// of the user, in the same transaction; the renewing session goes on under its new token. Over
+/// the API and the page, on both backends. V6.3.7: the user is told.
+#[tokio::test]
+async fn renewing_recovery_codes_ends_the_users_other_sessions() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let email = "renew@test.invalid";
+        let (first, _) = app.user(email, &police, Role::FirstResponder).await;
+        let second = app.login(email, PASSWORD).await;
+        let (_, bystander_actor) = app
+            .user("bystander@test.invalid", &police, Role::FirstResponder)
+            .await;
+        let bystander = app.login("bystander@test.invalid", PASSWORD).await;
+        assert_eq!(listed_sessions(&app, &first).await.len(), 2);
+
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&first),
+                json!({"password": PASSWORD, "code": app.totp_code(email)}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let renewed = v["token"].as_str().unwrap().to_string();
+        assert_eq!(
+            app.get("/api/v1/me", Some(&second)).await.0,
+            401,
+            "the other session ended"
+        );
+        assert_eq!(
+            app.get("/api/v1/me", Some(&first)).await.0,
+            401,
+            "the old token ended"
+        );
+        assert_eq!(
+            app.get("/api/v1/me", Some(&renewed)).await.0,
+            200,
+            "the renewing session goes on"
+        );
+        let sessions = listed_sessions(&app, &renewed).await;
+        assert_eq!(sessions.len(), 1);
+        assert!(sessions[0].1, "the one left is the current one");
+        assert_eq!(
+            app.get("/api/v1/me", Some(&bystander)).await.0,
+            200,
+            "another user's sessions are untouched"
+        );
+        assert_eq!(bystander_actor.user.email, "bystander@test.invalid");
+        assert_eq!(
+            notices(&app, &renewed).await,
+            (vec![("recovery_codes_renewed".to_string(), 1)], 1)
+        );
+
+        // Through the page: a browser renews, the user's API session ends, the browser goes on
+        // with the new cookie.
+        let api = app.login(email, PASSWORD).await;
+        let web = app.login(email, PASSWORD).await;
+        let (s, html, headers) = page_post(
+            &app,
+            "/account/recovery-codes",
+            &web,
+            &format!(
+                "password={}&code={}",
+                PASSWORD.replace(' ', "+"),
+                app.totp_code(email)
+            ),
+        )
+        .await;
+        assert_eq!(s, 200, "{html}");
+        let cookie = cookie_of(&headers, "harbour_session").unwrap();
+        assert_ne!(cookie, web);
+        for ended in [&api, &web, &renewed] {
+            assert_eq!(app.get("/api/v1/me", Some(ended)).await.0, 401);
+        }
+        assert_eq!(page_get(&app, "/account/sessions", &cookie).await.0, 200);
+        assert_eq!(listed_sessions(&app, &cookie).await.len(), 1);
+        app.finish().await;
+    }
+}
+
+/// V7.5.2: a user lists their own live sessions (an opaque id that is neither the token nor its
+/// hash, when it started, was last used and ends, and which is the current one) and ends any of
+/// them, or all the others; another user's session, an unknown and a malformed id all answer the
+/// same 404 and end nothing. Over the API and the page, on both backends.
+#[tokio::test]
+async fn users_list_and_end_their_own_sessions_only() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let email = "owner@test.invalid";
+        let (a, _) = app.user(email, &police, Role::FirstResponder).await;
+        app.clock.advance(Duration::minutes(2));
+        let b = app.login(email, PASSWORD).await;
+        app.clock.advance(Duration::minutes(2));
+        let c = app.login(email, PASSWORD).await;
+        let (other, _) = app
+            .user("other@test.invalid", &police, Role::FirstResponder)
+            .await;
+
+        let (s, v) = app.get("/api/v1/me/sessions", Some(&b)).await;
+        assert_eq!(s, 200);
+        let list = v["sessions"].as_array().unwrap().clone();
+        assert_eq!(list.len(), 3, "{v}");
+        let ids: Vec<String> = list
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            list.iter()
+                .map(|s| s["current"].as_bool().unwrap())
+                .collect::<Vec<_>>(),
+            vec![false, true, false],
+            "oldest first; the asking session is marked"
+        );
+        for s in &list {
+            let id = s["id"].as_str().unwrap();
+            for token in [&a, &b, &c] {
+                let hash: String = harbour_crypto::sha256(token.as_bytes())
+                    .iter()
+                    .map(|x| format!("{x:02x}"))
+                    .collect();
+                assert!(!token.contains(id) && !hash.contains(&id.replace('-', "")));
+            }
+            assert_eq!(s["kind"], "api");
+            assert!(s["created_at"].as_str().unwrap() < s["expires_at"].as_str().unwrap());
+            let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys,
+                vec![
+                    "created_at",
+                    "current",
+                    "expires_at",
+                    "id",
+                    "kind",
+                    "last_seen_at"
+                ],
+                "no token, hash or address"
+            );
+        }
+
+        // Someone else's session: the same 404 as one that does not exist, and it lives on.
+        let other_id = listed_sessions(&app, &other).await[0].0.clone();
+        let end = |id: &str| format!("/api/v1/me/sessions/{id}/end");
+        let (s1, unknown) = app
+            .post(&end(&uuid::Uuid::new_v4().to_string()), Some(&a), json!({}))
+            .await;
+        let (s2, theirs) = app.post(&end(&other_id), Some(&a), json!({})).await;
+        let (s3, malformed) = app.post(&end("not-a-session"), Some(&a), json!({})).await;
+        assert_eq!((s1, s2, s3), (404, 404, 404));
+        assert_eq!(unknown, theirs);
+        assert_eq!(unknown, malformed);
+        assert_eq!(app.get("/api/v1/me", Some(&other)).await.0, 200);
+        assert_eq!(app.post(&end(&ids[0]), None, json!({})).await.0, 401);
+
+        // One's own: ended at once, once.
+        assert_eq!(app.post(&end(&ids[0]), Some(&b), json!({})).await.0, 204);
+        assert_eq!(app.get("/api/v1/me", Some(&a)).await.0, 401);
+        assert_eq!(app.post(&end(&ids[0]), Some(&b), json!({})).await.0, 404);
+        // All the others: only the asking one is left, the other user's stays.
+        let (s, v) = app
+            .post("/api/v1/me/sessions/end-others", Some(&b), json!({}))
+            .await;
+        assert_eq!((s, v["ended"].as_u64()), (200, Some(1)));
+        assert_eq!(app.get("/api/v1/me", Some(&c)).await.0, 401);
+        assert_eq!(
+            listed_sessions(&app, &b).await,
+            vec![(ids[1].clone(), true)]
+        );
+        assert_eq!(app.get("/api/v1/me", Some(&other)).await.0, 200);
+
+        // The page lists them, each with a form; ending another signs that one out, ending the
+        // current one signs out here.
+        let d = app.login(email, PASSWORD).await;
+        let d_id = listed_sessions(&app, &d).await[1].0.clone();
+        let (s, html, _) = page_get(&app, "/account/sessions", &b).await;
+        assert_eq!(s, 200);
+        for id in [&ids[1], &d_id] {
+            assert!(html.contains(&format!("action=\"/account/sessions/{id}/end\"")));
+        }
+        assert!(
+            !html.contains(&other_id),
+            "another user's session is not shown"
+        );
+        assert!(html.contains("action=\"/account/sessions/end-others\""));
+        assert!(html.contains(&harbour_web::pages::csrf_for(&b)));
+        let (s, _, h) = page_post(&app, &format!("/account/sessions/{other_id}/end"), &b, "").await;
+        assert_eq!(s, 404);
+        assert!(h.get(SET_COOKIE).is_none());
+        assert_eq!(app.get("/api/v1/me", Some(&other)).await.0, 200);
+        let (s, _, h) = page_post(&app, &format!("/account/sessions/{d_id}/end"), &b, "").await;
+        assert_eq!(
+            (s, h[LOCATION].to_str().unwrap()),
+            (303, "/account/sessions")
+        );
+        assert_eq!(app.get("/api/v1/me", Some(&d)).await.0, 401);
+        let e = app.login(email, PASSWORD).await;
+        let (s, _, _) = page_post(&app, "/account/sessions/end-others", &b, "").await;
+        assert_eq!(s, 303);
+        assert_eq!(app.get("/api/v1/me", Some(&e)).await.0, 401);
+        let (s, _, h) = page_post(&app, &format!("/account/sessions/{}/end", ids[1]), &b, "").await;
+        assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/login?out=1"));
+        assert_eq!(app.get("/api/v1/me", Some(&b)).await.0, 401);
+        // Without the session's CSRF token, nothing ends.
+        let f = app.login(email, PASSWORD).await;
+        let f_id = listed_sessions(&app, &f).await[0].0.clone();
+        let res = client()
+            .post(format!("{}/account/sessions/{f_id}/end", app.base))
+            .header(COOKIE, format!("harbour_session={f}"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("csrf=forged")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        assert_eq!(app.get("/api/v1/me", Some(&f)).await.0, 200);
+        app.finish().await;
+    }
+}
+
+/// V6.3.7 and V6.3.5 (L3): Harbour sends no e-mail, so a user is told in the application that an
+/// administrator reset their second factor, that their recovery codes were renewed, and how many
+/// sign-in attempts (password or second factor) failed since their last sign-in. The notice shows
+/// on the home page after sign-in until acknowledged and stays listed on the account page; it
+/// holds no address. Over the API and the pages, on both backends.
+#[tokio::test]
+async fn users_are_told_of_changes_to_their_sign_in_and_of_failed_attempts() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let police = app.org("Fake Police", OrgKind::Police).await;
+        let office = app.org("Fake Office", OrgKind::Other).await;
+        let (admin, _) = app.user("adm@test.invalid", &office, Role::Admin).await;
+        let email = "told@test.invalid";
+        let (token, actor) = app.user(email, &police, Role::FirstResponder).await;
+        assert_eq!(
+            notices(&app, &token).await,
+            (vec![], 0),
+            "a first sign-in has none"
+        );
+        let (s, home, _) = page_get(&app, "/", &token).await;
+        assert_eq!(s, 200);
+        assert!(!home.contains("security-banner"));
+
+        // Two wrong passwords and a wrong authenticator code, from an address, then a sign-in.
+        for _ in 0..2 {
+            assert_eq!(
+                password_step(&app, email, "wrong password!", "203.0.113.77")
+                    .await
+                    .0,
+                401
+            );
+        }
+        let (_, first, _) = password_step(&app, email, PASSWORD, "203.0.113.77").await;
+        let challenge = first["challenge"].as_str().unwrap().to_string();
+        assert_eq!(mfa_step(&app, &challenge, "000000").await.0, 401);
+        let token = app.login(email, PASSWORD).await;
+        assert_eq!(
+            notices(&app, &token).await,
+            (vec![("failed_sign_ins".to_string(), 3)], 1)
+        );
+        let (_, raw) = app.get("/api/v1/me/security-notices", Some(&token)).await;
+        assert!(
+            !raw.to_string().contains("203.0.113.77"),
+            "no address: {raw}"
+        );
+        // A clean sign-in adds nothing.
+        let token = app.login(email, PASSWORD).await;
+        assert_eq!(notices(&app, &token).await.0.len(), 1);
+
+        // The home page shows the unread notice with a form to acknowledge it; English and
+        // Ukrainian.
+        let (_, home, _) = page_get(&app, "/", &token).await;
+        assert!(home.contains("security-banner"), "{home}");
+        assert!(home.contains("There were 3 failed attempts to sign in to your account"));
+        assert!(home.contains("action=\"/account/security-notices/acknowledge\""));
+        app.store
+            .set_user_locale(actor.user.id, "uk")
+            .await
+            .unwrap();
+        let (_, home_uk, _) = page_get(&app, "/", &token).await;
+        assert!(home_uk.contains("3 невдалі спроби увійти"), "{home_uk}");
+        app.store
+            .set_user_locale(actor.user.id, "en")
+            .await
+            .unwrap();
+        let (s, _, h) = page_post(
+            &app,
+            "/account/security-notices/acknowledge",
+            &token,
+            "back=/",
+        )
+        .await;
+        assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/"));
+        let (_, home, _) = page_get(&app, "/", &token).await;
+        assert!(!home.contains("security-banner"));
+        assert_eq!(notices(&app, &token).await.1, 0);
+        let (s, account, _) = page_get(&app, "/account", &token).await;
+        assert_eq!(s, 200);
+        assert!(
+            account.contains("There were 3 failed attempts"),
+            "still listed"
+        );
+        assert!(account.contains("href=\"/account/sessions\""));
+
+        // An administrator's reset, a few minutes later: after enrolling again, the user is told.
+        app.clock.advance(Duration::minutes(5));
+        let user = actor.user.id;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/users/{user}/second-factor/reset"),
+                Some(&admin),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 204);
+        let (_, first, _) = password_step(&app, email, PASSWORD, "198.51.100.9").await;
+        let challenge = first["challenge"].as_str().unwrap().to_string();
+        app.enrol_via_api(email, &challenge).await;
+        let (s, done) = mfa_step(&app, &challenge, &app.totp_code(email)).await;
+        assert_eq!(s, 200, "{done}");
+        let token = done["token"].as_str().unwrap().to_string();
+        assert_eq!(
+            notices(&app, &token).await,
+            (
+                vec![
+                    ("second_factor_reset".to_string(), 1),
+                    ("failed_sign_ins".to_string(), 3)
+                ],
+                1
+            )
+        );
+        let (_, home, _) = page_get(&app, "/", &token).await;
+        assert!(home.contains("An administrator reset your second factor"));
+        assert!(
+            !home.contains("There were 3 failed attempts"),
+            "read notices leave home"
+        );
+        // The API acknowledges too; another user's notices are not theirs to see or read.
+        let (s, v) = app
+            .post(
+                "/api/v1/me/security-notices/acknowledge",
+                Some(&token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, v["acknowledged"].as_u64()), (200, Some(1)));
+        assert_eq!(notices(&app, &admin).await, (vec![], 0));
+        app.finish().await;
+    }
+}

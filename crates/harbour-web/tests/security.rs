@@ -102,65 +102,205 @@ async fn openapi_document_is_served_and_covers_exactly_the_routes() {
     app.finish().await;
 }
 
+/// The organisations, users and records both authorisation matrices run against: one
+/// referrer's adult and child cases (the child with an appointed guardian), a case worker's case
+/// referred on to a shelter's service, a tracing request, a break-glass grant on the adult case,
+/// a user whose second factor the administrator resets and one whose session others try to end.
+struct Fixture {
+    referrer: String,
+    stranger: String,
+    glass: String,
+    decider: String,
+    cpo: String,
+    guardian: String,
+    worker: String,
+    provider: String,
+    other_provider: String,
+    admin: String,
+    auditor: String,
+    coordinator: String,
+    spare_id: String,
+    victim: String,
+    victim_session: String,
+    a: String,
+    c: String,
+    sup: String,
+    sref: String,
+    req: String,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let police = app.org("Fake Police", OrgKind::Police).await;
+    let other = app.org("Other Fake Police", OrgKind::Police).await;
+    let authority = app.org("Fake Authority", OrgKind::CompetentAuthority).await;
+    let cp = app
+        .org("Fake Child Protection", OrgKind::ChildProtection)
+        .await;
+    let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
+    let shelter = app.org("Example Safe House", OrgKind::Shelter).await;
+    let other_shelter = app.org("Other Fake Shelter", OrgKind::Shelter).await;
+    let office = app.org("Fake Office", OrgKind::Other).await;
+    let coord = app
+        .org("Fake Coordinator", OrgKind::NationalCoordinator)
+        .await;
+    let (referrer, _) = app
+        .user("ref@test.invalid", &police, Role::FirstResponder)
+        .await;
+    let (stranger, _) = app
+        .user("str@test.invalid", &other, Role::FirstResponder)
+        .await;
+    let (glass, _) = app
+        .user("glass@test.invalid", &other, Role::FirstResponder)
+        .await;
+    let (decider, _) = app
+        .user("dec@test.invalid", &authority, Role::DecisionMaker)
+        .await;
+    let (cpo, _) = app
+        .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
+        .await;
+    let (guardian, guardian_actor) = app.user("grd@test.invalid", &cp, Role::Guardian).await;
+    let (worker, _) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
+    let (provider, _) = app
+        .user("sp@test.invalid", &shelter, Role::ServiceProvider)
+        .await;
+    let (other_provider, _) = app
+        .user("osp@test.invalid", &other_shelter, Role::ServiceProvider)
+        .await;
+    let (admin, _) = app.user("adm@test.invalid", &office, Role::Admin).await;
+    let (auditor, _) = app.user("aud@test.invalid", &office, Role::Auditor).await;
+    let (coordinator, _) = app
+        .user("coo@test.invalid", &coord, Role::Coordinator)
+        .await;
+    let (_, spare) = app
+        .user("spare@test.invalid", &police, Role::FirstResponder)
+        .await;
+    let spare_id = spare.user.id.to_string();
+    let (victim, _) = app
+        .user("vic@test.invalid", &police, Role::FirstResponder)
+        .await;
+    let victim_session = app.get("/api/v1/me/sessions", Some(&victim)).await.1["sessions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let (_, adult) = app
+        .post(
+            "/api/v1/referrals",
+            Some(&referrer),
+            adult_referral("Petro", true),
+        )
+        .await;
+    let (_, child) = app
+        .post("/api/v1/referrals", Some(&referrer), child_referral())
+        .await;
+    let a = adult["id"].as_str().unwrap().to_string();
+    let c = child["id"].as_str().unwrap().to_string();
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/cases/{c}/guardian"),
+            Some(&cpo),
+            json!({"guardian": guardian_actor.user.id}),
+        )
+        .await;
+    assert_eq!(s, 200, "appointing the guardian: {v}");
+    // A case the NGO's case worker referred on to the shelter's service.
+    let (s, service) = app
+        .post(
+            "/api/v1/services",
+            Some(&provider),
+            json!({"kind":"accommodation","name":"Fake safe beds","capacity":2,"accepts":["adults"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{service}");
+    let (_, supported) = app
+        .post(
+            "/api/v1/referrals",
+            Some(&worker),
+            adult_referral("Ion", true),
+        )
+        .await;
+    let sup = supported["id"].as_str().unwrap().to_string();
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/cases/{sup}/needs"),
+            Some(&worker),
+            json!({"needs":[{"kind":"accommodation"}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, r) = app
+        .post(
+            &format!("/api/v1/cases/{sup}/service-referrals"),
+            Some(&worker),
+            json!({"service_id": service["id"], "need":"accommodation","consent":{"informed_consent":true}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let sref = r["id"].as_str().unwrap().to_string();
+    let (_, request) = app
+        .post(
+            "/api/v1/tracing-requests",
+            Some(&cpo),
+            tracing_request_body(),
+        )
+        .await;
+    let req = request["id"].as_str().unwrap().to_string();
+    // Break-glass on the adult case, as the API grants it.
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/cases/{a}/break-glass"),
+            Some(&glass),
+            json!({"reason": "Fake emergency: police call at night"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+
+    Fixture {
+        referrer,
+        stranger,
+        glass,
+        decider,
+        cpo,
+        guardian,
+        worker,
+        provider,
+        other_provider,
+        admin,
+        auditor,
+        coordinator,
+        spare_id,
+        victim,
+        victim_session,
+        a,
+        c,
+        sup,
+        sref,
+        req,
+    }
+}
+
 /// Every route × role × relationship to the case: allowed, or denied without revealing anything.
 /// A route missing from this table fails the test, so a new route arrives with its rows.
 #[tokio::test]
 async fn authorisation_on_every_route() {
     for backend in backends() {
         let app = TestApp::start(&backend).await;
-        let police = app.org("Fake Police", OrgKind::Police).await;
-        let other = app.org("Other Fake Police", OrgKind::Police).await;
-        let authority = app.org("Fake Authority", OrgKind::CompetentAuthority).await;
-        let cp = app
-            .org("Fake Child Protection", OrgKind::ChildProtection)
-            .await;
-        let office = app.org("Fake Office", OrgKind::Other).await;
-        let coord = app
-            .org("Fake Coordinator", OrgKind::NationalCoordinator)
-            .await;
-        let (referrer, _) = app
-            .user("ref@test.invalid", &police, Role::FirstResponder)
-            .await;
-        let (stranger, _) = app
-            .user("str@test.invalid", &other, Role::FirstResponder)
-            .await;
-        let (decider, _) = app
-            .user("dec@test.invalid", &authority, Role::DecisionMaker)
-            .await;
-        let (cpo, _) = app
-            .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
-            .await;
-        let (admin, _) = app.user("adm@test.invalid", &office, Role::Admin).await;
-        let (auditor, _) = app.user("aud@test.invalid", &office, Role::Auditor).await;
-        let (coordinator, _) = app
-            .user("coo@test.invalid", &coord, Role::Coordinator)
-            .await;
-        // Whose second factor the administrator resets below.
-        let (_, spare) = app
-            .user("spare@test.invalid", &police, Role::FirstResponder)
-            .await;
-        let u = spare.user.id.to_string();
-        let (_, adult) = app
-            .post(
-                "/api/v1/referrals",
-                Some(&referrer),
-                adult_referral("Petro", true),
-            )
-            .await;
-        let (_, child) = app
-            .post("/api/v1/referrals", Some(&referrer), child_referral())
-            .await;
-        let a = adult["id"].as_str().unwrap().to_string();
-        let c = child["id"].as_str().unwrap().to_string();
-        let (_, request) = app
-            .post(
-                "/api/v1/tracing-requests",
-                Some(&cpo),
-                tracing_request_body(),
-            )
-            .await;
-        let r = request["id"].as_str().unwrap().to_string();
-
+        let Fixture {
+            referrer,
+            stranger,
+            decider,
+            cpo,
+            admin,
+            auditor,
+            coordinator,
+            victim,
+            victim_session,
+            a,
+            c,
+            spare_id: u,
+            req: r,
+            ..
+        } = fixture(&app).await;
         let rg = json!({"kind":"reasonable_grounds","outcome":"positive","reasons":"r"});
         let age =
             json!({"kind":"age_assessment","outcome":"child","method":"documents","reasons":"r"});
@@ -850,6 +990,85 @@ async fn authorisation_on_every_route() {
                 Some(json!({"password": "wrong password!", "code": "123456"})),
                 vec![(None, 401), (Some(&referrer), 401), (Some(&admin), 401)],
             ),
+            // A user's own sessions and security notices: every role has them, and nobody reaches
+            // another user's (someone else's session id is a 404 like an unknown one).
+            (
+                "GET",
+                "/api/v1/me/sessions",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/sessions/{session}/end",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 404),
+                    (Some(&stranger), 404),
+                    (Some(&decider), 404),
+                    (Some(&cpo), 404),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&victim), 204),
+                    (Some(&victim), 401),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/sessions/end-others",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/api/v1/me/security-notices",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/security-notices/acknowledge",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
             // h5: the transfer inbox (support pages). Only roles that hand cases over have one;
             // what it lists is proven with a real transfer in tests/support.rs.
             (
@@ -915,6 +1134,7 @@ async fn authorisation_on_every_route() {
                         .replace("{child}", "{id}")
                         .replace("{request}", "{id}")
                         .replace("{user}", "{id}")
+                        .replace("{session}", "{id}")
                         .split('?')
                         .next()
                         .unwrap_or_default()
@@ -940,7 +1160,8 @@ async fn authorisation_on_every_route() {
                 .replace("{adult}", &a)
                 .replace("{child}", &c)
                 .replace("{request}", &r)
-                .replace("{user}", &u);
+                .replace("{user}", &u)
+                .replace("{session}", &victim_session);
             for (who, expected) in rows {
                 let (status, response, _) = app
                     .send(method.parse().unwrap(), &path, *who, body.clone())
@@ -1043,124 +1264,28 @@ async fn page(
 async fn authorisation_on_every_page_route() {
     for backend in backends() {
         let app = TestApp::start(&backend).await;
-        let police = app.org("Fake Police", OrgKind::Police).await;
-        let other = app.org("Other Fake Police", OrgKind::Police).await;
-        let authority = app.org("Fake Authority", OrgKind::CompetentAuthority).await;
-        let cp = app
-            .org("Fake Child Protection", OrgKind::ChildProtection)
-            .await;
-        let ngo = app.org("Fake Support NGO", OrgKind::Ngo).await;
-        let shelter = app.org("Example Safe House", OrgKind::Shelter).await;
-        let other_shelter = app.org("Other Fake Shelter", OrgKind::Shelter).await;
-        let office = app.org("Fake Office", OrgKind::Other).await;
-        let coord = app
-            .org("Fake Coordinator", OrgKind::NationalCoordinator)
-            .await;
-        let (referrer, _) = app
-            .user("ref@test.invalid", &police, Role::FirstResponder)
-            .await;
-        let (stranger, _) = app
-            .user("str@test.invalid", &other, Role::FirstResponder)
-            .await;
-        let (glass, _) = app
-            .user("glass@test.invalid", &other, Role::FirstResponder)
-            .await;
-        let (decider, _) = app
-            .user("dec@test.invalid", &authority, Role::DecisionMaker)
-            .await;
-        let (cpo, _) = app
-            .user("cpo@test.invalid", &cp, Role::ChildProtectionOfficer)
-            .await;
-        let (guardian, guardian_actor) = app.user("grd@test.invalid", &cp, Role::Guardian).await;
-        let (worker, _) = app.user("cw@test.invalid", &ngo, Role::CaseWorker).await;
-        let (provider, _) = app
-            .user("sp@test.invalid", &shelter, Role::ServiceProvider)
-            .await;
-        let (other_provider, _) = app
-            .user("osp@test.invalid", &other_shelter, Role::ServiceProvider)
-            .await;
-        let (admin, _) = app.user("adm@test.invalid", &office, Role::Admin).await;
-        let (auditor, _) = app.user("aud@test.invalid", &office, Role::Auditor).await;
-        let (coordinator, _) = app
-            .user("coo@test.invalid", &coord, Role::Coordinator)
-            .await;
-        let (_, spare) = app
-            .user("spare@test.invalid", &police, Role::FirstResponder)
-            .await;
-        let spare_id = spare.user.id.to_string();
-
-        let (_, adult) = app
-            .post(
-                "/api/v1/referrals",
-                Some(&referrer),
-                adult_referral("Petro", true),
-            )
-            .await;
-        let (_, child) = app
-            .post("/api/v1/referrals", Some(&referrer), child_referral())
-            .await;
-        let a = adult["id"].as_str().unwrap().to_string();
-        let c = child["id"].as_str().unwrap().to_string();
-        let (s, v) = app
-            .post(
-                &format!("/api/v1/cases/{c}/guardian"),
-                Some(&cpo),
-                json!({"guardian": guardian_actor.user.id}),
-            )
-            .await;
-        assert_eq!(s, 200, "appointing the guardian: {v}");
-        // A case the NGO's case worker referred on to the shelter's service.
-        let (s, service) = app
-            .post(
-                "/api/v1/services",
-                Some(&provider),
-                json!({"kind":"accommodation","name":"Fake safe beds","capacity":2,"accepts":["adults"]}),
-            )
-            .await;
-        assert_eq!(s, 201, "{service}");
-        let (_, supported) = app
-            .post(
-                "/api/v1/referrals",
-                Some(&worker),
-                adult_referral("Ion", true),
-            )
-            .await;
-        let sup = supported["id"].as_str().unwrap().to_string();
-        let (s, v) = app
-            .post(
-                &format!("/api/v1/cases/{sup}/needs"),
-                Some(&worker),
-                json!({"needs":[{"kind":"accommodation"}]}),
-            )
-            .await;
-        assert_eq!(s, 200, "{v}");
-        let (s, r) = app
-            .post(
-                &format!("/api/v1/cases/{sup}/service-referrals"),
-                Some(&worker),
-                json!({"service_id": service["id"], "need":"accommodation","consent":{"informed_consent":true}}),
-            )
-            .await;
-        assert_eq!(s, 201, "{r}");
-        let sref = r["id"].as_str().unwrap().to_string();
-        let (_, request) = app
-            .post(
-                "/api/v1/tracing-requests",
-                Some(&cpo),
-                tracing_request_body(),
-            )
-            .await;
-        let req = request["id"].as_str().unwrap().to_string();
-        // Break-glass on the adult case, as the API grants it.
-        let (s, v) = app
-            .post(
-                &format!("/api/v1/cases/{a}/break-glass"),
-                Some(&glass),
-                json!({"reason": "Fake emergency: police call at night"}),
-            )
-            .await;
-        assert_eq!(s, 201, "{v}");
-
+        let Fixture {
+            referrer,
+            stranger,
+            glass,
+            decider,
+            cpo,
+            guardian,
+            worker,
+            provider,
+            other_provider,
+            admin,
+            auditor,
+            coordinator,
+            spare_id,
+            victim,
+            victim_session,
+            a,
+            c,
+            sup,
+            sref,
+            req,
+        } = fixture(&app).await;
         let good_reason = "reason=Fake+emergency%3A+found+at+the+border+at+night";
         // No transfer of any case was offered: every answer to this one is a missing page.
         let ghost_handover = uuid::Uuid::new_v4().to_string();
@@ -1539,6 +1664,99 @@ async fn authorisation_on_every_page_route() {
                     (Some(&guardian), 422),
                 ],
             ),
+            // The user's own account: every role has one; another user's session is a missing
+            // page, the same as one that does not exist (ASVS 7.5.2).
+            (
+                "GET",
+                "/account",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&guardian), 200),
+                    (Some(&worker), 200),
+                    (Some(&provider), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "GET",
+                "/account/sessions",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 200),
+                    (Some(&stranger), 200),
+                    (Some(&decider), 200),
+                    (Some(&cpo), 200),
+                    (Some(&guardian), 200),
+                    (Some(&worker), 200),
+                    (Some(&provider), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/account/sessions/{session}/end",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 404),
+                    (Some(&stranger), 404),
+                    (Some(&decider), 404),
+                    (Some(&cpo), 404),
+                    (Some(&guardian), 404),
+                    (Some(&worker), 404),
+                    (Some(&provider), 404),
+                    (Some(&admin), 404),
+                    (Some(&auditor), 404),
+                    (Some(&coordinator), 404),
+                    (Some(&victim), 303),
+                ],
+            ),
+            (
+                "POST",
+                "/account/sessions/end-others",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 303),
+                    (Some(&stranger), 303),
+                    (Some(&decider), 303),
+                    (Some(&cpo), 303),
+                    (Some(&guardian), 303),
+                    (Some(&worker), 303),
+                    (Some(&provider), 303),
+                    (Some(&admin), 303),
+                    (Some(&auditor), 303),
+                    (Some(&coordinator), 303),
+                ],
+            ),
+            (
+                "POST",
+                "/account/security-notices/acknowledge",
+                Some("back=/"),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 303),
+                    (Some(&stranger), 303),
+                    (Some(&decider), 303),
+                    (Some(&cpo), 303),
+                    (Some(&guardian), 303),
+                    (Some(&worker), 303),
+                    (Some(&provider), 303),
+                    (Some(&admin), 303),
+                    (Some(&auditor), 303),
+                    (Some(&coordinator), 303),
+                ],
+            ),
             (
                 "GET",
                 "/statistics",
@@ -1622,7 +1840,8 @@ async fn authorisation_on_every_page_route() {
                     .replace("{child}", "{id}")
                     .replace("{supported}", "{id}")
                     .replace("{request}", "{id}")
-                    .replace("{user}", "{id}");
+                    .replace("{user}", "{id}")
+                    .replace("{session}", "{id}");
                 (
                     m.to_string(),
                     p.split('?').next().unwrap_or_default().to_string(),
@@ -1641,7 +1860,7 @@ async fn authorisation_on_every_page_route() {
             );
         }
 
-        let ids = [&a, &c, &sup, &sref, &req];
+        let ids = [&a, &c, &sup, &sref, &req, &victim_session];
         let fill = |template: &str, case: &str, child: &str, s: &str, r: &str, q: &str| {
             template
                 .replace("{adult}", case)
@@ -1670,6 +1889,10 @@ async fn authorisation_on_every_page_route() {
             (admin.as_str(), "administrator"),
             (auditor.as_str(), "auditor"),
             (coordinator.as_str(), "coordinator"),
+            (
+                victim.as_str(),
+                "another user of the referrer's organisation",
+            ),
         ]
         .into_iter()
         .collect();
@@ -1677,6 +1900,7 @@ async fn authorisation_on_every_page_route() {
         for (method, template, form, rows) in &table {
             let path = fill(template, &a, &c, &sup, &sref, &req)
                 .replace("{user}", &spare_id)
+                .replace("{session}", &victim_session)
                 .replace("{handover}", &ghost_handover);
             for (who, expected) in rows {
                 let (status, body) = page(&app, method, &path, *who, *form).await;
@@ -1695,6 +1919,7 @@ async fn authorisation_on_every_page_route() {
                     let (g1, g2, g3, g4, g5) = (ghost(), ghost(), ghost(), ghost(), ghost());
                     let missing = fill(template, &g1, &g2, &g3, &g4, &g5)
                         .replace("{user}", &g1)
+                        .replace("{session}", &g2)
                         .replace("{handover}", &ghost_handover);
                     let (ghost_status, ghost_body) =
                         page(&app, method, &missing, *who, *form).await;

@@ -23,6 +23,9 @@ struct HomePage {
     more: bool,
     others: Vec<Row>,
     error: String,
+    /// Security notices not yet acknowledged (ASVS 6.3.7, 6.3.5): shown here, after sign-in,
+    /// until the user marks them read.
+    notices: Vec<super::account::NoticeLine>,
 }
 
 /// Overdue first, then the oldest referral first.
@@ -132,6 +135,11 @@ pub async fn home(State(s): State<AppState>, web: Web) -> Response {
             web.t("home-other-intro"),
         ),
     };
+    let notices = super::account::notice_lines(&s, &web)
+        .await
+        .into_iter()
+        .filter(|n| n.new)
+        .collect();
     let c = web.ctx(heading.clone());
     render(
         StatusCode::OK,
@@ -144,6 +152,7 @@ pub async fn home(State(s): State<AppState>, web: Web) -> Response {
             more,
             others,
             error,
+            notices,
         },
     )
 }

@@ -85,6 +85,17 @@ pub fn routes() -> Router<AppState> {
             "/account/recovery-codes",
             get(account::show).post(account::renew),
         )
+        .route("/account", get(account::overview))
+        .route("/account/sessions", get(account::sessions))
+        .route(
+            "/account/sessions/end-others",
+            post(account::end_other_sessions),
+        )
+        .route("/account/sessions/{id}/end", post(account::end_session))
+        .route(
+            "/account/security-notices/acknowledge",
+            post(account::acknowledge),
+        )
 }
 
 async fn css() -> Response {
@@ -104,7 +115,8 @@ const SESSION: &str = "harbour_session";
 const LOGIN_CSRF: &str = "harbour_login";
 const LANG: &str = "harbour_lang";
 
-/// Served over TLS (directly or behind a proxy that says so): cookies get `Secure` and `__Host-`.
+/// Served over TLS, as a trusted proxy says: cookies get `Secure` and `__Host-`. The headers of
+/// an untrusted peer were already dropped by the router's first layer (`drop_untrusted_scheme`).
 pub fn is_https(headers: &HeaderMap) -> bool {
     let h = |n: &str| {
         headers
@@ -253,6 +265,7 @@ impl Web {
         if harbour_domain::access::second_factor_required(role) {
             nav.push(("/account/recovery-codes", "nav-recovery-codes"));
         }
+        nav.push(("/account", "nav-account"));
         let current = self.path.split('?').next().unwrap_or("/");
         Ctx {
             lang: self.lang,
@@ -512,6 +525,29 @@ pub fn field_errors(e: &ServiceError) -> Option<&[FieldError]> {
         ServiceError::Domain(harbour_domain::DomainError::Invalid(f)) => Some(f),
         _ => None,
     }
+}
+
+/// A page for a service error that is not about a form: the message, with the status the API
+/// would answer (503 when the database is unavailable, 500 otherwise).
+pub fn error_page(web: &Web, e: &ServiceError) -> Response {
+    #[derive(Template)]
+    #[template(path = "message.html")]
+    struct Message {
+        c: Ctx,
+        text: String,
+    }
+    let status = match e {
+        ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::NotFound(_) => return not_found(web),
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    render(
+        status,
+        &Message {
+            c: web.ctx(web.t("error-title")),
+            text: service_message(web.lang, e),
+        },
+    )
 }
 
 /// A page for "not found" (also for a case one may not see: the same answer).
