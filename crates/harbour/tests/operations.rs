@@ -164,7 +164,9 @@ fn next_totp(email: &str, password: &str) -> String {
             / 30;
         let mut secrets = demo_secrets().lock().unwrap();
         let (secret, last) = secrets.get_mut(&key).expect("demo_password first");
-        let step = (now_step.saturating_sub(1)).max(*last + 1);
+        // The current or next step, never the previous one: the server stops taking that at the
+        // next 30-second boundary, which a login on a loaded machine can straddle.
+        let step = now_step.max(*last + 1);
         if step <= now_step + 1 {
             *last = step;
             let bytes = harbour_service::mfa::base32_decode(secret).unwrap();
