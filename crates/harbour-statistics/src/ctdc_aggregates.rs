@@ -112,7 +112,7 @@ impl Aggregator {
         Ok(())
     }
 
-    /// The published aggregates under `control`: rounded counts of at least k, the rest counted
+    /// The published aggregates under `control`: rounded counts that still reach k, the rest counted
     /// as suppressed. Lines sorted by length, then text, so two runs give the same file.
     pub fn publish(self, control: Control) -> ReportableAggregates {
         let mut lines = Vec::new();
@@ -120,7 +120,9 @@ impl Aggregator {
         for (ids, n) in &self.counts {
             let n = u64::from(*n);
             let published = control.rounded(n);
-            if n < control.threshold || published == 0 {
+            // As everywhere in Harbour, the rounded count must reach k: with a resolution
+            // unlike k, a true count just above k may round below it.
+            if control.below_threshold(n) {
                 suppressed += 1;
                 continue;
             }
@@ -139,10 +141,10 @@ impl Aggregator {
         }
         lines.sort_by(|a, b| (a.attributes.len(), &a.text).cmp(&(b.attributes.len(), &b.text)));
         // The record count is a group too: below k it is not published either.
-        let total = if self.records >= control.threshold {
-            control.rounded(self.records)
-        } else {
+        let total = if control.below_threshold(self.records) {
             0
+        } else {
+            control.rounded(self.records)
         };
         ReportableAggregates {
             records: self.records,
@@ -195,7 +197,7 @@ pub struct Selection {
     /// (field, value) in field order.
     pub attributes: Vec<(String, String)>,
     pub text: String,
-    /// The count rounded down to the resolution; at least k.
+    /// The count rounded down to the resolution; at least k once rounded.
     pub count: u64,
 }
 
@@ -204,7 +206,7 @@ pub struct Selection {
 pub struct ReportableAggregates {
     /// Records counted (not published: the CSV carries `total`).
     pub records: u64,
-    /// The record count as published: rounded, 0 below k.
+    /// The record count as published: rounded, 0 if that is below k.
     pub total: u64,
     pub lines: Vec<Selection>,
     /// Combinations seen but not published.
@@ -418,7 +420,7 @@ mod tests {
             }
             let publishable = expected
                 .values()
-                .filter(|n| **n >= threshold && *n / resolution > 0)
+                .filter(|n| *n / resolution * resolution >= threshold)
                 .count();
             prop_assert_eq!(a.lines.len(), publishable);
             prop_assert_eq!(a.lines.len() as u64 + a.suppressed, expected.len() as u64);
