@@ -52,8 +52,9 @@ pub fn is_present(value: &str) -> bool {
 pub struct Aggregator {
     fields: Vec<String>,
     length: usize,
-    /// Attribute ids by field position and value; ids stand in for strings in the counts.
-    ids: HashMap<(u16, String), u16>,
+    /// Attribute ids per field by value (looked up by `&str`, no allocation per value); ids
+    /// stand in for strings in the counts.
+    ids: Vec<HashMap<String, u16>>,
     attributes: Vec<(u16, String)>,
     counts: HashMap<Vec<u16>, u32>,
     records: u64,
@@ -66,9 +67,9 @@ impl Aggregator {
             return Err(AggregateError::Length(length));
         }
         Ok(Aggregator {
+            ids: vec![HashMap::new(); fields.len()],
             fields,
             length,
-            ids: HashMap::new(),
             attributes: Vec::new(),
             counts: HashMap::new(),
             records: 0,
@@ -90,14 +91,14 @@ impl Aggregator {
             if !is_present(v) {
                 continue;
             }
-            // Fields are few (17), so their position fits; checked anyway.
-            let field = u16::try_from(i).map_err(|_| AggregateError::TooManyAttributes)?;
-            let id = match self.ids.get(&(field, v.to_string())) {
+            let id = match self.ids[i].get(v) {
                 Some(id) => *id,
                 None => {
+                    // Fields are few (17), so their position fits; checked anyway.
+                    let field = u16::try_from(i).map_err(|_| AggregateError::TooManyAttributes)?;
                     let id = u16::try_from(self.attributes.len())
                         .map_err(|_| AggregateError::TooManyAttributes)?;
-                    self.ids.insert((field, v.to_string()), id);
+                    self.ids[i].insert(v.to_string(), id);
                     self.attributes.push((field, v.to_string()));
                     id
                 }
