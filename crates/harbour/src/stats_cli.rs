@@ -1,11 +1,13 @@
 //! Statistics on the command line: `harbour demo --cases N` (a synthetic population through the
 //! service layer), `harbour statistics rebuild|check`, `harbour export statistics` (controlled
 //! tables as CSV, XLSX or JSON) and `harbour export cases --standard htcds` (case-level, refused
-//! unless k-anonymous on the chosen quasi-identifiers).
+//! unless k-anonymous on the chosen quasi-identifiers) and `harbour export aggregates --standard
+//! ctdc` (CTDC reportable aggregates: rounded counts of short attribute combinations).
 
 use crate::{harbour_with_clock, load_policy, DbArgs, Failure, KeyArgs};
 use harbour_service::statistics::{ControlledTable, Dashboard, RightsReport, StatisticsRequest};
 use harbour_service::ManualClock;
+use harbour_statistics::ctdc_aggregates::Aggregator;
 use harbour_statistics::disclosure::Pivot;
 use harbour_statistics::CaseStatistics;
 use std::collections::BTreeMap;
@@ -87,6 +89,48 @@ pub enum ExportCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Reportable aggregates in the CTDC layout (synthetic-data-showcase): counts of every
+    /// combination of up to --length HTCDS attribute values, rounded down to the resolution,
+    /// none below k.
+    Aggregates {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// The standard: ctdc.
+        #[arg(long, value_parser = ["ctdc"])]
+        standard: String,
+        /// The reporting length: the most attributes combined in one line (1 to 6).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=6))]
+        length: u8,
+        /// HTCDS fields to combine (all of them if absent).
+        #[arg(long, value_delimiter = ',', value_parser = htcds_field)]
+        fields: Vec<String>,
+        /// First and last referral day (YYYY-MM-DD).
+        #[arg(long, value_parser = referral_day)]
+        from: Option<time::Date>,
+        #[arg(long, value_parser = referral_day)]
+        to: Option<time::Date>,
+        /// Output file (standard output if absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Checked while the line is parsed, so a wrong name exits 2 before anything is read or written.
+fn htcds_field(s: &str) -> Result<String, String> {
+    if HTCDS_FIELDS.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not an HTCDS field of this export; use some of {}",
+            HTCDS_FIELDS.join(", ")
+        ))
+    }
+}
+
+fn referral_day(s: &str) -> Result<time::Date, String> {
+    harbour_domain::person::parse_date(s)
 }
 
 fn day(s: &Option<String>, name: &str) -> Result<Option<time::Date>, Failure> {
@@ -796,6 +840,68 @@ pub async fn export(cmd: ExportCmd) -> Result<(), Failure> {
                 quasi.join(", ")
             );
             write_out(&out, text.as_bytes())
+        }
+        ExportCmd::Aggregates {
+            db,
+            keys,
+            standard: _,
+            length,
+            fields,
+            from,
+            to,
+            out,
+        } => {
+            if let (Some(f), Some(t)) = (from, to) {
+                if f > t {
+                    // A usage error like the others clap reports: exit 2, nothing read or written.
+                    clap::Error::raw(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!(
+                            "--from {} is after --to {}\n",
+                            harbour_domain::person::format_date(f),
+                            harbour_domain::person::format_date(t)
+                        ),
+                    )
+                    .exit();
+                }
+            }
+            // Combinations name their fields in HTCDS order whatever order --fields gives.
+            let fields: Vec<&'static str> = HTCDS_FIELDS
+                .iter()
+                .copied()
+                .filter(|f| fields.is_empty() || fields.iter().any(|g| g == f))
+                .collect();
+            let h = crate::harbour(&db, &keys).await?;
+            let control = h.statistics_control();
+            let mut aggregator = Aggregator::new(
+                fields.iter().map(|f| f.to_string()).collect(),
+                usize::from(length),
+            )?;
+            let mut values: Vec<String> = Vec::with_capacity(fields.len());
+            for row in h.statistics_rows_for_export().await? {
+                if from.is_some_and(|f| row.referred_on < f)
+                    || to.is_some_and(|t| row.referred_on > t)
+                {
+                    continue;
+                }
+                let mut record = htcds_record(&row);
+                values.clear();
+                values.extend(fields.iter().map(|f| record.remove(*f).unwrap_or_default()));
+                aggregator.add(&values)?;
+            }
+            let published = aggregator.publish(control);
+            write_out(&out, published.to_csv().as_bytes())?;
+            eprintln!(
+                "{} records; {} combinations kept, {} suppressed; k = {}, resolution {}, length {}; data as of {}",
+                published.records,
+                published.lines.len(),
+                published.suppressed,
+                control.threshold,
+                control.resolution,
+                published.length,
+                harbour_domain::person::format_date(time::OffsetDateTime::now_utc().date())
+            );
+            Ok(())
         }
     }
 }
