@@ -728,7 +728,7 @@ async fn stored_statistics(
 async fn stored_support(
     tx: &mut PgConnection,
     case: Uuid,
-    referred_on: &str,
+    old: &harbour_store::statistics::StatColumns,
 ) -> StoreResult<Option<harbour_store::statistics::SupportColumns>> {
     let Some(u) = sqlx::query(
         "SELECT closed_on, cooperation, compensation FROM case_support_statistics WHERE case_id = $1",
@@ -764,7 +764,8 @@ async fn stored_support(
     Ok(Some(harbour_store::statistics::SupportColumns {
         case_id: case,
         rights,
-        referred_on: referred_on.to_string(),
+        referred_on: old.referred_on.clone(),
+        referred_quarter: old.referred_quarter.clone(),
         closed_on: u.try_get("closed_on").map_err(backend)?,
         cooperation: u.try_get("cooperation").map_err(backend)?,
         compensation: u.try_get("compensation").map_err(backend)?,
@@ -811,7 +812,7 @@ async fn write_statistics(
         .map_err(backend)?;
     // The rows it replaces leave their groups; erasure never comes here, so erased cases count on.
     if let Some(old) = stored_statistics(tx, c.case_id).await? {
-        if let Some(support) = stored_support(tx, c.case_id, &old.referred_on).await? {
+        if let Some(support) = stored_support(tx, c.case_id, &old).await? {
             harbour_store::statistics::add_support_counts(deltas, &support, -1)?;
         }
         harbour_store::statistics::add_counts(deltas, &old, -1);

@@ -629,7 +629,7 @@ async fn stored_statistics(
 async fn stored_support(
     tx: &mut sqlx::SqliteConnection,
     case: &str,
-    referred_on: &str,
+    old: &harbour_store::statistics::StatColumns,
 ) -> StoreResult<Option<harbour_store::statistics::SupportColumns>> {
     let Some(u) = sqlx::query(
         "SELECT closed_on, cooperation, compensation FROM case_support_statistics WHERE case_id = ?",
@@ -665,7 +665,8 @@ async fn stored_support(
     Ok(Some(harbour_store::statistics::SupportColumns {
         case_id: uuid::Uuid::parse_str(case).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         rights,
-        referred_on: referred_on.to_string(),
+        referred_on: old.referred_on.clone(),
+        referred_quarter: old.referred_quarter.clone(),
         closed_on: u.try_get("closed_on").map_err(backend)?,
         cooperation: u.try_get("cooperation").map_err(backend)?,
         compensation: u.try_get("compensation").map_err(backend)?,
@@ -706,7 +707,7 @@ async fn write_statistics(
     let c = harbour_store::statistics::StatColumns::from_row(row);
     // The rows it replaces leave their groups; erasure never comes here, so erased cases count on.
     if let Some(old) = stored_statistics(tx, &c.case_id.to_string()).await? {
-        if let Some(support) = stored_support(tx, &c.case_id.to_string(), &old.referred_on).await? {
+        if let Some(support) = stored_support(tx, &c.case_id.to_string(), &old).await? {
             harbour_store::statistics::add_support_counts(deltas, &support, -1)?;
         }
         harbour_store::statistics::add_counts(deltas, &old, -1);

@@ -500,6 +500,8 @@ pub struct SupportColumns {
     /// (right, status, due_on, met_on); each row also carries the referral and closing days.
     pub rights: Vec<(String, String, Option<String>, Option<String>)>,
     pub referred_on: String,
+    /// The statistical row's referral quarter (the counters' quarter, as for the row's own).
+    pub referred_quarter: String,
     pub closed_on: Option<String>,
     pub cooperation: String,
     pub compensation: String,
@@ -527,6 +529,7 @@ impl SupportColumns {
                 })
                 .collect(),
             referred_on: crate::day_text(s.referred_on),
+            referred_quarter: s.referred_quarter.clone(),
             closed_on: u.closed_on.map(crate::day_text),
             cooperation: u.cooperation_outcome().as_str().to_string(),
             compensation: u.compensation_stage().as_str().to_string(),
@@ -1099,13 +1102,13 @@ fn day_after(day: &str) -> crate::StoreResult<String> {
 }
 
 /// Add `sign` to every counter a case's support rows are in (as [`add_counts`] does for the
-/// statistical row). The rows' referral day gives the quarter.
+/// statistical row), under the statistical row's referral quarter.
 pub fn add_support_counts(
     deltas: &mut CountDeltas,
     c: &SupportColumns,
     sign: i64,
 ) -> crate::StoreResult<()> {
-    let quarter = quarter_of_text(&c.referred_on)?;
+    let quarter = c.referred_quarter.clone();
     let mut add = |cube: &'static str, day: &str, keys: [&str; 3], n: i64| {
         *deltas
             .entry(CountKey {
@@ -1184,7 +1187,9 @@ fn quarter_sql(e: &str) -> String {
 /// rebuild` and migration 0015), after they have been deleted.
 pub fn rebuild_support_counts_sql(dialect: Dialect) -> Vec<String> {
     let ins = "INSERT INTO statistics_counts (cube, quarter, day, k1, k2, k3, n)";
-    let rq = quarter_sql("r.referred_on");
+    // The statistical row's quarter, as the incremental counters and the rows' breakdown use.
+    let rq = "s.referred_quarter";
+    let rights = "case_right_statistics r JOIN case_statistics s ON s.case_id = r.case_id";
     // Rights with a deadline: the referral quarter, the day they become late and the day they
     // stop (none while still late).
     let late = format!(
@@ -1192,7 +1197,7 @@ pub fn rebuild_support_counts_sql(dialect: Dialect) -> Vec<String> {
          WHEN end_on > start_on THEN end_on ELSE start_on END AS until_on FROM (SELECT {rq} AS q, \
          r.right_code, r.status, {} AS start_on, CASE WHEN r.met_on IS NULL THEN r.closed_on \
          WHEN r.closed_on IS NULL OR r.met_on < r.closed_on THEN r.met_on ELSE r.closed_on END \
-         AS end_on FROM case_right_statistics r WHERE r.due_on IS NOT NULL) x",
+         AS end_on FROM {rights} WHERE r.due_on IS NOT NULL) x",
         dialect.day_after("r.due_on")
     );
     let per_day = |cube: &str, col: &str| {
@@ -1222,7 +1227,7 @@ pub fn rebuild_support_counts_sql(dialect: Dialect) -> Vec<String> {
     vec![
         format!(
             "{ins} SELECT '{RIGHTS_CUBE}', {rq}, '', r.right_code, r.status, '', COUNT(*) \
-             FROM case_right_statistics r GROUP BY {rq}, r.right_code, r.status"
+             FROM {rights} GROUP BY {rq}, r.right_code, r.status"
         ),
         per_day(LATE_FROM_DAY, "start_on"),
         per_quarter(LATE_FROM_QUARTER, "start_on"),
