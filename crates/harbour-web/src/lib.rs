@@ -1,6 +1,7 @@
 //! Harbour's HTTP edge. Handlers parse input, call one service function, and map its result;
 //! they hold no rules. Errors become RFC 9457 problem documents in [`problem`], nowhere else.
 
+pub mod api_csp;
 pub mod api_protection;
 pub mod api_security;
 pub mod api_statistics;
@@ -114,6 +115,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/me/security-notices"),
     ("POST", "/api/v1/me/security-notices/acknowledge"),
     ("GET", "/api/v1/statistics/rights"),
+    // browsers' Content-Security-Policy violation reports (api_csp.rs)
+    ("POST", "/api/v1/csp-reports"),
 ];
 
 /// The whole application, trusting no proxy: the connection's peer is the client.
@@ -155,6 +158,7 @@ pub fn router_with(harbour: Harbour, trusted_proxies: proxy::TrustedProxies) -> 
         .merge(api_tracing::routes())
         .merge(api_security::routes())
         .merge(api_statistics::routes())
+        .merge(api_csp::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);
     let state = AppState {
@@ -215,6 +219,10 @@ async fn security_headers(
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
     h.insert(
+        "reporting-endpoints",
+        HeaderValue::from_static(REPORTING_ENDPOINTS),
+    );
+    h.insert(
         "permissions-policy",
         HeaderValue::from_static(PERMISSIONS_POLICY),
     );
@@ -237,8 +245,12 @@ async fn security_headers(
     res
 }
 
-/// No script at all (the pages have none), nothing from elsewhere, never framed.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+/// No script at all (the pages have none), nothing from elsewhere, never framed; violations are
+/// reported to `/api/v1/csp-reports` (ASVS 3.4.7), in both the old and the Reporting API form.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; report-uri /api/v1/csp-reports; report-to csp-endpoint";
+
+/// The endpoint the CSP's `report-to csp-endpoint` names.
+pub const REPORTING_ENDPOINTS: &str = "csp-endpoint=\"/api/v1/csp-reports\"";
 
 /// Every powerful browser feature off: Harbour uses none of them.
 pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), interest-cohort=()";

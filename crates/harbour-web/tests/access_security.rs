@@ -86,6 +86,7 @@ const SECURITY_HEADERS: &[&str] = &[
     "cross-origin-resource-policy",
     "permissions-policy",
     "referrer-policy",
+    "reporting-endpoints",
     "strict-transport-security",
     "x-content-type-options",
     "x-frame-options",
@@ -119,6 +120,7 @@ async fn every_response_carries_the_security_headers() {
              cross-origin-resource-policy: same-origin\n\
              permissions-policy: {}\n\
              referrer-policy: no-referrer\n\
+             reporting-endpoints: csp-endpoint=\"/api/v1/csp-reports\"\n\
              strict-transport-security: {hsts}\n\
              x-content-type-options: nosniff\n\
              x-frame-options: DENY",
@@ -157,6 +159,9 @@ async fn every_response_carries_the_security_headers() {
     // The CSP allows no script at all, inline or not, and no framing.
     assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("script-src 'none'"));
     assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+    // V3.4.7: violations are reported, in both formats, to Harbour's own endpoint.
+    assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("report-uri /api/v1/csp-reports"));
+    assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("report-to csp-endpoint"));
     for feature in [
         "camera=()",
         "microphone=()",

@@ -312,6 +312,23 @@ async fn authorisation_on_every_route() {
         let table: Vec<Row> = vec![
             ("GET", "/healthz", None, vec![(None, 200)]),
             ("GET", "/api/v1/openapi.json", None, vec![(None, 200)]),
+            // Public: browsers send CSP reports without credentials; a token changes nothing.
+            (
+                "POST",
+                "/api/v1/csp-reports",
+                Some(json!({"csp-report": {"violated-directive": "img-src"}})),
+                vec![
+                    (None, 204),
+                    (Some(&admin), 204),
+                    (Some(&auditor), 204),
+                    (Some(&coordinator), 204),
+                    (Some(&referrer), 204),
+                    (Some(&stranger), 204),
+                    (Some(&decider), 204),
+                    (Some(&cpo), 204),
+                    (Some(&victim), 204),
+                ],
+            ),
             (
                 "POST",
                 "/api/v1/auth/login",

@@ -1,5 +1,5 @@
 //! The `harbour` command. Picks the storage backend from the database URL, loads (or creates)
-//! the master key, and runs one of: serve, migrate, org, user, audit verify, bench, pdq, match.
+//! the master key, and runs one of: serve, migrate, org, user, audit verify|anchor, bench, pdq, match.
 
 mod bench;
 mod bench_statistics;
@@ -267,6 +267,16 @@ enum AuditCmd {
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// A line printed earlier by `audit anchor` and kept outside the database; the access
+        /// log's record must still have that hash. Repeat for several.
+        #[arg(long = "anchor", value_name = "LINE")]
+        anchors: Vec<harbour_service::audit::Anchor>,
+    },
+    /// Verify the access log and print its head as one line (`access-log SEQ HASH`) to keep
+    /// outside the database, e.g. from cron; `audit verify --anchor LINE` checks it later.
+    Anchor {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -511,15 +521,33 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify { db },
+            cmd: AuditCmd::Verify { db, anchors },
         } => {
             let store = open_store(&db.db).await?;
             let report = harbour_service::audit::verify_journals(store.as_ref()).await?;
-            let access = harbour_service::audit::verify_access_log(store.as_ref()).await?;
+            let access =
+                harbour_service::audit::verify_access_log_anchored(store.as_ref(), &anchors)
+                    .await?;
             println!(
-                "ok: {} case journals, {} events, {} access records verified",
-                report.cases, report.events, access.records
+                "ok: {} case journals, {} events, {} access records verified, {} anchors matched",
+                report.cases,
+                report.events,
+                access.records,
+                anchors.len()
             );
+            Ok(())
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Anchor { db },
+        } => {
+            let store = open_store(&db.db).await?;
+            // Anchor only a log that verifies: a head taken after tampering would vouch for it.
+            let access = harbour_service::audit::verify_access_log(store.as_ref()).await?;
+            let anchor = harbour_service::audit::Anchor {
+                seq: access.records,
+                hash: access.head,
+            };
+            println!("{anchor}");
             Ok(())
         }
         Cmd::Hashbank { cmd } => hashbank(cmd).await,
