@@ -1013,6 +1013,42 @@ pub struct CountMismatch {
     pub rows: u64,
 }
 
+/// Compare the counters' answer with the rows' group by group, noting each group compared and
+/// each that differs.
+fn compare_counts(
+    cube: &'static str,
+    counted: Vec<StatisticsCount>,
+    rows: Vec<StatisticsCount>,
+    compared: &mut u64,
+    mismatches: &mut Vec<CountMismatch>,
+) {
+    let tally = |counts: Vec<StatisticsCount>| {
+        counts
+            .into_iter()
+            .map(|c| (c.keys, c.count))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (counted, rows) = (tally(counted), tally(rows));
+    let mut keys: Vec<&Vec<Option<String>>> = counted.keys().chain(rows.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        *compared += 1;
+        let (c, r) = (
+            counted.get(k).copied().unwrap_or(0),
+            rows.get(k).copied().unwrap_or(0),
+        );
+        if c != r {
+            mismatches.push(CountMismatch {
+                cube,
+                keys: k.clone(),
+                counted: c,
+                rows: r,
+            });
+        }
+    }
+}
+
 /// Compare every kept grouping, by referral quarter and (within `from`..`to`, if given), with a
 /// plain `GROUP BY` over the rows. Returns the groups compared and those that differ.
 pub async fn check_statistics_counts(
@@ -1026,32 +1062,13 @@ pub async fn check_statistics_counts(
         let mut dims = vec![StatDim::Quarter];
         dims.extend_from_slice(cube.dims);
         let q = StatisticsQuery { dims, from, to };
-        let tally = |counts: Vec<StatisticsCount>| {
-            counts
-                .into_iter()
-                .map(|c| (c.keys, c.count))
-                .collect::<std::collections::BTreeMap<_, _>>()
-        };
-        let counted = tally(store.count_statistics(&q).await?);
-        let rows = tally(store.count_case_statistics(&q).await?);
-        let mut keys: Vec<&Vec<Option<String>>> = counted.keys().chain(rows.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        for k in keys {
-            compared += 1;
-            let (c, r) = (
-                counted.get(k).copied().unwrap_or(0),
-                rows.get(k).copied().unwrap_or(0),
-            );
-            if c != r {
-                mismatches.push(CountMismatch {
-                    cube: cube.name,
-                    keys: k.clone(),
-                    counted: c,
-                    rows: r,
-                });
-            }
-        }
+        compare_counts(
+            cube.name,
+            store.count_statistics(&q).await?,
+            store.count_case_statistics(&q).await?,
+            &mut compared,
+            &mut mismatches,
+        );
     }
     Ok((compared, mismatches))
 }
@@ -1525,32 +1542,13 @@ pub async fn check_support_counts(
             from,
             to,
         };
-        let tally = |counts: Vec<StatisticsCount>| {
-            counts
-                .into_iter()
-                .map(|c| (c.keys, c.count))
-                .collect::<std::collections::BTreeMap<_, _>>()
-        };
-        let counted = tally(store.count_support_statistics(&q).await?);
-        let rows = tally(store.count_support_rows(&q).await?);
-        let mut keys: Vec<&Vec<Option<String>>> = counted.keys().chain(rows.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        for k in keys {
-            compared += 1;
-            let (c, r) = (
-                counted.get(k).copied().unwrap_or(0),
-                rows.get(k).copied().unwrap_or(0),
-            );
-            if c != r {
-                mismatches.push(CountMismatch {
-                    cube,
-                    keys: k.clone(),
-                    counted: c,
-                    rows: r,
-                });
-            }
-        }
+        compare_counts(
+            cube,
+            store.count_support_statistics(&q).await?,
+            store.count_support_rows(&q).await?,
+            &mut compared,
+            &mut mismatches,
+        );
     }
     Ok((compared, mismatches))
 }
