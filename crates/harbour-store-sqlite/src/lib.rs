@@ -713,11 +713,9 @@ async fn write_statistics(
         harbour_store::statistics::add_counts(deltas, &old, -1);
     }
     harbour_store::statistics::add_counts(deltas, &c, 1);
-    harbour_store::statistics::add_support_counts(
-        deltas,
-        &harbour_store::statistics::SupportColumns::from_row(row),
-        1,
-    )?;
+    // Derived once: the counters and the rows are written from the same columns.
+    let support = harbour_store::statistics::SupportColumns::from_row(row);
+    harbour_store::statistics::add_support_counts(deltas, &support, 1)?;
     write_support_statistics_delete(&mut *tx, c.case_id).await?;
     sqlx::query("DELETE FROM case_exploitation_forms WHERE case_id = ?")
         .bind(c.case_id.to_string())
@@ -774,7 +772,7 @@ async fn write_statistics(
         .await
         .map_err(backend)?;
     }
-    write_support_statistics(&mut *tx, row).await?;
+    write_support_statistics(&mut *tx, &support).await?;
     Ok(())
 }
 
@@ -796,9 +794,8 @@ async fn write_support_statistics_delete(
 /// Write a case's rights, redress and service rows inside the caller's transaction.
 async fn write_support_statistics(
     tx: &mut sqlx::SqliteConnection,
-    row: &CaseStatistics,
+    c: &harbour_store::statistics::SupportColumns,
 ) -> StoreResult<()> {
-    let c = harbour_store::statistics::SupportColumns::from_row(row);
     // One statement for all of a case's rights (about 17): statements, not rows, cost here.
     if !c.rights.is_empty() {
         let mut q = QueryBuilder::<Sqlite>::new(
