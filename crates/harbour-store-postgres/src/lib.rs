@@ -1024,6 +1024,24 @@ async fn insert_notice(conn: &mut PgConnection, n: &SecurityNotice) -> StoreResu
     Ok(())
 }
 
+fn security_key_from_row(r: &PgRow) -> StoreResult<SecurityKey> {
+    let count: i64 = r.try_get("sign_count").map_err(backend)?;
+    Ok(SecurityKey {
+        id: r.try_get("id").map_err(backend)?,
+        user_id: UserId(r.try_get("user_id").map_err(backend)?),
+        credential_id: r.try_get("credential_id").map_err(backend)?,
+        public_key: r.try_get("public_key").map_err(backend)?,
+        name: r.try_get("name").map_err(backend)?,
+        sign_count: u32::try_from(count)
+            .map_err(|_| StoreError::Corrupt(format!("sign count {count}")))?,
+        created_at: micros_col(r, "created_at")?,
+        last_used_at: r
+            .try_get::<Option<i64>, _>("last_used_at")
+            .map_err(backend)?
+            .map(from_micros),
+    })
+}
+
 fn access_from_row(r: &PgRow) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
         at: micros_col(r, "at")?,
@@ -1881,7 +1899,12 @@ impl Store for PostgresStore {
         notice: &SecurityNotice,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        for table in ["recovery_codes", "totp_factors", "sessions"] {
+        for table in [
+            "recovery_codes",
+            "totp_factors",
+            "security_keys",
+            "sessions",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user.0)
                 .execute(&mut *tx)
@@ -1924,6 +1947,168 @@ impl Store for PostgresStore {
         insert_access(&mut tx, access).await?;
         insert_notice(&mut tx, notice).await?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn put_webauthn_challenge(
+        &self,
+        c: &WebauthnChallenge,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM webauthn_challenges WHERE expires_at <= $1")
+            .bind(to_micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO webauthn_challenges (challenge, user_id, ceremony, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&c.challenge)
+        .bind(c.user_id.0)
+        .bind(&c.ceremony)
+        .bind(to_micros(c.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn take_webauthn_challenge(
+        &self,
+        challenge: &[u8],
+        user: UserId,
+        ceremony: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "DELETE FROM webauthn_challenges WHERE challenge = $1 \
+             RETURNING user_id, ceremony, expires_at",
+        )
+        .bind(challenge)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(r) = row else { return Ok(false) };
+        let owner: Uuid = r.try_get("user_id").map_err(backend)?;
+        let kind: String = r.try_get("ceremony").map_err(backend)?;
+        let expires: i64 = r.try_get("expires_at").map_err(backend)?;
+        Ok(owner == user.0 && kind == ceremony && from_micros(expires) > now)
+    }
+
+    async fn add_security_key(
+        &self,
+        key: &SecurityKey,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO security_keys (id, user_id, credential_id, public_key, name, sign_count, \
+             created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(key.id)
+        .bind(key.user_id.0)
+        .bind(&key.credential_id)
+        .bind(&key.public_key)
+        .bind(&key.name)
+        .bind(i64::from(key.sign_count))
+        .bind(to_micros(key.created_at))
+        .bind(key.last_used_at.map(to_micros))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => {
+                StoreError::Duplicate("a security key with this credential id".into())
+            }
+            other => other,
+        })?;
+        insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn security_keys(&self, user: UserId) -> StoreResult<Vec<SecurityKey>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, credential_id, public_key, name, sign_count, created_at, \
+             last_used_at FROM security_keys WHERE user_id = $1 ORDER BY created_at, id",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(security_key_from_row).collect()
+    }
+
+    async fn security_key_by_credential(
+        &self,
+        credential_id: &[u8],
+    ) -> StoreResult<Option<SecurityKey>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, credential_id, public_key, name, sign_count, created_at, \
+             last_used_at FROM security_keys WHERE credential_id = $1",
+        )
+        .bind(credential_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(security_key_from_row).transpose()
+    }
+
+    async fn use_security_key(
+        &self,
+        user: UserId,
+        id: Uuid,
+        seen_count: u32,
+        new_count: u32,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE security_keys SET sign_count = $1, last_used_at = $2 \
+             WHERE id = $3 AND user_id = $4 AND sign_count = $5",
+        )
+        .bind(i64::from(new_count))
+        .bind(to_micros(at))
+        .bind(id)
+        .bind(user.0)
+        .bind(i64::from(seen_count))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn remove_security_key(
+        &self,
+        user: UserId,
+        id: Uuid,
+        keep_at_least: u32,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r = sqlx::query("DELETE FROM security_keys WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM security_keys WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if left < i64::from(keep_at_least) {
+            // Dropping the transaction rolls the deletion back.
+            return Err(StoreError::Conflict);
+        }
+        insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 
     async fn security_notices(&self, user: UserId, limit: u32) -> StoreResult<Vec<SecurityNotice>> {

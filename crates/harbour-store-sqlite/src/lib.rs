@@ -923,6 +923,24 @@ async fn insert_notice(conn: &mut sqlx::SqliteConnection, n: &SecurityNotice) ->
     Ok(())
 }
 
+fn security_key_from_row(r: &SqliteRow) -> StoreResult<SecurityKey> {
+    let count: i64 = r.try_get("sign_count").map_err(backend)?;
+    Ok(SecurityKey {
+        id: uuid_col(r, "id")?,
+        user_id: UserId(uuid_col(r, "user_id")?),
+        credential_id: r.try_get("credential_id").map_err(backend)?,
+        public_key: r.try_get("public_key").map_err(backend)?,
+        name: r.try_get("name").map_err(backend)?,
+        sign_count: u32::try_from(count)
+            .map_err(|_| StoreError::Corrupt(format!("sign count {count}")))?,
+        created_at: from_micros(r.try_get("created_at").map_err(backend)?),
+        last_used_at: r
+            .try_get::<Option<i64>, _>("last_used_at")
+            .map_err(backend)?
+            .map(from_micros),
+    })
+}
+
 fn access_from_row(r: &SqliteRow) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
         at: from_micros(r.try_get("at").map_err(backend)?),
@@ -1870,7 +1888,12 @@ impl Store for SqliteStore {
         notice: &SecurityNotice,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        for table in ["recovery_codes", "totp_factors", "sessions"] {
+        for table in [
+            "recovery_codes",
+            "totp_factors",
+            "security_keys",
+            "sessions",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
                 .bind(user.to_string())
                 .execute(&mut *tx)
@@ -1913,6 +1936,168 @@ impl Store for SqliteStore {
         insert_access(&mut tx, access).await?;
         insert_notice(&mut tx, notice).await?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn put_webauthn_challenge(
+        &self,
+        c: &WebauthnChallenge,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM webauthn_challenges WHERE expires_at <= ?")
+            .bind(to_micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO webauthn_challenges (challenge, user_id, ceremony, expires_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&c.challenge)
+        .bind(c.user_id.to_string())
+        .bind(&c.ceremony)
+        .bind(to_micros(c.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn take_webauthn_challenge(
+        &self,
+        challenge: &[u8],
+        user: UserId,
+        ceremony: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "DELETE FROM webauthn_challenges WHERE challenge = ? \
+             RETURNING user_id, ceremony, expires_at",
+        )
+        .bind(challenge)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(r) = row else { return Ok(false) };
+        let owner = uuid_col(&r, "user_id")?;
+        let kind: String = r.try_get("ceremony").map_err(backend)?;
+        let expires: i64 = r.try_get("expires_at").map_err(backend)?;
+        Ok(owner == user.0 && kind == ceremony && from_micros(expires) > now)
+    }
+
+    async fn add_security_key(
+        &self,
+        key: &SecurityKey,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO security_keys (id, user_id, credential_id, public_key, name, sign_count, \
+             created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(key.id.to_string())
+        .bind(key.user_id.to_string())
+        .bind(&key.credential_id)
+        .bind(&key.public_key)
+        .bind(&key.name)
+        .bind(i64::from(key.sign_count))
+        .bind(to_micros(key.created_at))
+        .bind(key.last_used_at.map(to_micros))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match backend(e) {
+            StoreError::Duplicate(_) => {
+                StoreError::Duplicate("a security key with this credential id".into())
+            }
+            other => other,
+        })?;
+        insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn security_keys(&self, user: UserId) -> StoreResult<Vec<SecurityKey>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, credential_id, public_key, name, sign_count, created_at, \
+             last_used_at FROM security_keys WHERE user_id = ? ORDER BY created_at, id",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(security_key_from_row).collect()
+    }
+
+    async fn security_key_by_credential(
+        &self,
+        credential_id: &[u8],
+    ) -> StoreResult<Option<SecurityKey>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, credential_id, public_key, name, sign_count, created_at, \
+             last_used_at FROM security_keys WHERE credential_id = ?",
+        )
+        .bind(credential_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(security_key_from_row).transpose()
+    }
+
+    async fn use_security_key(
+        &self,
+        user: UserId,
+        id: Uuid,
+        seen_count: u32,
+        new_count: u32,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE security_keys SET sign_count = ?, last_used_at = ? \
+             WHERE id = ? AND user_id = ? AND sign_count = ?",
+        )
+        .bind(i64::from(new_count))
+        .bind(to_micros(at))
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .bind(i64::from(seen_count))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn remove_security_key(
+        &self,
+        user: UserId,
+        id: Uuid,
+        keep_at_least: u32,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let r = sqlx::query("DELETE FROM security_keys WHERE id = ? AND user_id = ?")
+            .bind(id.to_string())
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM security_keys WHERE user_id = ?")
+            .bind(user.to_string())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if left < i64::from(keep_at_least) {
+            // Dropping the transaction rolls the deletion back.
+            return Err(StoreError::Conflict);
+        }
+        insert_access(&mut tx, access).await?;
+        insert_notice(&mut tx, notice).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 
     async fn security_notices(&self, user: UserId, limit: u32) -> StoreResult<Vec<SecurityNotice>> {

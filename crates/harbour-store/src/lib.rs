@@ -187,9 +187,9 @@ pub trait Store: Send + Sync + 'static {
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     async fn recovery_codes_left(&self, user: UserId) -> StoreResult<u32>;
-    /// An administrator's reset of a lost second factor: the factor, the recovery codes and
-    /// every session of the user go, `access` is chained and `notice` left for the user, in one
-    /// transaction. The user enrols again at the next login.
+    /// An administrator's reset of a lost second factor: the factor, the recovery codes, the
+    /// security keys and every session of the user go, `access` is chained and `notice` left
+    /// for the user, in one transaction. The user enrols again at the next login.
     async fn reset_second_factor(
         &self,
         user: UserId,
@@ -208,6 +208,60 @@ pub trait Store: Send + Sync + 'static {
         notice: &SecurityNotice,
         session: &SessionRecord,
     ) -> StoreResult<()>;
+
+    // ----- WebAuthn security keys and their challenges (migration 0017) -----
+    /// Store a challenge; challenges of anyone expired at `now` are dropped on the way.
+    async fn put_webauthn_challenge(
+        &self,
+        challenge: &WebauthnChallenge,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Spend a challenge: it is deleted whoever presents it, and the answer is whether it was
+    /// issued to `user` for `ceremony` and is still live at `now` (so a challenge is good once,
+    /// across app servers).
+    async fn take_webauthn_challenge(
+        &self,
+        challenge: &[u8],
+        user: UserId,
+        ceremony: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Register a key and leave `notice`, chaining `access`, in one transaction.
+    /// [`StoreError::Duplicate`] if the credential id is already registered (to anyone).
+    async fn add_security_key(
+        &self,
+        key: &SecurityKey,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<()>;
+    /// A user's keys, oldest first.
+    async fn security_keys(&self, user: UserId) -> StoreResult<Vec<SecurityKey>>;
+    /// The key with this credential id, whoever's it is.
+    async fn security_key_by_credential(
+        &self,
+        credential_id: &[u8],
+    ) -> StoreResult<Option<SecurityKey>>;
+    /// Record a use: the counter moves from `seen_count` to `new_count` only if it is still
+    /// `seen_count` (atomic, so a replay racing on another server loses). Whether it was.
+    async fn use_security_key(
+        &self,
+        user: UserId,
+        id: uuid::Uuid,
+        seen_count: u32,
+        new_count: u32,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Remove one of the user's keys if at least `keep_at_least` others remain, chaining
+    /// `access` and leaving `notice`, in one transaction. `Ok(false)`: no such key of this user;
+    /// [`StoreError::Conflict`]: removing it would leave too few.
+    async fn remove_security_key(
+        &self,
+        user: UserId,
+        id: uuid::Uuid,
+        keep_at_least: u32,
+        access: &AccessRecord,
+        notice: &SecurityNotice,
+    ) -> StoreResult<bool>;
 
     // ----- security notices to a user about their own account (migration 0016) -----
     /// A user's notices, newest first, at most `limit`.

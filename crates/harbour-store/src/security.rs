@@ -137,13 +137,19 @@ pub enum SecurityNoticeKind {
     RecoveryCodesRenewed,
     /// `count` failed sign-in attempts (password or second factor) since the last sign-in.
     FailedSignIns,
+    /// A security key was added to the account.
+    SecurityKeyAdded,
+    /// A security key was removed from the account.
+    SecurityKeyRemoved,
 }
 
 impl SecurityNoticeKind {
-    pub const ALL: [SecurityNoticeKind; 3] = [
+    pub const ALL: [SecurityNoticeKind; 5] = [
         SecurityNoticeKind::SecondFactorReset,
         SecurityNoticeKind::RecoveryCodesRenewed,
         SecurityNoticeKind::FailedSignIns,
+        SecurityNoticeKind::SecurityKeyAdded,
+        SecurityNoticeKind::SecurityKeyRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -151,6 +157,8 @@ impl SecurityNoticeKind {
             SecurityNoticeKind::SecondFactorReset => "second_factor_reset",
             SecurityNoticeKind::RecoveryCodesRenewed => "recovery_codes_renewed",
             SecurityNoticeKind::FailedSignIns => "failed_sign_ins",
+            SecurityNoticeKind::SecurityKeyAdded => "security_key_added",
+            SecurityNoticeKind::SecurityKeyRemoved => "security_key_removed",
         }
     }
 
@@ -171,4 +179,32 @@ pub struct SecurityNotice {
     pub at: OffsetDateTime,
     /// When the user said they had read it; until then it is shown after every sign-in.
     pub acknowledged_at: Option<OffsetDateTime>,
+}
+
+/// A WebAuthn credential (security key or passkey) registered by a user (migration 0017). The
+/// public key is stored as the COSE bytes the authenticator sent; nothing here is secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityKey {
+    pub id: uuid::Uuid,
+    pub user_id: UserId,
+    /// The authenticator's credential id, unique across all users.
+    pub credential_id: Vec<u8>,
+    pub public_key: Vec<u8>,
+    /// The user's own name for the key ("blue key").
+    pub name: String,
+    /// The authenticator's signature counter at the last accepted use.
+    pub sign_count: u32,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// A WebAuthn challenge issued to one user for one ceremony (`registration` or
+/// `authentication`), kept in the database so any app server can check the answer, and spent
+/// at the first answer whatever it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebauthnChallenge {
+    pub challenge: Vec<u8>,
+    pub user_id: UserId,
+    pub ceremony: String,
+    pub expires_at: OffsetDateTime,
 }

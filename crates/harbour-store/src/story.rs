@@ -784,6 +784,7 @@ pub async fn run(store: &dyn Store) {
     late_rights_and_transfers(store).await;
     security_story(store, &decider, adult, t0).await;
     own_sessions_and_notices(store, &officer, &worker, t0).await;
+    security_keys_story(store, &officer, &worker, t0).await;
 }
 
 /// Support (issue 5): the service directory, service referral rows written with the case change
@@ -1724,6 +1725,254 @@ async fn security_story(store: &dyn Store, user: &User, case: CaseId, t0: Offset
 
 /// ASVS 7.5.2, 6.3.7: a user lists and ends their own sessions, never another user's; notices
 /// are theirs alone and acknowledged once.
+/// WebAuthn (migration 0017): challenges are spent once, bound to user, ceremony and lifetime;
+/// credential ids are unique across users; the counter moves only from the value read; removal
+/// keeps the minimum asked for and leaves a notice; a second-factor reset removes the keys.
+async fn security_keys_story(store: &dyn Store, me: &User, other: &User, t0: OffsetDateTime) {
+    let t0 = t0 + Duration::days(31);
+    let challenge = |bytes: u8, user: &User, ceremony: &str| WebauthnChallenge {
+        challenge: vec![bytes; 32],
+        user_id: user.id,
+        ceremony: ceremony.into(),
+        expires_at: t0 + Duration::minutes(5),
+    };
+    for c in [
+        challenge(1, me, "registration"),
+        challenge(2, me, "authentication"),
+        challenge(3, me, "authentication"),
+        challenge(4, me, "authentication"),
+    ] {
+        store.put_webauthn_challenge(&c, t0).await.unwrap();
+    }
+    let now = t0 + Duration::minutes(1);
+    assert!(store
+        .take_webauthn_challenge(&[1; 32], me.id, "registration", now)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .take_webauthn_challenge(&[1; 32], me.id, "registration", now)
+            .await
+            .unwrap(),
+        "a challenge is good once"
+    );
+    // Presented by someone else, or for the other ceremony, it is refused and spent all the same.
+    assert!(!store
+        .take_webauthn_challenge(&[2; 32], other.id, "authentication", now)
+        .await
+        .unwrap());
+    assert!(!store
+        .take_webauthn_challenge(&[2; 32], me.id, "authentication", now)
+        .await
+        .unwrap());
+    assert!(!store
+        .take_webauthn_challenge(&[3; 32], me.id, "registration", now)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .take_webauthn_challenge(&[4; 32], me.id, "authentication", t0 + Duration::minutes(5))
+            .await
+            .unwrap(),
+        "expired"
+    );
+    // Issuing a new one drops the expired ones of anybody.
+    store
+        .put_webauthn_challenge(&challenge(5, other, "registration"), t0)
+        .await
+        .unwrap();
+    let later = WebauthnChallenge {
+        expires_at: t0 + Duration::minutes(11),
+        ..challenge(6, me, "authentication")
+    };
+    store
+        .put_webauthn_challenge(&later, t0 + Duration::minutes(6))
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .take_webauthn_challenge(&[5; 32], other.id, "registration", t0)
+            .await
+            .unwrap(),
+        "dropped when expired at the later issue"
+    );
+
+    let access = |user: &User, action: &str| AccessRecord {
+        at: t0,
+        user_id: user.id,
+        org_id: user.org_id,
+        case_id: None,
+        action: action.into(),
+        purpose: None,
+    };
+    let notice = |user: &User, kind| SecurityNotice {
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        kind,
+        count: 1,
+        at: t0,
+        acknowledged_at: None,
+    };
+    let key = |user: &User, cred: u8, minutes: i64| SecurityKey {
+        id: Uuid::new_v4(),
+        user_id: user.id,
+        credential_id: vec![cred; 16],
+        public_key: vec![0xa5, cred],
+        name: format!("key {cred}"),
+        sign_count: 0,
+        created_at: t0 + Duration::minutes(minutes),
+        last_used_at: None,
+    };
+    let (k1, k2) = (key(me, 11, 0), key(me, 12, 1));
+    for k in [&k1, &k2] {
+        store
+            .add_security_key(
+                k,
+                &access(me, "security_key_added"),
+                &notice(me, SecurityNoticeKind::SecurityKeyAdded),
+            )
+            .await
+            .unwrap();
+    }
+    let theirs = key(other, 13, 0);
+    store
+        .add_security_key(
+            &theirs,
+            &access(other, "security_key_added"),
+            &notice(other, SecurityNoticeKind::SecurityKeyAdded),
+        )
+        .await
+        .unwrap();
+    // The same credential id cannot be registered twice, by anyone.
+    assert!(matches!(
+        store
+            .add_security_key(
+                &key(other, 11, 2),
+                &access(other, "security_key_added"),
+                &notice(other, SecurityNoticeKind::SecurityKeyAdded)
+            )
+            .await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(
+        store.security_keys(me.id).await.unwrap(),
+        vec![k1.clone(), k2.clone()]
+    );
+    assert_eq!(
+        store.security_key_by_credential(&[13; 16]).await.unwrap(),
+        Some(theirs.clone())
+    );
+    assert_eq!(
+        store.security_key_by_credential(&[99; 16]).await.unwrap(),
+        None
+    );
+
+    // The counter moves only from the value read, and only for its owner.
+    assert!(store
+        .use_security_key(me.id, k1.id, 0, 5, now)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .use_security_key(me.id, k1.id, 0, 6, now)
+            .await
+            .unwrap(),
+        "stale read"
+    );
+    assert!(
+        !store
+            .use_security_key(other.id, k1.id, 5, 6, now)
+            .await
+            .unwrap(),
+        "not theirs"
+    );
+    let used = store
+        .security_key_by_credential(&[11; 16])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((used.sign_count, used.last_used_at), (5, Some(now)));
+
+    // Removal: never another user's key; never below the minimum asked for (nothing changes).
+    let removed = |user: &User| notice(user, SecurityNoticeKind::SecurityKeyRemoved);
+    assert!(!store
+        .remove_security_key(
+            other.id,
+            k1.id,
+            0,
+            &access(other, "security_key_removed"),
+            &removed(other)
+        )
+        .await
+        .unwrap());
+    assert!(store
+        .remove_security_key(
+            me.id,
+            k2.id,
+            1,
+            &access(me, "security_key_removed"),
+            &removed(me)
+        )
+        .await
+        .unwrap());
+    assert!(matches!(
+        store
+            .remove_security_key(
+                me.id,
+                k1.id,
+                1,
+                &access(me, "security_key_removed"),
+                &removed(me)
+            )
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(store.security_keys(me.id).await.unwrap().len(), 1);
+    let kinds: Vec<SecurityNoticeKind> = store
+        .security_notices(me.id, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.at == t0)
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == SecurityNoticeKind::SecurityKeyAdded)
+            .count(),
+        2
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == SecurityNoticeKind::SecurityKeyRemoved)
+            .count(),
+        1,
+        "the refused removal left no notice"
+    );
+    // An administrator's reset takes the keys with the rest of the second factor.
+    store
+        .reset_second_factor(
+            me.id,
+            &access(me, "second_factor_reset"),
+            &notice(me, SecurityNoticeKind::SecondFactorReset),
+        )
+        .await
+        .unwrap();
+    assert!(store.security_keys(me.id).await.unwrap().is_empty());
+    assert_eq!(store.security_keys(other.id).await.unwrap(), vec![theirs]);
+    assert!(store
+        .take_webauthn_challenge(
+            &later.challenge,
+            me.id,
+            "authentication",
+            t0 + Duration::minutes(7)
+        )
+        .await
+        .unwrap());
+}
+
 async fn own_sessions_and_notices(store: &dyn Store, me: &User, other: &User, t0: OffsetDateTime) {
     let t0 = t0 + Duration::days(30);
     let session = |user: &User, hash: u8, created: OffsetDateTime, kind: &str| SessionRecord {
