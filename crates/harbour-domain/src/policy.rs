@@ -22,6 +22,21 @@ pub struct Policy {
     /// Disclosure control and timeliness targets of published statistics.
     #[serde(default)]
     pub statistics: Statistics,
+    /// Sign-in requirements; the defaults apply if the section is absent.
+    #[serde(default)]
+    pub access: Access,
+}
+
+/// How users who read cases must sign in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    /// Users whose role reads cases must complete the second factor with a security key
+    /// (WebAuthn, phishing-resistant: ASVS 6.3.3 at L3). One without a key is sent to add one
+    /// after a TOTP sign-in and reads no case until they have. Off by default so a new
+    /// deployment works with TOTP alone.
+    #[serde(default)]
+    pub require_security_key: bool,
 }
 
 /// What published statistics may show (statistics.md): no count below `threshold`, every count
@@ -129,6 +144,7 @@ impl Policy {
             },
             retention: crate::retention::Retention::default(),
             statistics: Statistics::default(),
+            access: Access::default(),
         })
     }
 

@@ -36,7 +36,7 @@ fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     harbour_crypto::sha256(token.as_bytes()).to_vec()
 }
 
@@ -95,18 +95,18 @@ pub enum LoginOutcome {
 const CHALLENGE_PREFIX: &str = "mfa-";
 
 impl Harbour {
-    fn account_key(&self, email: &str) -> Vec<u8> {
+    pub(crate) fn account_key(&self, email: &str) -> Vec<u8> {
         self.index_key
             .hash("login-account-v1", &email.trim().to_lowercase())
             .to_vec()
     }
 
-    fn address_key(&self, address: &str) -> Vec<u8> {
+    pub(crate) fn address_key(&self, address: &str) -> Vec<u8> {
         self.index_key.hash("login-address-v1", address).to_vec()
     }
 
     /// Refuse with `LoginThrottled` while the account or the address has failed too often.
-    async fn throttle(&self, account: &[u8], address: &[u8]) -> ServiceResult<()> {
+    pub(crate) async fn throttle(&self, account: &[u8], address: &[u8]) -> ServiceResult<()> {
         let now = self.now();
         let failures = self
             .store
@@ -122,7 +122,7 @@ impl Harbour {
         Ok(())
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         user: &User,
         kind: &str,
@@ -213,14 +213,18 @@ impl Harbour {
 
     /// After a complete sign-in: forget the account's failed attempts and, if there were any,
     /// leave the user a notice saying how many (ASVS 6.3.5), shown until they acknowledge it.
-    async fn clear_login_failures(&self, account: &[u8], user: &User) -> ServiceResult<()> {
+    pub(crate) async fn clear_login_failures(
+        &self,
+        account: &[u8],
+        user: &User,
+    ) -> ServiceResult<()> {
         self.store
             .clear_login_failures(account, user.id, Uuid::new_v4(), self.now())
             .await?;
         Ok(())
     }
 
-    async fn org_of(&self, user: &User) -> ServiceResult<Organisation> {
+    pub(crate) async fn org_of(&self, user: &User) -> ServiceResult<Organisation> {
         self.store
             .get_org(user.org_id)
             .await?
@@ -230,7 +234,12 @@ impl Harbour {
     /// Record an authentication event in the (chained) access log. Failed passwords are not
     /// recorded here: writing only for existing accounts would let timing reveal which exist;
     /// they are counted in `login_failures` instead.
-    async fn log_auth(&self, user: &User, action: &str, kind: &str) -> ServiceResult<()> {
+    pub(crate) async fn log_auth(
+        &self,
+        user: &User,
+        action: &str,
+        kind: &str,
+    ) -> ServiceResult<()> {
         Ok(self
             .store
             .record_access(&harbour_store::AccessRecord {
@@ -245,7 +254,7 @@ impl Harbour {
     }
 
     /// The user behind a live second-factor challenge.
-    async fn challenge_user(&self, challenge: &str) -> ServiceResult<(User, String)> {
+    pub(crate) async fn challenge_user(&self, challenge: &str) -> ServiceResult<(User, String)> {
         let now = self.now();
         let session = self
             .store

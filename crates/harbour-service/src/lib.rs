@@ -21,6 +21,7 @@ pub mod statistics;
 pub mod support;
 pub mod synthetic;
 pub mod views;
+pub mod webauthn;
 
 use harbour_crypto::MasterKey;
 use harbour_domain::{DomainError, FieldError, Policy};
@@ -179,6 +180,8 @@ pub struct Harbour {
     pub(crate) tracing: Arc<family_tracing::TracingIndex>,
     /// Throttling, break-glass and session limits.
     pub(crate) access_policy: Arc<harbour_domain::AccessPolicy>,
+    /// The site as authenticators know it; security keys are unavailable without it.
+    pub(crate) relying_party: Option<Arc<webauthn::RelyingParty>>,
 }
 
 impl Harbour {
@@ -207,6 +210,7 @@ impl Harbour {
             rights: Arc::new(harbour_domain::support::RightsCatalogue::shipped()),
             tracing: Arc::new(family_tracing::TracingIndex::new()?),
             access_policy: Arc::new(harbour_domain::AccessPolicy::default()),
+            relying_party: None,
         })
     }
 

@@ -143,11 +143,11 @@ mod tests {
         assert_eq!(decode(&[0x00]).unwrap(), (Cbor::Uint(0), 1));
         assert_eq!(decode(&[0x38, 0x63]).unwrap(), (Cbor::Nint(99), 2));
         assert_eq!(decode(&[0x20]).unwrap().0.as_int(), Some(-1));
+        assert_eq!(decode(&[0x19, 0x03, 0xe8]).unwrap().0.as_int(), Some(1000));
         assert_eq!(
-            decode(&[0x19, 0x03, 0xe8]).unwrap().0.as_int(),
-            Some(1000)
+            decode(&[0x62, b'h', b'i', 0xff]).unwrap(),
+            (Cbor::Text("hi"), 3)
         );
-        assert_eq!(decode(&[0x62, b'h', b'i', 0xff]).unwrap(), (Cbor::Text("hi"), 3));
         assert_eq!(
             decode(&[0xa1, 0x01, 0x42, 1, 2]).unwrap().0,
             Cbor::Map(vec![(Cbor::Uint(1), Cbor::Bytes(&[1, 2]))])
@@ -158,8 +158,14 @@ mod tests {
     fn refuses_what_ctap2_forbids_and_hostile_lengths() {
         assert_eq!(decode(&[0x5f]), Err("indefinite lengths are not allowed"));
         assert_eq!(decode(&[0xc0, 0x00]), Err("tags are not allowed"));
-        assert_eq!(decode(&[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).map(|_| ()), Err("cut short"));
-        assert_eq!(decode(&[0x9a, 0xff, 0xff, 0xff, 0xff]).map(|_| ()), Err("cut short"));
+        assert_eq!(
+            decode(&[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).map(|_| ()),
+            Err("cut short")
+        );
+        assert_eq!(
+            decode(&[0x9a, 0xff, 0xff, 0xff, 0xff]).map(|_| ()),
+            Err("cut short")
+        );
         assert_eq!(decode(&[0x81; 40]).map(|_| ()), Err("nested too deeply"));
         assert_eq!(decode(&[]).map(|_| ()), Err("cut short"));
     }

@@ -112,10 +112,10 @@ pub fn b64url_encode(bytes: &[u8]) -> String {
 /// Parse `clientDataJSON` (other members, e.g. `tokenBinding`, are allowed and ignored, as the
 /// specification requires of relying parties).
 pub fn parse_client_data(bytes: &[u8]) -> WebauthnResult<ClientData> {
-    let raw: RawClientData =
-        serde_json::from_slice(bytes).map_err(|_| WebauthnError::ClientData("not the expected JSON"))?;
-    let challenge =
-        b64url_decode(&raw.challenge).ok_or(WebauthnError::ClientData("challenge is not base64url"))?;
+    let raw: RawClientData = serde_json::from_slice(bytes)
+        .map_err(|_| WebauthnError::ClientData("not the expected JSON"))?;
+    let challenge = b64url_decode(&raw.challenge)
+        .ok_or(WebauthnError::ClientData("challenge is not base64url"))?;
     Ok(ClientData {
         kind: raw.kind,
         challenge,
@@ -143,7 +143,12 @@ pub fn parse_cose_key(bytes: &[u8]) -> WebauthnResult<(PublicKey, usize)> {
     let Cbor::Map(entries) = value else {
         return Err(WebauthnError::CoseKey("not a map"));
     };
-    let get = |k: i64| entries.iter().find(|(key, _)| int_key(key) == Some(k)).map(|(_, v)| v);
+    let get = |k: i64| {
+        entries
+            .iter()
+            .find(|(key, _)| int_key(key) == Some(k))
+            .map(|(_, v)| v)
+    };
     if get(1).and_then(Cbor::as_int) != Some(2) {
         return Err(WebauthnError::CoseKey("key type is not EC2"));
     }
@@ -155,9 +160,8 @@ pub fn parse_cose_key(bytes: &[u8]) -> WebauthnResult<(PublicKey, usize)> {
     }
     let coord = |k: i64| -> WebauthnResult<[u8; 32]> {
         match get(k) {
-            Some(Cbor::Bytes(b)) => {
-                <[u8; 32]>::try_from(*b).map_err(|_| WebauthnError::CoseKey("coordinate is not 32 bytes"))
-            }
+            Some(Cbor::Bytes(b)) => <[u8; 32]>::try_from(*b)
+                .map_err(|_| WebauthnError::CoseKey("coordinate is not 32 bytes")),
             _ => Err(WebauthnError::CoseKey("coordinate missing")),
         }
     };
@@ -211,7 +215,9 @@ pub fn parse_auth_data(bytes: &[u8]) -> WebauthnResult<AuthData> {
     let mut rest = &bytes[37..];
     let credential = if flags & FLAG_AT != 0 {
         if rest.len() < 18 {
-            return Err(WebauthnError::AuthData("attested credential data cut short"));
+            return Err(WebauthnError::AuthData(
+                "attested credential data cut short",
+            ));
         }
         let mut aaguid = [0u8; 16];
         aaguid.copy_from_slice(&rest[..16]);
@@ -265,7 +271,12 @@ pub fn parse_attestation_object(bytes: &[u8]) -> WebauthnResult<(String, AuthDat
     let Cbor::Map(entries) = value else {
         return Err(WebauthnError::Attestation("not a map"));
     };
-    let get = |k: &str| entries.iter().find(|(key, _)| matches!(key, Cbor::Text(t) if *t == k)).map(|(_, v)| v);
+    let get = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _)| matches!(key, Cbor::Text(t) if *t == k))
+            .map(|(_, v)| v)
+    };
     let fmt = match get("fmt") {
         Some(Cbor::Text(t)) => (*t).to_string(),
         _ => return Err(WebauthnError::Attestation("fmt missing")),
@@ -293,7 +304,9 @@ pub struct Expected<'a> {
 pub fn check_client_data(bytes: &[u8], expected: &Expected<'_>) -> WebauthnResult<Vec<u8>> {
     let cd = parse_client_data(bytes)?;
     if cd.kind != expected.ceremony.client_data_type() {
-        return Err(WebauthnError::WrongType(expected.ceremony.client_data_type()));
+        return Err(WebauthnError::WrongType(
+            expected.ceremony.client_data_type(),
+        ));
     }
     if cd.origin != expected.origin || cd.cross_origin {
         return Err(WebauthnError::WrongOrigin);
@@ -346,7 +359,8 @@ pub fn verify_assertion(
     check_auth_data(&ad, expected)?;
     let (key, _) = parse_cose_key(cose_key)?;
     let vk = verifying_key(&key)?;
-    let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| WebauthnError::BadSignature)?;
+    let sig =
+        p256::ecdsa::Signature::from_der(signature).map_err(|_| WebauthnError::BadSignature)?;
     let mut message = authenticator_data.to_vec();
     message.extend_from_slice(&Sha256::digest(client_data_json));
     p256::ecdsa::signature::Verifier::verify(&vk, &message, &sig)
@@ -375,7 +389,6 @@ mod tests {
     }
 
     fn real_key() -> (Vec<u8>, Vec<u8>) {
-        use p256::elliptic_curve::sec1::ToEncodedPoint;
         let sk = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
         let p = sk.verifying_key().to_encoded_point(false);
         (p.x().unwrap().to_vec(), p.y().unwrap().to_vec())
@@ -398,7 +411,10 @@ mod tests {
             parse_cose_key(&cose(&x, &off_curve, -7)),
             Err(WebauthnError::CoseKey("not a point on P-256"))
         );
-        assert!(matches!(parse_cose_key(&k[..k.len() - 1]), Err(WebauthnError::Cbor(_))));
+        assert!(matches!(
+            parse_cose_key(&k[..k.len() - 1]),
+            Err(WebauthnError::Cbor(_))
+        ));
     }
 
     #[test]
@@ -416,7 +432,10 @@ mod tests {
         assert_eq!(parsed.credential.unwrap().credential_id, vec![1, 2, 3]);
         let mut longer = ad.clone();
         longer.push(0);
-        assert_eq!(parse_auth_data(&longer), Err(WebauthnError::AuthData("bytes left over")));
+        assert_eq!(
+            parse_auth_data(&longer),
+            Err(WebauthnError::AuthData("bytes left over"))
+        );
         assert_eq!(
             parse_auth_data(&ad[..36]),
             Err(WebauthnError::AuthData("shorter than 37 bytes"))
@@ -439,13 +458,26 @@ mod tests {
         };
         let good = br#"{"type":"webauthn.get","challenge":"AAEC","origin":"https://harbour.example","crossOrigin":false,"other":1}"#;
         assert_eq!(check_client_data(good, &exp), Ok(vec![0, 1, 2]));
-        let create = br#"{"type":"webauthn.create","challenge":"AAEC","origin":"https://harbour.example"}"#;
-        assert_eq!(check_client_data(create, &exp), Err(WebauthnError::WrongType("webauthn.get")));
+        let create =
+            br#"{"type":"webauthn.create","challenge":"AAEC","origin":"https://harbour.example"}"#;
+        assert_eq!(
+            check_client_data(create, &exp),
+            Err(WebauthnError::WrongType("webauthn.get"))
+        );
         let evil = br#"{"type":"webauthn.get","challenge":"AAEC","origin":"https://harbour.example.evil"}"#;
-        assert_eq!(check_client_data(evil, &exp), Err(WebauthnError::WrongOrigin));
-        assert!(matches!(check_client_data(b"{", &exp), Err(WebauthnError::ClientData(_))));
+        assert_eq!(
+            check_client_data(evil, &exp),
+            Err(WebauthnError::WrongOrigin)
+        );
+        assert!(matches!(
+            check_client_data(b"{", &exp),
+            Err(WebauthnError::ClientData(_))
+        ));
         let bad = br#"{"type":"webauthn.get","challenge":"!!","origin":"https://harbour.example"}"#;
-        assert!(matches!(check_client_data(bad, &exp), Err(WebauthnError::ClientData(_))));
+        assert!(matches!(
+            check_client_data(bad, &exp),
+            Err(WebauthnError::ClientData(_))
+        ));
     }
 
     proptest::proptest! {
