@@ -893,3 +893,34 @@ notice-failed-sign-ins = { $count ->
     [one] There was { $count } failed attempt to sign in to your account before your last sign-in.
    *[other] There were { $count } failed attempts to sign in to your account before your last sign-in.
 } If they were not yours, tell your administrator.
+
+## Security keys (WebAuthn)
+keys-title = Security keys
+keys-intro = A security key (a FIDO2 key or a passkey) signs you in with a touch and cannot be fooled by a look-alike website. You can use it instead of a code from your authenticator app.
+keys-none = You have no security key yet.
+keys-list-caption = Your security keys
+keys-name = Name of the key
+keys-name-hint = A name to tell your keys apart, for example "blue key".
+keys-added = Added
+keys-last-used = Last used
+keys-never-used = Never
+keys-actions = Actions
+keys-remove = Remove
+keys-add-title = Add a security key
+keys-add = Add a security key
+keys-needs-javascript = Adding or using a security key needs JavaScript, which is off in this browser. Codes from your authenticator app still work.
+keys-unsupported = This browser cannot use security keys. Codes from your authenticator app still work.
+keys-failed = The security key did not answer, or you cancelled. Try again.
+keys-unavailable = Security keys are not set up on this server. Ask your administrator.
+keys-required = Your organisation requires a security key to read cases. Add one now: until then, case files stay closed to you.
+keys-error-name = Give the key a name.
+keys-error-rejected = The security key's answer was not accepted. Try adding it again.
+keys-error-duplicate = This security key is already registered.
+keys-error-last = This is your last security key, and your organisation requires one. Add another key before removing this one.
+keys-sign-in-title = Sign in with your security key
+keys-sign-in = Use security key
+keys-sign-in-needs-javascript = Signing in with a security key needs JavaScript, which is off in this browser. Enter a code from your authenticator app below.
+keys-or-code = Or enter a code
+keys-error-sign-in = The security key was not accepted. Try again, or enter a code from your authenticator app.
+notice-security-key-added = A security key was added to your account. If this was not you, tell your administrator now.
+notice-security-key-removed = A security key was removed from your account. If this was not you, tell your administrator now.

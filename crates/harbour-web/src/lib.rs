@@ -7,6 +7,7 @@ pub mod api_security;
 pub mod api_statistics;
 pub mod api_support;
 pub mod api_tracing;
+pub mod api_webauthn;
 pub mod charts;
 pub mod extract;
 pub mod pages;
@@ -117,6 +118,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/statistics/rights"),
     // browsers' Content-Security-Policy violation reports (api_csp.rs)
     ("POST", "/api/v1/csp-reports"),
+    // security keys (api_webauthn.rs)
+    ("POST", "/api/v1/auth/mfa/security-key/options"),
+    ("POST", "/api/v1/auth/mfa/security-key"),
+    ("GET", "/api/v1/me/security-keys"),
+    ("POST", "/api/v1/me/security-keys"),
+    ("POST", "/api/v1/me/security-keys/options"),
+    ("POST", "/api/v1/me/security-keys/{id}/remove"),
 ];
 
 /// The whole application, trusting no proxy: the connection's peer is the client.
@@ -157,6 +165,7 @@ pub fn router_with(harbour: Harbour, trusted_proxies: proxy::TrustedProxies) -> 
         .merge(api_support::routes())
         .merge(api_tracing::routes())
         .merge(api_security::routes())
+        .merge(api_webauthn::routes())
         .merge(api_statistics::routes())
         .merge(api_csp::routes())
         .fallback(api_not_found)
@@ -245,15 +254,16 @@ async fn security_headers(
     res
 }
 
-/// No script at all (the pages have none), nothing from elsewhere, never framed; violations are
+/// Script only from Harbour's own files (`/static/webauthn.js`, for security keys), never inline
+/// and never from elsewhere; nothing else from elsewhere, never framed; violations are
 /// reported to `/api/v1/csp-reports` (ASVS 3.4.7), in both the old and the Reporting API form.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; report-uri /api/v1/csp-reports; report-to csp-endpoint";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; report-uri /api/v1/csp-reports; report-to csp-endpoint";
 
 /// The endpoint the CSP's `report-to csp-endpoint` names.
 pub const REPORTING_ENDPOINTS: &str = "csp-endpoint=\"/api/v1/csp-reports\"";
 
-/// Every powerful browser feature off: Harbour uses none of them.
-pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), interest-cohort=()";
+/// Every powerful browser feature off but WebAuthn on Harbour's own pages (security keys).
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-create=(self), publickey-credentials-get=(self), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=(), interest-cohort=()";
 
 async fn api_not_found() -> Problem {
     Problem::not_found()

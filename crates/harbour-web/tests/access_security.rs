@@ -156,8 +156,9 @@ async fn every_response_carries_the_security_headers() {
             );
         }
     }
-    // The CSP allows no script at all, inline or not, and no framing.
-    assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("script-src 'none'"));
+    // The CSP allows script only from Harbour's own files (never inline), and no framing.
+    assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("script-src 'self';"));
+    assert!(!harbour_web::CONTENT_SECURITY_POLICY.contains("unsafe"));
     assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
     // V3.4.7: violations are reported, in both formats, to Harbour's own endpoint.
     assert!(harbour_web::CONTENT_SECURITY_POLICY.contains("report-uri /api/v1/csp-reports"));

@@ -787,6 +787,70 @@ async fn authorisation_on_every_route() {
                 Some(json!({"challenge": "not-a-challenge"})),
                 vec![(None, 401), (Some(&referrer), 401)],
             ),
+            // Security keys: the login step needs a live challenge like the TOTP step; every role
+            // has its own keys and reaches nobody else's (tests/webauthn.rs proves the ceremony).
+            (
+                "POST",
+                "/api/v1/auth/mfa/security-key/options",
+                Some(json!({"challenge": "not-a-challenge"})),
+                vec![(None, 401), (Some(&referrer), 401)],
+            ),
+            (
+                "POST",
+                "/api/v1/auth/mfa/security-key",
+                Some(json!({
+                    "challenge": "not-a-challenge",
+                    "credential_id": "AAAA",
+                    "client_data_json": "AAAA",
+                    "authenticator_data": "AAAA",
+                    "signature": "AAAA",
+                })),
+                vec![(None, 401), (Some(&referrer), 401)],
+            ),
+            (
+                "GET",
+                "/api/v1/me/security-keys",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&decider), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/security-keys/options",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 200),
+                    (Some(&cpo), 200),
+                    (Some(&admin), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/api/v1/me/security-keys",
+                Some(
+                    json!({"name": "fake key", "client_data_json": "AAAA", "attestation_object": "AAAA"}),
+                ),
+                vec![(None, 401), (Some(&referrer), 422), (Some(&admin), 422)],
+            ),
+            (
+                "POST",
+                "/api/v1/me/security-keys/{key}/remove",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 404),
+                    (Some(&decider), 404),
+                    (Some(&admin), 404),
+                ],
+            ),
             // Break-glass: only roles that read cases, only with a reason, only for a case
             // they cannot already see; then read-only.
             (
@@ -1152,6 +1216,7 @@ async fn authorisation_on_every_route() {
                         .replace("{request}", "{id}")
                         .replace("{user}", "{id}")
                         .replace("{session}", "{id}")
+                        .replace("{key}", "{id}")
                         .split('?')
                         .next()
                         .unwrap_or_default()
@@ -1178,7 +1243,10 @@ async fn authorisation_on_every_route() {
                 .replace("{child}", &c)
                 .replace("{request}", &r)
                 .replace("{user}", &u)
-                .replace("{session}", &victim_session);
+                .replace("{session}", &victim_session)
+                // A key id of nobody: an unknown key answers like another user's
+                // (tests/webauthn.rs removes a real one of someone else).
+                .replace("{key}", &uuid::Uuid::new_v4().to_string());
             for (who, expected) in rows {
                 let (status, response, _) = app
                     .send(method.parse().unwrap(), &path, *who, body.clone())

@@ -208,7 +208,8 @@ impl Harbour {
         u64::try_from(self.access_policy.mfa_challenge.whole_milliseconds()).unwrap_or(300_000)
     }
 
-    /// Check client data and spend its challenge (issued to `user` for `ceremony`).
+    /// Spend the challenge the client data carries (issued to `user` for `ceremony`), then check
+    /// the client data. The challenge goes first so that a refused answer spends it too.
     async fn spend_challenge(
         &self,
         user: &User,
@@ -219,18 +220,23 @@ impl Harbour {
             .relying_party
             .as_deref()
             .ok_or(WebauthnError::WrongRpId)?;
-        let challenge = verify::check_client_data(client_data_json, &rp.expected(ceremony))?;
-        match self
+        let presented = verify::parse_client_data(client_data_json)?;
+        let taken = match self
             .store
-            .take_webauthn_challenge(&challenge, user.id, ceremony.as_str(), self.now())
+            .take_webauthn_challenge(&presented.challenge, user.id, ceremony.as_str(), self.now())
             .await
         {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(WebauthnError::WrongChallenge),
+            Ok(taken) => taken,
             Err(e) => {
                 tracing::warn!(error = %e, "could not spend a WebAuthn challenge");
-                Err(WebauthnError::WrongChallenge)
+                false
             }
+        };
+        verify::check_client_data(client_data_json, &rp.expected(ceremony))?;
+        if taken {
+            Ok(())
+        } else {
+            Err(WebauthnError::WrongChallenge)
         }
     }
 

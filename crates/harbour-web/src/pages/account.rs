@@ -140,6 +140,8 @@ fn notice_text(lang: Lang, n: &harbour_store::SecurityNotice) -> String {
         K::FailedSignIns => {
             i18n::t_num(lang, "notice-failed-sign-ins", "count", i64::from(n.count))
         }
+        K::SecurityKeyAdded => i18n::t(lang, "notice-security-key-added"),
+        K::SecurityKeyRemoved => i18n::t(lang, "notice-security-key-removed"),
     }
 }
 

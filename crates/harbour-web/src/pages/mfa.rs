@@ -24,6 +24,8 @@ struct MfaPage {
     enrol: bool,
     qr_svg: String,
     secret: String,
+    /// Options to sign in with a security key (JSON), when the user has one.
+    key_options: String,
     errors: Errors,
 }
 
@@ -79,16 +81,7 @@ pub async fn show(
         return back_to_login();
     };
     let res = match s.harbour.challenge_enrolled(&challenge).await {
-        Ok(true) => render(
-            StatusCode::OK,
-            &MfaPage {
-                c: ctx(lang, &challenge, "mfa-title", "/login/mfa"),
-                enrol: false,
-                qr_svg: String::new(),
-                secret: String::new(),
-                errors: Errors::default(),
-            },
-        ),
+        Ok(true) => code_form(&s, lang, &challenge, Errors::default()).await,
         Ok(false) => see_other("/login/enrol"),
         Err(_) => back_to_login(),
     };
@@ -138,6 +131,7 @@ async fn enrol_page(
                     enrol: true,
                     qr_svg,
                     secret,
+                    key_options: String::new(),
                     errors,
                 },
             )
@@ -238,13 +232,26 @@ async fn code_page(
         // A new secret: the one the user failed to confirm is replaced, so scanning again is safe.
         return enrol_page(s, lang, challenge, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
+    let mut res = code_form(s, lang, challenge, errors).await;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+/// The code form (status 200), with the security-key button when the user has a key.
+pub(crate) async fn code_form(
+    s: &AppState,
+    lang: Lang,
+    challenge: &str,
+    errors: Errors,
+) -> Response {
     render(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::OK,
         &MfaPage {
             c: ctx(lang, challenge, "mfa-title", "/login/mfa"),
             enrol: false,
             qr_svg: String::new(),
             secret: String::new(),
+            key_options: super::security_keys::login_options(s, challenge).await,
             errors,
         },
     )

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod mfa;
 pub mod notify;
 pub mod referral;
+pub mod security_keys;
 pub mod statistics;
 pub mod support;
 pub mod tracing_requests;
@@ -36,6 +37,16 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/static/harbour.css", get(css))
+        .route("/static/webauthn.js", get(security_keys::script))
+        .route("/login/security-key", post(security_keys::login))
+        .route(
+            "/account/security-keys",
+            get(security_keys::show).post(security_keys::add),
+        )
+        .route(
+            "/account/security-keys/{id}/remove",
+            post(security_keys::remove),
+        )
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/login/mfa", get(mfa::show).post(mfa::submit))
         .route("/login/enrol", get(mfa::enrol))

@@ -97,6 +97,15 @@ impl TestApp {
         .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        // Security keys need a host name (not an IP address): browsers reach the test server
+        // as localhost.
+        let harbour = harbour.with_relying_party(
+            harbour_service::webauthn::RelyingParty::from_origin(&format!(
+                "http://localhost:{}",
+                listener.local_addr().unwrap().port()
+            ))
+            .unwrap(),
+        );
         // The tests stand where a reverse proxy would: loopback is trusted to name the client
         // in X-Forwarded-For (tests/access_security.rs also runs servers that trust no one).
         let app = harbour_web::router_with(
