@@ -1408,6 +1408,14 @@ async fn authorisation_on_every_page_route() {
             ("GET", "/login/mfa", None, vec![(None, 303)]),
             ("POST", "/login/mfa", Some("code=123456"), vec![(None, 303)]),
             ("GET", "/login/enrol", None, vec![(None, 303)]),
+            ("GET", "/static/webauthn.js", None, vec![(None, 200)]),
+            // The key step without a challenge goes back to the login, like the code step.
+            (
+                "POST",
+                "/login/security-key",
+                Some("credential_id=AAAA"),
+                vec![(None, 303)],
+            ),
             (
                 "POST",
                 "/lang",
@@ -1824,6 +1832,39 @@ async fn authorisation_on_every_page_route() {
                     (Some(&coordinator), 303),
                 ],
             ),
+            // Security keys: everyone has their own page; nobody removes anyone else's key (an
+            // unknown id answers the same); an add without the authenticator's answer is refused.
+            (
+                "GET",
+                "/account/security-keys",
+                None,
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 200),
+                    (Some(&decider), 200),
+                    (Some(&provider), 200),
+                    (Some(&admin), 200),
+                    (Some(&auditor), 200),
+                    (Some(&coordinator), 200),
+                ],
+            ),
+            (
+                "POST",
+                "/account/security-keys",
+                Some("name=Fake+key"),
+                vec![(None, 303), (Some(&referrer), 422), (Some(&admin), 422)],
+            ),
+            (
+                "POST",
+                "/account/security-keys/{key}/remove",
+                Some(""),
+                vec![
+                    (None, 303),
+                    (Some(&referrer), 404),
+                    (Some(&decider), 404),
+                    (Some(&admin), 404),
+                ],
+            ),
             (
                 "POST",
                 "/account/security-notices/acknowledge",
@@ -1926,7 +1967,8 @@ async fn authorisation_on_every_page_route() {
                     .replace("{supported}", "{id}")
                     .replace("{request}", "{id}")
                     .replace("{user}", "{id}")
-                    .replace("{session}", "{id}");
+                    .replace("{session}", "{id}")
+                    .replace("{key}", "{id}");
                 (
                     m.to_string(),
                     p.split('?').next().unwrap_or_default().to_string(),
@@ -1981,12 +2023,15 @@ async fn authorisation_on_every_page_route() {
         ]
         .into_iter()
         .collect();
+        // A security key of nobody (tests/webauthn.rs removes a real one of someone else).
+        let ghost_key = uuid::Uuid::new_v4().to_string();
         let mut wrong = vec![];
         for (method, template, form, rows) in &table {
             let path = fill(template, &a, &c, &sup, &sref, &req)
                 .replace("{user}", &spare_id)
                 .replace("{session}", &victim_session)
-                .replace("{handover}", &ghost_handover);
+                .replace("{handover}", &ghost_handover)
+                .replace("{key}", &ghost_key);
             for (who, expected) in rows {
                 let (status, body) = page(&app, method, &path, *who, *form).await;
                 if status != *expected {
@@ -2005,7 +2050,8 @@ async fn authorisation_on_every_page_route() {
                     let missing = fill(template, &g1, &g2, &g3, &g4, &g5)
                         .replace("{user}", &g1)
                         .replace("{session}", &g2)
-                        .replace("{handover}", &ghost_handover);
+                        .replace("{handover}", &ghost_handover)
+                        .replace("{key}", &ghost_key);
                     let (ghost_status, ghost_body) =
                         page(&app, method, &missing, *who, *form).await;
                     let mut shown = body.clone();
