@@ -904,7 +904,6 @@ keys-name-hint = A name to tell your keys apart, for example "blue key".
 keys-added = Added
 keys-last-used = Last used
 keys-never-used = Never
-keys-actions = Actions
 keys-remove = Remove
 keys-add-title = Add a security key
 keys-add = Add a security key

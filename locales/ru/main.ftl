@@ -916,7 +916,6 @@ keys-name-hint = Название, чтобы различать ключи, н�
 keys-added = Добавлен
 keys-last-used = Последнее использование
 keys-never-used = Никогда
-keys-actions = Действия
 keys-remove = Удалить
 keys-add-title = Добавить ключ безопасности
 keys-add = Добавить ключ безопасности

@@ -916,7 +916,6 @@ keys-name-hint = Назва, щоб розрізняти ключі, напри�
 keys-added = Додано
 keys-last-used = Востаннє використано
 keys-never-used = Ніколи
-keys-actions = Дії
 keys-remove = Видалити
 keys-add-title = Додати ключ безпеки
 keys-add = Додати ключ безпеки

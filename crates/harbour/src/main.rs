@@ -70,6 +70,11 @@ enum Cmd {
         /// names the client for login throttling. Empty: the connection's peer is the client.
         #[arg(long, env = "HARBOUR_TRUSTED_PROXIES", default_value = "")]
         trusted_proxies: String,
+        /// The origin users' browsers reach Harbour at (https://harbour.example), for security
+        /// keys (WebAuthn checks it). Default when listening on loopback: http://localhost:PORT.
+        /// Without one, security keys are unavailable and TOTP is the only second factor.
+        #[arg(long, env = "HARBOUR_PUBLIC_ORIGIN")]
+        public_origin: Option<String>,
     },
     /// Apply database migrations.
     Migrate {
@@ -368,6 +373,7 @@ async fn serve(
     bind: String,
     demo: bool,
     trusted_proxies: String,
+    public_origin: Option<String>,
 ) -> Result<(), Failure> {
     let trusted = harbour_web::proxy::TrustedProxies::parse(&trusted_proxies)
         .map_err(|e| Failure(format!("--trusted-proxies: {e}")))?;
@@ -396,6 +402,26 @@ async fn serve(
         .await
         .map_err(|e| Failure(format!("cannot listen on {bind}: {e}")))?;
     let addr = listener.local_addr()?;
+    let origin = match public_origin {
+        Some(o) => Some(o),
+        None if addr.ip().is_loopback() => Some(format!("http://localhost:{}", addr.port())),
+        None => None,
+    };
+    let h = match origin {
+        Some(o) => {
+            let rp = harbour_service::webauthn::RelyingParty::from_origin(&o)
+                .map_err(|e| Failure(format!("--public-origin: {e}")))?;
+            eprintln!(
+                "Security keys: for {} (relying party {}).",
+                rp.origin, rp.id
+            );
+            h.with_relying_party(rp)
+        }
+        None => {
+            eprintln!("Security keys: unavailable (no --public-origin); TOTP only.");
+            h
+        }
+    };
     println!(
         "Harbour is running at http://{addr}/  (database: {}, backend: {})",
         redact_url(&db.db),
@@ -468,7 +494,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             bind,
             demo,
             trusted_proxies,
-        } => serve(db, keys, bind, demo, trusted_proxies).await,
+            public_origin,
+        } => serve(db, keys, bind, demo, trusted_proxies, public_origin).await,
         Cmd::Migrate { db } => {
             open_store(&db.db).await?;
             println!("migrations applied to {}", redact_url(&db.db));
