@@ -923,3 +923,4 @@ keys-or-code = Or enter a code
 keys-error-sign-in = The security key was not accepted. Try again, or enter a code from your authenticator app.
 notice-security-key-added = A security key was added to your account. If this was not you, tell your administrator now.
 notice-security-key-removed = A security key was removed from your account. If this was not you, tell your administrator now.
+keys-use-your-key = Your organisation requires you to sign in with your security key: codes are not accepted for your account.

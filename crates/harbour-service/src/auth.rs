@@ -302,6 +302,13 @@ impl Harbour {
         address: &str,
     ) -> ServiceResult<(String, Actor, Option<Vec<String>>)> {
         let (user, kind) = self.challenge_user(challenge).await?;
+        // Once a user whom the policy requires to use a key has one, codes no longer sign them in
+        // (a phishing site could relay a code, not a key's answer). Lost keys: an administrator's
+        // reset.
+        if self.security_key_required(&user) && !self.store.security_keys(user.id).await?.is_empty()
+        {
+            return Err(ServiceError::SecurityKeyRequired);
+        }
         let account = self.account_key(&user.email);
         let address = self.address_key(address);
         self.throttle(&account, &address).await?;
@@ -334,8 +341,21 @@ impl Harbour {
     }
 
     /// The actor behind a token, if the session is live: not past its absolute expiry, not idle
-    /// too long, and a full session (a second-factor challenge authenticates nothing).
+    /// too long, and a full session (a second-factor challenge authenticates nothing). When the
+    /// policy requires a security key and the user has none yet,
+    /// [`ServiceError::SecurityKeyRequired`]: only [`Harbour::authenticate_for_account`] lets
+    /// them in, to their own account (to add a key).
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Actor> {
+        let actor = self.authenticate_for_account(token).await?;
+        if self.must_add_security_key(&actor.user).await? {
+            return Err(ServiceError::SecurityKeyRequired);
+        }
+        Ok(actor)
+    }
+
+    /// [`Harbour::authenticate`] for the user's own account pages and routes (sessions,
+    /// notices, security keys, logout), which a user who must still add a security key may use.
+    pub async fn authenticate_for_account(&self, token: &str) -> ServiceResult<Actor> {
         let now = self.now();
         let session = self
             .store

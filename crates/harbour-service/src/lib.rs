@@ -106,6 +106,10 @@ pub enum ServiceError {
     /// The role may not do this (only said for things the user can already see).
     #[error("{0}")]
     Forbidden(String),
+    /// The policy requires a security key (`access.require_security_key`): the user must add one
+    /// before doing anything but managing their own account, and then sign in with it.
+    #[error("your organisation requires a security key: add one from your account page, then sign in with it")]
+    SecurityKeyRequired,
     /// Does not exist, or the user may not know it exists.
     #[error("{0} not found")]
     NotFound(&'static str),

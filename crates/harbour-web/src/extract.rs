@@ -132,6 +132,12 @@ pub fn bearer_in(headers: &axum::http::HeaderMap) -> Option<String> {
 /// The authenticated user of an API request.
 pub struct Authenticated(pub Actor);
 
+/// The API routes of one's own account (the nested router sees paths without `/api/v1`).
+fn account_route(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    path == "/me" || path.starts_with("/me/") || path == "/auth/logout"
+}
+
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = Problem;
 
@@ -140,12 +146,17 @@ impl FromRequestParts<AppState> for Authenticated {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or_else(Problem::unauthenticated)?;
-        state
-            .harbour
-            .authenticate(&token)
-            .await
-            .map(Authenticated)
-            .map_err(Problem::from)
+        match state.harbour.authenticate(&token).await {
+            // Someone who must still add a security key reaches only their own account.
+            Err(harbour_service::ServiceError::SecurityKeyRequired)
+                if account_route(parts.uri.path()) =>
+            {
+                state.harbour.authenticate_for_account(&token).await
+            }
+            other => other,
+        }
+        .map(Authenticated)
+        .map_err(Problem::from)
     }
 }
 

@@ -87,6 +87,12 @@ impl From<ServiceError> for Problem {
     fn from(e: ServiceError) -> Problem {
         match e {
             ServiceError::Unauthenticated => Problem::unauthenticated(),
+            ServiceError::SecurityKeyRequired => Problem::new(
+                StatusCode::FORBIDDEN,
+                "security-key-required",
+                "Security key required",
+                e.to_string(),
+            ),
             ServiceError::BadCredentials => Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "bad-credentials",

@@ -480,3 +480,86 @@ async fn a_security_key_is_registered_signs_in_and_refuses_every_forgery() {
         app.finish().await;
     }
 }
+
+/// `access.require_security_key` (ASVS 6.3.3 at L3 as policy): a user who reads cases and has no
+/// key signs in with TOTP but reaches only their own account until they add one; then codes no
+/// longer sign them in, only the key; and the last key cannot be removed.
+#[tokio::test]
+async fn a_policy_requiring_keys_closes_cases_until_one_is_added_then_refuses_codes() {
+    for backend in backends() {
+        let mut policy = harbour_domain::Policy::shipped_default();
+        policy.access.require_security_key = true;
+        let app = TestApp::start_with_policy(&backend, policy).await;
+        let org = app.org("Fake Police Unit", OrgKind::Police).await;
+        let office = app
+            .org("Fake Statistics Office", OrgKind::NationalCoordinator)
+            .await;
+        let (token, _) = app
+            .user("key@test.invalid", &org, Role::FirstResponder)
+            .await;
+        let (s, v) = app.get("/api/v1/cases", Some(&token)).await;
+        assert_eq!(
+            (s, v["type"].as_str()),
+            (403, Some("/problems/security-key-required")),
+            "{v}"
+        );
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.0, 200);
+        assert_eq!(
+            app.get("/api/v1/me/security-keys", Some(&token)).await.0,
+            200
+        );
+        // A role that reads no case is not concerned.
+        let (coordinator, _) = app
+            .user("coord@test.invalid", &office, Role::Coordinator)
+            .await;
+        assert_eq!(
+            app.get("/api/v1/statistics/referrals", Some(&coordinator))
+                .await
+                .0,
+            200
+        );
+
+        let mut key = Authenticator::new(3);
+        let (s, v) = register(&app, &token, &key, "Only key").await;
+        assert_eq!(s, 201, "{v}");
+        let key_id = v["id"].as_str().unwrap().to_string();
+        assert_eq!(app.get("/api/v1/cases", Some(&token)).await.0, 200);
+
+        // Codes no longer sign this user in; the key does.
+        let mfa = password_step(&app, "key@test.invalid").await;
+        let code = app.totp_code("key@test.invalid");
+        let (s, v) = app
+            .post(
+                "/api/v1/auth/mfa",
+                None,
+                json!({"challenge": mfa, "code": code}),
+            )
+            .await;
+        assert_eq!(s, 403, "{v}");
+        let (s, v) = sign_in(
+            &app,
+            "key@test.invalid",
+            &mut key,
+            &Answer::honest(&origin(&app)),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        let session = v["token"].as_str().unwrap().to_string();
+        let (s, v) = app
+            .post(
+                &format!("/api/v1/me/security-keys/{key_id}/remove"),
+                Some(&session),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403, "the last key stays: {v}");
+        assert_eq!(
+            app.get("/api/v1/me/security-keys", Some(&session)).await.1["security_keys"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        app.finish().await;
+    }
+}

@@ -277,7 +277,7 @@ pub async fn end_session(
         Err(ServiceError::NotFound(_)) => return super::not_found(&web),
         Err(e) => return super::error_page(&web, &e),
     }
-    if s.harbour.authenticate(&web.token).await.is_ok() {
+    if s.harbour.authenticate_for_account(&web.token).await.is_ok() {
         return super::see_other("/account/sessions");
     }
     // That was this browser's session: it is signed out like at logout.

@@ -210,6 +210,9 @@ pub async fn submit(
             Err(ServiceError::BadSecondFactor) => {
                 errors.add("code", t(lang, "mfa-error-code-wrong"));
             }
+            Err(ServiceError::SecurityKeyRequired) => {
+                errors.add("code", t(lang, "keys-use-your-key"));
+            }
             Err(e) => {
                 tracing::error!(error = %e, "second factor failed");
                 errors.add("code", t(lang, "error-internal"));

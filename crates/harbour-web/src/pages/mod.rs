@@ -218,11 +218,24 @@ impl FromRequestParts<AppState> for Web {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let token = cookie(&parts.headers, SESSION)
             .ok_or_else(|| Redirect::to("/login").into_response())?;
-        let actor = state
-            .harbour
-            .authenticate(&token)
-            .await
-            .map_err(|_| Redirect::to("/login").into_response())?;
+        let actor = match state.harbour.authenticate(&token).await {
+            Ok(actor) => actor,
+            // The policy requires a security key and the user has none: only their account
+            // pages open (to add one); everything else sends them there.
+            Err(ServiceError::SecurityKeyRequired) => {
+                let p = parts.uri.path();
+                if p == "/account" || p.starts_with("/account/") || p == "/logout" || p == "/lang" {
+                    state
+                        .harbour
+                        .authenticate_for_account(&token)
+                        .await
+                        .map_err(|_| Redirect::to("/login").into_response())?
+                } else {
+                    return Err(Redirect::to("/account/security-keys").into_response());
+                }
+            }
+            Err(_) => return Err(Redirect::to("/login").into_response()),
+        };
         let lang = Lang::parse(&actor.user.locale).unwrap_or(Lang::En);
         let path = parts
             .uri

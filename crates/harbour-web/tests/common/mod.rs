@@ -55,6 +55,11 @@ pub enum DbHandle {
 
 impl TestApp {
     pub async fn start(backend: &Backend) -> TestApp {
+        Self::start_with_policy(backend, Policy::shipped_default()).await
+    }
+
+    /// A server under another national policy (e.g. one that requires security keys).
+    pub async fn start_with_policy(backend: &Backend, policy: Policy) -> TestApp {
         let (store, db): (Arc<dyn Store>, DbHandle) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -91,7 +96,7 @@ impl TestApp {
         let harbour = Harbour::new(
             store.clone(),
             Arc::new(MasterKey::generate()),
-            Policy::shipped_default(),
+            policy,
             clock.clone(),
         )
         .unwrap();
