@@ -90,3 +90,23 @@ pub fn pdq_image(data: &[u8]) {
         let _ = harbour_pdq::hash(px.as_ref());
     }
 }
+
+/// What browsers and authenticators send for security keys (WebAuthn): authenticator data, COSE
+/// keys, attestation objects and client data, then a whole assertion check over the same bytes.
+pub fn webauthn(data: &[u8]) {
+    use harbour_service::webauthn::verify;
+    let _ = verify::parse_auth_data(data);
+    let _ = verify::parse_cose_key(data);
+    let _ = verify::parse_client_data(data);
+    if let Ok((_, ad)) = verify::parse_attestation_object(data) {
+        if let Some(c) = ad.credential {
+            let expected = verify::Expected {
+                ceremony: verify::Ceremony::Authentication,
+                origin: "http://localhost:8080",
+                rp_id: "localhost",
+                require_user_verification: true,
+            };
+            let _ = verify::verify_assertion(b"{}", data, data, &c.cose_key, 0, &expected);
+        }
+    }
+}

@@ -12,7 +12,7 @@ SECS=${FUZZ_SECONDS:-10}
 SANITIZER=${FUZZ_SANITIZER:-none}
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$PWD/target}
-TARGETS=(json_inputs policy_toml indicator_toml match_csv pdq_bank pdq_image)
+TARGETS=(json_inputs policy_toml indicator_toml match_csv pdq_bank pdq_image webauthn)
 if [ $# -gt 0 ]; then TARGETS=("$@"); fi
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then

@@ -13,6 +13,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("match_csv", match_csv),
     ("pdq_bank", pdq_bank),
     ("pdq_image", pdq_image),
+    ("webauthn", webauthn),
 ];
 
 fn fuzz_dir() -> std::path::PathBuf {
