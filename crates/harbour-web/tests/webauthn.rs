@@ -481,6 +481,26 @@ async fn a_security_key_is_registered_signs_in_and_refuses_every_forgery() {
     }
 }
 
+/// A page as the browser with this session cookie gets it (redirects not followed).
+async fn page(app: &TestApp, path: &str, token: &str) -> (u16, String, String) {
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{path}", app.base))
+        .header("cookie", format!("harbour_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, location, res.text().await.unwrap())
+}
+
 /// `access.require_security_key` (ASVS 6.3.3 at L3 as policy): a user who reads cases and has no
 /// key signs in with TOTP but reaches only their own account until they add one; then codes no
 /// longer sign them in, only the key; and the last key cannot be removed.
@@ -508,6 +528,22 @@ async fn a_policy_requiring_keys_closes_cases_until_one_is_added_then_refuses_co
             app.get("/api/v1/me/security-keys", Some(&token)).await.0,
             200
         );
+        // The pages send such a user to add a key; their account pages still open.
+        for path in ["/", "/cases"] {
+            let (s, location, _) = page(&app, path, &token).await;
+            assert_eq!(
+                (s, location.as_str()),
+                (303, "/account/security-keys"),
+                "{path}"
+            );
+        }
+        let (s, _, html) = page(&app, "/account/security-keys", &token).await;
+        assert_eq!(s, 200);
+        assert!(
+            html.contains("Your organisation requires a security key"),
+            "{html}"
+        );
+        assert_eq!(page(&app, "/account/sessions", &token).await.0, 200);
         // A role that reads no case is not concerned.
         let (coordinator, _) = app
             .user("coord@test.invalid", &office, Role::Coordinator)
@@ -524,6 +560,7 @@ async fn a_policy_requiring_keys_closes_cases_until_one_is_added_then_refuses_co
         assert_eq!(s, 201, "{v}");
         let key_id = v["id"].as_str().unwrap().to_string();
         assert_eq!(app.get("/api/v1/cases", Some(&token)).await.0, 200);
+        assert_eq!(page(&app, "/cases", &token).await.0, 200);
 
         // Codes no longer sign this user in; the key does.
         let mfa = password_step(&app, "key@test.invalid").await;
