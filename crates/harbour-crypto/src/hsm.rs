@@ -98,9 +98,11 @@ impl HsmSpec {
                     "a PIN is never given in the setting itself; use pin-file=PATH or pin-env=VAR"
                         .into(),
                 )),
-                other => return Err(bad(format!(
+                other => {
+                    return Err(bad(format!(
                     "unknown part \"{other}\" (expected module, token, key, pin-file or pin-env)"
-                ))),
+                )))
+                }
             };
             if slot.is_some() {
                 return Err(bad(format!("{name} is given twice")));
@@ -186,7 +188,10 @@ fn open_session(spec: &HsmSpec) -> Result<Session, CryptoError> {
             found = Some(slot);
             break;
         }
-        present.push(label);
+        // An uninitialised (free) slot has an empty label: not worth naming.
+        if !label.is_empty() {
+            present.push(label);
+        }
     }
     let slot = found.ok_or_else(|| CryptoError::TokenMissing {
         token: spec.token.clone(),

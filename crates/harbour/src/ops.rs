@@ -29,6 +29,12 @@ pub enum KeysCmd {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Write a new master key file (mode 0600; never overwrites), e.g. the next key of a rolling
+    /// rotation, so servers can be restarted with it before `keys rotate --to` runs.
+    NewFile {
+        /// Where to write it; must not exist.
+        path: PathBuf,
+    },
     /// Generate a master key inside a PKCS#11 token (HSM): an AES-256 key for wrapping and an
     /// HMAC key for derivations, both sensitive and non-extractable. Refuses if the key label is
     /// already in use.
@@ -188,6 +194,16 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 pub async fn keys(cmd: KeysCmd) -> Result<(), Failure> {
     let (db, keys, batch, to) = match cmd {
         KeysCmd::InitHsm { master_key } => return init_hsm(&master_key),
+        KeysCmd::NewFile { path } => {
+            let key = MasterKey::write_new(&path)
+                .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            println!(
+                "wrote the new master key {} to {} (mode 0600)",
+                key.id(),
+                path.display()
+            );
+            return Ok(());
+        }
         KeysCmd::Rotate {
             db,
             keys,
