@@ -50,7 +50,7 @@
 //! reported as "wrong master key" instead of looking like mass corruption.
 //! The id reveals nothing useful about a 256-bit random key.
 //!
-//! ## Formats (all version 1)
+//! ## Formats
 //!
 //! * Sealed blob: `0x01 || nonce (24) || ciphertext || tag (16)`;
 //!   AEAD AAD = `0x01 || aad`.
@@ -58,6 +58,9 @@
 //!   81 bytes; AAD = `0x01 || key id || context`. The wrapping key is derived
 //!   from the master key with HKDF under a salt [`MasterKey::derive`] never
 //!   uses, so the two derivation families cannot collide.
+//! * Wrapped key made by a PKCS#11 token (version 2): `0x02 || key id (8) || iv (12) ||
+//!   ciphertext (32) || tag (16)`, 69 bytes, AES-256-GCM computed inside the token, same AAD.
+//!   The token's key id is the first 8 bytes of an HMAC it computes over a fixed label.
 //! * Key file: `harbour-master-key-v1:<64 hex>\n`, mode 0600.
 //! * Blind index: `HMAC-SHA256(index key, domain || 0x00 || normalised value)`.
 //!
