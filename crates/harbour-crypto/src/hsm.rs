@@ -122,9 +122,14 @@ impl HsmSpec {
     fn read_pin(&self) -> Result<AuthPin, CryptoError> {
         let pin =
             match &self.pin {
-                PinSource::File(path) => Zeroizing::new(
-                    std::fs::read_to_string(path).map_err(|e| CryptoError::io(path, e))?,
-                ),
+                PinSource::File(path) => {
+                    let file = std::fs::File::open(path).map_err(|e| CryptoError::io(path, e))?;
+                    refuse_shared(path, &file)?;
+                    let mut pin = Zeroizing::new(String::new());
+                    std::io::Read::read_to_string(&mut std::io::Read::take(file, 256), &mut pin)
+                        .map_err(|e| CryptoError::io(path, e))?;
+                    pin
+                }
                 PinSource::Env(var) => Zeroizing::new(std::env::var(var).map_err(|_| {
                     CryptoError::KeySpec(format!("the PIN variable {var} is not set"))
                 })?),
@@ -135,6 +140,32 @@ impl HsmSpec {
         }
         Ok(AuthPin::from(trimmed.to_string()))
     }
+}
+
+/// The PIN file is held to the key file's rule: readable by its owner only (checked on the open
+/// handle, so the file checked is the file read).
+#[cfg(unix)]
+fn refuse_shared(path: &Path, file: &std::fs::File) -> Result<(), CryptoError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = file
+        .metadata()
+        .map_err(|e| CryptoError::io(path, e))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(CryptoError::KeySpec(format!(
+            "the PIN file {} has mode {:04o}, which lets group or other users read the token PIN; restrict it with `chmod 600 {}`",
+            path.display(),
+            mode & 0o7777,
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn refuse_shared(_path: &Path, _file: &std::fs::File) -> Result<(), CryptoError> {
+    Ok(())
 }
 
 impl std::fmt::Debug for HsmSpec {

@@ -52,6 +52,11 @@ fn make_token(dir: &Path) -> std::path::PathBuf {
     conf
 }
 
+fn private_file(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+}
+
 fn spec(module: &str, dir: &Path, key: &str, pin_file: &str) -> String {
     format!(
         "pkcs11:module={module};token={TOKEN};key={key};pin-file={}",
@@ -72,8 +77,14 @@ fn token_master_key_is_non_extractable_wraps_and_unwraps_and_reports_clear_error
     let conf = make_token(dir.path());
     // Before the module is first loaded in this process, which is when it reads this.
     std::env::set_var("SOFTHSM2_CONF", &conf);
-    std::fs::write(dir.path().join("pin"), format!("{PIN}\n")).unwrap();
-    std::fs::write(dir.path().join("wrong-pin"), "1234-wrong\n").unwrap();
+    private_file(&dir.path().join("pin"), &format!("{PIN}\n"));
+    private_file(&dir.path().join("wrong-pin"), "1234-wrong\n");
+    // A PIN file others can read is refused, as a key file is.
+    let shared = dir.path().join("shared-pin");
+    std::fs::write(&shared, format!("{PIN}\n")).unwrap();
+    std::fs::set_permissions(&shared, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let err = MasterKey::open(&spec(&module, dir.path(), "master", "shared-pin")).unwrap_err();
+    assert!(err.to_string().contains("chmod 600"), "{err}");
 
     // Clear, typed errors, checked before anything is logged in (a PKCS#11 login is shared by
     // every session of a process, so a wrong PIN is only refused while none is open).

@@ -1206,9 +1206,12 @@ fn master_key_moves_from_a_key_file_into_a_pkcs11_token_and_everything_stays_rea
         };
         let hsm_env: [(&str, &Path); 1] = [("SOFTHSM2_CONF", &conf)];
         let pin = keydir.path().join("token.pin");
-        std::fs::write(&pin, "2468-fake\n").unwrap();
         let wrong_pin = keydir.path().join("wrong.pin");
-        std::fs::write(&wrong_pin, "1111-wrong\n").unwrap();
+        for (path, text) in [(&pin, "2468-fake\n"), (&wrong_pin, "1111-wrong\n")] {
+            std::fs::write(path, text).unwrap();
+            std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .unwrap();
+        }
         let setting = |key: &str, pin: &Path| {
             format!(
                 "pkcs11:module={module};token=harbour-ops;key={key};pin-file={}",
