@@ -953,7 +953,10 @@ impl Harbour {
         // The tables are independent reads: run them side by side (each an index scan).
         let (q, forms, referrer, rg, cg, notifications, timeliness, late) = tokio::try_join!(
             self.counted_spec(&[StatDim::Quarter, StatDim::AgeAtExploitation], req),
-            self.counted_spec(&[StatDim::ExploitationForm, StatDim::AgeAtExploitation], req),
+            self.counted_spec(
+                &[StatDim::ExploitationForm, StatDim::AgeAtExploitation],
+                req
+            ),
             self.counted_spec(&[StatDim::ReferrerKind], req),
             self.counted_spec(&[StatDim::RgQuarter, StatDim::RgOutcome], req),
             self.counted_spec(&[StatDim::CgQuarter, StatDim::CgOutcome], req),

@@ -83,7 +83,10 @@ async fn structural_zeros_are_not_applicable_and_linked_tables_reveal_no_suppres
             assert_eq!(cell.not_applicable, impossible, "{name}: {:?}", cell.keys);
             if impossible {
                 structural += 1;
-                assert!(!cell.suppressed && cell.count == Some(0), "{name}: {cell:?}");
+                assert!(
+                    !cell.suppressed && cell.count == Some(0),
+                    "{name}: {cell:?}"
+                );
             }
         }
         assert!(structural >= 4, "{name}: several quarters of decisions");
@@ -106,7 +109,10 @@ async fn structural_zeros_are_not_applicable_and_linked_tables_reveal_no_suppres
             .filter(|s| s["deadline"] == false)
             .map(|s| s["keys"]["right"].as_str().unwrap().to_string())
             .collect();
-        assert!(!no_deadline.is_empty(), "the catalogue has rights without a deadline");
+        assert!(
+            !no_deadline.is_empty(),
+            "the catalogue has rights without a deadline"
+        );
         let rights = table(&r["rights"]);
         for cell in &rights.cells {
             if no_deadline.contains(&cell.keys["right"]) && cell.keys["late"] == "yes" {
@@ -152,7 +158,10 @@ async fn structural_zeros_are_not_applicable_and_linked_tables_reveal_no_suppres
         .iter()
         .map(|t| t.table.cell(&[]).unwrap().count)
         .collect();
-        assert!(totals.windows(2).all(|w| w[0] == w[1]), "{name}: {totals:?}");
+        assert!(
+            totals.windows(2).all(|w| w[0] == w[1]),
+            "{name}: {totals:?}"
+        );
         for cell in d.conclusive_grounds.table.cells.iter() {
             assert!(!(cell.not_applicable && cell.suppressed));
         }

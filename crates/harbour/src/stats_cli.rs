@@ -298,9 +298,7 @@ pub fn statistics_csv(d: &Dashboard) -> String {
         "# Harbour statistics; disclosure control: threshold k={k}, rounded down to multiples of {r}; suppressed cells have no count; not_applicable cells are zero by definition (never suppressed); data as of {}\n",
         d.referrals_by_quarter.as_of
     ));
-    out.push_str(
-        "table,dimension_1,value_1,dimension_2,value_2,count,suppressed,not_applicable\n",
-    );
+    out.push_str("table,dimension_1,value_1,dimension_2,value_2,count,suppressed,not_applicable\n");
     for (name, t) in tables(d) {
         for cell in &t.table.cells {
             let mut kv: Vec<(&String, &String)> = t

@@ -342,8 +342,10 @@ impl Harbour {
         let structural = if without_deadline.is_empty() {
             Vec::new()
         } else {
-            vec![StructuralZero::when("right", KeyMatch::is(&without_deadline))
-                .and("late", KeyMatch::is(&["yes"]))]
+            vec![
+                StructuralZero::when("right", KeyMatch::is(&without_deadline))
+                    .and("late", KeyMatch::is(&["yes"])),
+            ]
         };
         let rights = self
             .support_spec(

@@ -115,14 +115,17 @@ fn table_view(
             .map(|(r, (cells, na))| {
                 (
                     value_label(lang, &p.row_dimension, r),
-                    cells.iter().zip(na).map(|(c, na)| {
-                        if *na {
-                            t(lang, "stats-not-applicable")
-                        } else {
-                            shown(*c)
-                        }
-                    })
-                    .collect(),
+                    cells
+                        .iter()
+                        .zip(na)
+                        .map(|(c, na)| {
+                            if *na {
+                                t(lang, "stats-not-applicable")
+                            } else {
+                                shown(*c)
+                            }
+                        })
+                        .collect(),
                 )
             })
             .collect(),
