@@ -465,8 +465,11 @@ pub struct TableSpec {
     pub structural: Vec<StructuralZero>,
 }
 
+/// A cell's identity across tables: its unit and the keys that are not totals.
+type Identity = (String, Vec<(String, String)>);
+
 /// The identity of a published cell across tables: its unit and the keys that are not totals.
-fn identity(unit: &str, keys: &BTreeMap<String, String>) -> (String, Vec<(String, String)>) {
+fn identity(unit: &str, keys: &BTreeMap<String, String>) -> Identity {
     (
         unit.to_string(),
         keys.iter()
@@ -496,7 +499,7 @@ pub fn control_linked(specs: &[TableSpec], c: Control) -> Vec<PublishedTable> {
         .map(|(g, s)| primary(g, s, c))
         .collect();
     // Cells that are the same number in several tables.
-    let mut classes: HashMap<(String, Vec<(String, String)>), Vec<(usize, usize)>> = HashMap::new();
+    let mut classes: HashMap<Identity, Vec<(usize, usize)>> = HashMap::new();
     for (t, (g, s)) in grids.iter().zip(specs).enumerate() {
         for idx in 0..g.counts.len() {
             classes
@@ -638,7 +641,7 @@ fn published_lines(t: &PublishedTable) -> Vec<(usize, Vec<usize>)> {
 /// passes, after which the bounds are still sound).
 pub fn attack(tables: &[(&str, &PublishedTable)]) -> Vec<Vec<Interval>> {
     const INF: u64 = u64::MAX;
-    let mut var: HashMap<(String, Vec<(String, String)>), usize> = HashMap::new();
+    let mut var: HashMap<Identity, usize> = HashMap::new();
     let mut ids: Vec<Vec<usize>> = Vec::new();
     for (unit, t) in tables {
         ids.push(

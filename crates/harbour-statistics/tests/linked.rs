@@ -8,6 +8,9 @@ use harbour_statistics::disclosure::{
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
+/// How a cell reads: its count and whether it is suppressed.
+type Shown = (Option<u64>, bool);
+
 const ATTRS: [&str; 3] = ["quarter", "age", "sex"];
 
 fn dimension(name: &str, n: usize) -> Dimension {
@@ -83,7 +86,7 @@ proptest! {
         let published = control_linked(&specs, c);
         prop_assert!(exposed(&units(&published)).is_empty());
         let intervals = attack(&units(&published));
-        let mut shared: BTreeMap<Vec<(String, String)>, (Option<u64>, bool)> = BTreeMap::new();
+        let mut shared: BTreeMap<Vec<(String, String)>, Shown> = BTreeMap::new();
         for ((spec, t), ivs) in specs.iter().zip(&published).zip(&intervals) {
             let g = grid(&spec.dimensions, &spec.counts, c);
             for ((cell, &truth), iv) in t.cells.iter().zip(&g.counts).zip(ivs) {
