@@ -167,6 +167,63 @@ fn label(d: StatDim, v: Option<String>) -> String {
     }
 }
 
+/// A timeliness summary's count is how many decisions it measured, which is the positive plus
+/// the negative outcomes of the decision table beside it: a figure an attacker adds to the
+/// tables' equations. Where it would narrow a suppressed cell below k values, it is withheld
+/// (`count` null; the median and percentiles say nothing of how many).
+fn withhold_linked_counts(
+    report: &mut TimelinessReport,
+    together: &[(&str, &PublishedTable)],
+    decision_tables: [usize; 2],
+) {
+    let mut kept = Vec::new();
+    for (t, (measure, dim)) in decision_tables.into_iter().zip([
+        ("reasonable_grounds", "reasonable_grounds_outcome"),
+        ("conclusive_grounds", "conclusive_grounds_outcome"),
+    ]) {
+        let Some((_, table)) = together.get(t) else {
+            continue;
+        };
+        let parts: Vec<(usize, usize)> = table
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| {
+                cell.keys.iter().all(|(d, v)| {
+                    if d == dim {
+                        v == "positive" || v == "negative"
+                    } else {
+                        v == TOTAL
+                    }
+                })
+            })
+            .map(|(i, _)| (t, i))
+            .collect();
+        let Some(group) = report
+            .measures
+            .iter_mut()
+            .filter(|m| m.measure == measure)
+            .flat_map(|m| m.groups.iter_mut())
+            .find(|g| g.keys.is_empty())
+        else {
+            continue;
+        };
+        let Some(value) = group.summary.count else {
+            continue;
+        };
+        // Checked with the counts already kept, so that together they expose nothing either.
+        kept.push(harbour_statistics::disclosure::SumOf {
+            value,
+            resolution: report.resolution,
+            parts,
+        });
+        if !harbour_statistics::disclosure::exposed_with(together, &kept).is_empty() {
+            kept.pop();
+            group.summary.count = None;
+        }
+    }
+}
+
 /// What a table counts, so that tables published together are linked where they share cells: a
 /// table by exploitation form counts case × form (a case with two forms counts in both), every
 /// other referral table counts cases referred in the period.
@@ -990,6 +1047,23 @@ impl Harbour {
         let rights = self
             .finish_rights_report(&rights_req, &[], rights_tables)
             .await?;
+        let mut timeliness = timeliness;
+        let together: Vec<(&str, &PublishedTable)> = specs
+            .iter()
+            .map(|s| s.unit.as_str())
+            .zip([
+                &referrals_by_quarter.table,
+                &referrals_by_form.table,
+                &referrals_by_referrer.table,
+                &reasonable_grounds.table,
+                &conclusive_grounds.table,
+                &notifications_by_quarter.table,
+                &rights.rights.table,
+                &rights.compensation.table,
+                &rights.cooperation.table,
+            ])
+            .collect();
+        withhold_linked_counts(&mut timeliness, &together, [3, 4]);
         Ok(Dashboard {
             referrals_by_quarter,
             referrals_by_form,

@@ -640,6 +640,22 @@ fn published_lines(t: &PublishedTable) -> Vec<(usize, Vec<usize>)> {
 /// same unit and keys in two tables are one unknown. Propagation runs to a fixpoint (or 10,000
 /// passes, after which the bounds are still sound).
 pub fn attack(tables: &[(&str, &PublishedTable)]) -> Vec<Vec<Interval>> {
+    attack_with(tables, &[])
+}
+
+/// A figure published beside the tables that is the sum of some of their cells, e.g. how many
+/// decisions a timeliness summary measured: the positive plus the negative outcomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SumOf {
+    /// As published: rounded down to `resolution`.
+    pub value: u64,
+    pub resolution: u64,
+    /// (table, cell) positions of the parts.
+    pub parts: Vec<(usize, usize)>,
+}
+
+/// The [`attack`] with published sums of cells as further equations.
+pub fn attack_with(tables: &[(&str, &PublishedTable)], sums: &[SumOf]) -> Vec<Vec<Interval>> {
     const INF: u64 = u64::MAX;
     let mut var: HashMap<Identity, usize> = HashMap::new();
     let mut ids: Vec<Vec<usize>> = Vec::new();
@@ -670,6 +686,16 @@ pub fn attack(tables: &[(&str, &PublishedTable)]) -> Vec<Vec<Interval>> {
         for (total, comps) in published_lines(t) {
             lines.push((ids[total], comps.iter().map(|&j| ids[j]).collect()));
         }
+    }
+    for sum in sums {
+        let parts: Vec<usize> = sum
+            .parts
+            .iter()
+            .filter_map(|&(t, i)| ids.get(t).and_then(|ids| ids.get(i)).copied())
+            .collect();
+        lo.push(sum.value);
+        hi.push(sum.value.saturating_add(sum.resolution.max(1) - 1));
+        lines.push((lo.len() - 1, parts));
     }
     let tighten = |lo: &mut [u64], hi: &mut [u64], v: usize, l: u64, h: u64| -> bool {
         let mut changed = false;
@@ -732,7 +758,12 @@ pub fn attack(tables: &[(&str, &PublishedTable)]) -> Vec<Vec<Interval>> {
 /// Suppressed cells the [`attack`] pins to fewer than k values, as (table, cell) positions.
 /// Empty for every output [`control_linked`] produces.
 pub fn exposed(tables: &[(&str, &PublishedTable)]) -> Vec<(usize, usize)> {
-    let intervals = attack(tables);
+    exposed_with(tables, &[])
+}
+
+/// [`exposed`] with published sums of cells known to the attacker too.
+pub fn exposed_with(tables: &[(&str, &PublishedTable)], sums: &[SumOf]) -> Vec<(usize, usize)> {
+    let intervals = attack_with(tables, sums);
     let mut out = Vec::new();
     for (t, ((_, table), iv)) in tables.iter().zip(&intervals).enumerate() {
         for (i, (cell, iv)) in table.cells.iter().zip(iv).enumerate() {

@@ -2,8 +2,8 @@
 //! table of one publication, with interval bound propagation, never pins a suppressed cell.
 
 use harbour_statistics::disclosure::{
-    attack, control, control_linked, control_with, exposed, grid, Control, Dimension, KeyMatch,
-    PublishedTable, StructuralZero, TableSpec, TOTAL,
+    attack, control, control_linked, control_with, exposed, exposed_with, grid, Control, Dimension,
+    KeyMatch, PublishedTable, StructuralZero, SumOf, TableSpec, TOTAL,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -284,4 +284,52 @@ fn a_structural_zero_is_not_a_partner_and_is_marked_not_applicable() {
     assert!(t.cells[idx(&t, "2026-Q1", "positive")].suppressed);
     assert!(t.cells[idx(&t, "2026-Q1", "negative")].suppressed);
     assert!(exposed(&[("cases", &t)]).is_empty());
+}
+
+/// A figure published beside the table links to it too: how many decisions a timeliness
+/// summary measured is the positive plus the negative outcomes, so with the grand total it gives
+/// the undecided cases, hidden in the table. The attacker with that sum pins them; the service
+/// withholds such a count (`harbour-service`, `withhold_linked_counts`).
+#[test]
+fn a_published_sum_of_cells_is_part_of_the_attack() {
+    let c = Control {
+        threshold: 10,
+        resolution: 1,
+    };
+    let counts = vec![
+        (vec!["2026-Q1".into(), "positive".into()], 30),
+        (vec!["2026-Q1".into(), "negative".into()], 20),
+        (vec!["2026-Q2".into(), "positive".into()], 25),
+        (vec!["2026-Q2".into(), "negative".into()], 20),
+        (vec!["none".into(), "none".into()], 5),
+    ];
+    let dims = vec![
+        Dimension::closed("rg_quarter", &["2026-Q1", "2026-Q2", "none"]),
+        Dimension::closed("rg_outcome", &["positive", "negative", "none"]),
+    ];
+    let rules = vec![
+        StructuralZero::when("rg_quarter", KeyMatch::is(&["none"]))
+            .and("rg_outcome", KeyMatch::is_not(&["none"])),
+        StructuralZero::when("rg_quarter", KeyMatch::is_not(&["none"]))
+            .and("rg_outcome", KeyMatch::is(&["none"])),
+    ];
+    let t = control_with(&dims, &counts, &rules, c);
+    assert_eq!(t.cell(&[]).unwrap().count, Some(100));
+    assert!(t.cell(&[("rg_outcome", "none")]).unwrap().suppressed);
+    assert!(exposed(&[("cases", &t)]).is_empty());
+    let parts: Vec<(usize, usize)> = t
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.keys["rg_quarter"] == TOTAL && x.keys["rg_outcome"] != "none")
+        .filter(|(_, x)| x.keys["rg_outcome"] != TOTAL)
+        .map(|(i, _)| (0, i))
+        .collect();
+    assert_eq!(parts.len(), 2);
+    let decided = SumOf {
+        value: 95,
+        resolution: 1,
+        parts,
+    };
+    assert!(!exposed_with(&[("cases", &t)], &[decided]).is_empty());
 }

@@ -10,7 +10,7 @@ use common::{backends, TestApp};
 use harbour_domain::{OrgKind, Role};
 use harbour_service::statistics::StatisticsRequest;
 use harbour_service::synthetic::{generate, synthetic_actors};
-use harbour_statistics::disclosure::{exposed, PublishedCell, PublishedTable};
+use harbour_statistics::disclosure::{exposed, exposed_with, PublishedCell, PublishedTable, SumOf};
 use serde_json::Value;
 use time::macros::datetime;
 
@@ -148,6 +148,52 @@ async fn structural_zeros_are_not_applicable_and_linked_tables_reveal_no_suppres
             ("support_cases", &d.rights.cooperation.table),
         ];
         assert!(exposed(&together).is_empty(), "{name}");
+        // The timeliness counts beside them are sums of decision cells (positive + negative):
+        // with the counts the page shows, still nothing is pinned.
+        let mut sums = Vec::new();
+        for (t, measure, dim) in [
+            (3, "reasonable_grounds", "reasonable_grounds_outcome"),
+            (4, "conclusive_grounds", "conclusive_grounds_outcome"),
+        ] {
+            let m = d
+                .timeliness
+                .measures
+                .iter()
+                .find(|m| m.measure == measure)
+                .unwrap();
+            let Some(value) = m
+                .groups
+                .iter()
+                .find(|g| g.keys.is_empty())
+                .unwrap()
+                .summary
+                .count
+            else {
+                continue;
+            };
+            let parts = together[t]
+                .1
+                .cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.keys.iter().all(|(k, v)| {
+                        if k == dim {
+                            v == "positive" || v == "negative"
+                        } else {
+                            v == "total"
+                        }
+                    })
+                })
+                .map(|(i, _)| (t, i))
+                .collect();
+            sums.push(SumOf {
+                value,
+                resolution: 10,
+                parts,
+            });
+        }
+        assert!(exposed_with(&together, &sums).is_empty(), "{name}");
         // The shared grand total reads the same wherever it is published.
         let totals: Vec<Option<u64>> = [
             &d.referrals_by_quarter,
