@@ -19,6 +19,9 @@ after(async () => {
 
 const headings = { en: 'Statistics', uk: 'Статистика', ru: 'Статистика' };
 const suppressedWord = { en: /Counted from the case journals/, uk: /Пораховано з журналів справ/, ru: /Подсчитано по журналам дел/ };
+// Cells that are zero by definition (an outcome before a decision, late for a right without a
+// deadline) are marked "not applicable", distinct from "[x]" (suppressed).
+const notApplicable = { en: 'n/a', uk: 'н/з', ru: 'н/п' };
 
 for (const lang of ['en', 'uk', 'ru']) {
   test(`coordinator dashboard in ${lang}: controlled tables, SVG chart, accessible`, async () => {
@@ -40,7 +43,13 @@ for (const lang of ['en', 'uk', 'ru']) {
     const rightRows = await page.locator('table#rights tbody tr').count();
     assert.ok(rightRows >= 10, `rights rows: ${rightRows}`);
     const rightCells = await page.$$eval('table#rights td', (tds) => tds.map((td) => td.textContent.trim()));
-    assert.ok(rightCells.every((c) => c === '[x]' || /^\d+( %)?$/.test(c)), `${rightCells}`);
+    const na = notApplicable[lang];
+    assert.ok(rightCells.every((c) => c === '[x]' || c === na || /^\d+( %)?$/.test(c)), `${rightCells}`);
+    assert.ok(rightCells.includes(na), 'late is not applicable to a right without a deadline');
+    // Decisions by quarter and outcome: "no decision yet" has no outcome, never suppressed.
+    const rgCells = await page.$$eval('table#rg td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.ok(rgCells.includes(na), `${rgCells}`);
+    assert.ok(rgCells.every((c) => c === '[x]' || c === na || /^\d+$/.test(c)), `${rgCells}`);
     assert.ok(rightCells.filter((c) => /^\d+$/.test(c)).every((c) => Number(c) >= 10), 'a rights count below k was shown');
     assert.ok((await page.locator('#rights-chart-title').count()) === 1);
     assert.ok((await page.locator('figure.chart svg rect[stroke-dasharray]').count()) > 0, 'suppressed rights are marked');

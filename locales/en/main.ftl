@@ -693,6 +693,8 @@ stats-chart-title = Referrals by quarter
 stats-chart-desc = Bar chart of referrals per quarter; a dashed box marked x is a suppressed quarter.
 stats-chart-legend = A dashed box marked x: too few referrals to publish.
 stats-suppressed = suppressed
+stats-not-applicable = n/a
+stats-not-applicable-note = n/a = not applicable: the combination cannot occur (for example an outcome before a decision, or lateness of a right without a deadline), so it is zero by definition and never hidden.
 stats-late-title = Late now (counts only)
 stats-total = Total
 stats-count = Count

@@ -9,7 +9,7 @@
 //! ## Key hierarchy
 //!
 //! ```text
-//! MasterKey (one per deployment, in a 0600 key file)
+//! MasterKey (one per deployment: a 0600 key file, or non-extractable keys in a PKCS#11 token)
 //!  ├─ wraps ──────────► DataKey (one per case, stored only as a WrappedKey)
 //!  │                        └─ seals ──► case fields, documents, events
 //!  ├─ HKDF "harbour blind index v1" ──► IndexKey (searchable keyed hashes)
@@ -50,7 +50,7 @@
 //! reported as "wrong master key" instead of looking like mass corruption.
 //! The id reveals nothing useful about a 256-bit random key.
 //!
-//! ## Formats (all version 1)
+//! ## Formats
 //!
 //! * Sealed blob: `0x01 || nonce (24) || ciphertext || tag (16)`;
 //!   AEAD AAD = `0x01 || aad`.
@@ -58,6 +58,9 @@
 //!   81 bytes; AAD = `0x01 || key id || context`. The wrapping key is derived
 //!   from the master key with HKDF under a salt [`MasterKey::derive`] never
 //!   uses, so the two derivation families cannot collide.
+//! * Wrapped key made by a PKCS#11 token (version 2): `0x02 || key id (8) || iv (12) ||
+//!   ciphertext (32) || tag (16)`, 69 bytes, AES-256-GCM computed inside the token, same AAD.
+//!   The token's key id is the first 8 bytes of an HMAC it computes over a fixed label.
 //! * Key file: `harbour-master-key-v1:<64 hex>\n`, mode 0600.
 //! * Blind index: `HMAC-SHA256(index key, domain || 0x00 || normalised value)`.
 //!
@@ -73,7 +76,7 @@
 //! // New case: make a data key, store only its wrapping.
 //! let case = b"case:0190b5e2-7c1a-7000-8000-000000000001";
 //! let data_key = DataKey::generate();
-//! let stored: Vec<u8> = master.wrap(&data_key, case).to_bytes();
+//! let stored: Vec<u8> = master.wrap(&data_key, case)?.to_bytes();
 //! let name = data_key.seal(b"Jane Doe", b"person.name:0190b5e2-7c1a-7000-8000-000000000001");
 //!
 //! // Later: unwrap and open, with the same contexts.
@@ -99,16 +102,20 @@
 mod aead;
 mod data_key;
 mod error;
+mod hsm;
 mod index;
+mod keyring;
 mod master_key;
 mod util;
 
 pub use data_key::{DataKey, SEALED_OVERHEAD, SEALED_VERSION};
 pub use error::CryptoError;
+pub use hsm::{HsmSpec, PinSource};
 pub use index::{normalise_index_value, IndexKey};
+pub use keyring::{rewrap, MasterKey};
 pub use master_key::{
-    rewrap, MasterKey, WrappedKey, INDEX_KEY_INFO, KEY_FILE_PREFIX, KEY_ID_LEN, TOKEN_KEY_INFO,
-    WRAPPED_LEN, WRAPPED_VERSION,
+    WrappedKey, HSM_WRAPPED_LEN, HSM_WRAPPED_VERSION, INDEX_KEY_INFO, KEY_FILE_PREFIX, KEY_ID_LEN,
+    TOKEN_KEY_INFO, WRAPPED_LEN, WRAPPED_VERSION,
 };
 pub use util::{ct_eq, random_token, sha256};
 
@@ -140,14 +147,15 @@ mod internal_tests {
     #[test]
     fn wrap_key_is_separate_from_everything_callers_can_derive() {
         let master = MasterKey::generate();
-        let wrap_key = *master_key::test_wrap_key(&master);
+        let file = keyring::test_file_key(&master);
+        let wrap_key = *master_key::test_wrap_key(file);
         for info in ["harbour key wrap v1", "", INDEX_KEY_INFO, TOKEN_KEY_INFO] {
             assert_ne!(
-                master.derive(info),
+                master.derive(info).unwrap(),
                 wrap_key,
                 "derive({info:?}) hit the wrap key"
             );
         }
-        assert_ne!(*master_key::test_raw_key(&master), wrap_key);
+        assert_ne!(*master_key::test_raw_key(file), wrap_key);
     }
 }

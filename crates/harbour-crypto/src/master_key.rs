@@ -11,13 +11,20 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use crate::aead::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use crate::{CryptoError, DataKey, IndexKey};
 
+/// Version byte of a [`WrappedKey`] made by a PKCS#11 token (AES-256-GCM inside the token):
+/// `0x02 || key id (8) || iv (12) || ciphertext (32) || tag (16)`.
+pub const HSM_WRAPPED_VERSION: u8 = 2;
+
+/// Exact length of a serialised token-made [`WrappedKey`].
+pub const HSM_WRAPPED_LEN: usize = 1 + KEY_ID_LEN + 12 + KEY_LEN + TAG_LEN;
+
 /// First line of every key file; the `v1` names this exact format.
 pub const KEY_FILE_PREFIX: &str = "harbour-master-key-v1:";
 
-/// HKDF info for [`MasterKey::index_key`].
+/// HKDF info for [`FileKey::index_key`].
 pub const INDEX_KEY_INFO: &str = "harbour blind index v1";
 
-/// HKDF info callers should use with [`MasterKey::derive`] for session and
+/// HKDF info callers should use with [`FileKey::derive`] for session and
 /// API-token authentication keys.
 pub const TOKEN_KEY_INFO: &str = "harbour token v1";
 
@@ -31,10 +38,10 @@ pub const KEY_ID_LEN: usize = 8;
 /// version (1) + key id (8) + nonce (24) + wrapped key (32) + tag (16).
 pub const WRAPPED_LEN: usize = 1 + KEY_ID_LEN + NONCE_LEN + KEY_LEN + TAG_LEN;
 
-const WRAPPED_HEADER_LEN: usize = 1 + KEY_ID_LEN;
+pub(crate) const WRAPPED_HEADER_LEN: usize = 1 + KEY_ID_LEN;
 
 /// HKDF salt for keys used only inside this crate (the wrapping key).
-/// [`MasterKey::derive`] uses no salt, so its extract step yields a different
+/// [`FileKey::derive`] uses no salt, so its extract step yields a different
 /// pseudorandom key: no `info` string a caller passes to `derive` can ever
 /// reproduce the wrapping key.
 const INTERNAL_SALT: &[u8] = b"harbour-crypto internal keys v1";
@@ -54,9 +61,9 @@ const MAX_KEY_FILE_LEN: usize = 128;
 /// as such rather than as corruption.
 ///
 /// Key bytes live on the heap and are wiped on drop. `Debug` shows only the id.
-/// Deliberately not `Clone`: share it with `Arc<MasterKey>`.
+/// Deliberately not `Clone`: share it with `Arc<FileKey>`.
 #[derive(ZeroizeOnDrop)]
-pub struct MasterKey {
+pub(crate) struct FileKey {
     key: Box<[u8; KEY_LEN]>,
     /// Derived once at construction so wrapping does not run HKDF each time.
     wrap_key: Box<[u8; KEY_LEN]>,
@@ -64,17 +71,17 @@ pub struct MasterKey {
     id: String,
 }
 
-impl MasterKey {
+impl FileKey {
     /// A fresh random master key from the OS CSPRNG.
-    pub fn generate() -> MasterKey {
+    pub fn generate() -> FileKey {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, bytes.as_mut());
-        MasterKey::from_bytes(*bytes)
+        FileKey::from_bytes(*bytes)
     }
 
     /// Build a master key from raw bytes. The by-value argument is wiped
     /// after copying (the caller should wipe its own copy too).
-    pub fn from_bytes(mut bytes: [u8; KEY_LEN]) -> MasterKey {
+    pub fn from_bytes(mut bytes: [u8; KEY_LEN]) -> FileKey {
         let key = Box::new(bytes);
         bytes.zeroize();
 
@@ -90,7 +97,7 @@ impl MasterKey {
             &mut wrap_key,
         );
 
-        MasterKey {
+        FileKey {
             key,
             wrap_key,
             id_bytes,
@@ -102,6 +109,10 @@ impl MasterKey {
     /// the key). Safe to log.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    pub(crate) fn id_bytes(&self) -> &[u8; KEY_ID_LEN] {
+        &self.id_bytes
     }
 
     /// Load a key file: exactly one line, `harbour-master-key-v1:` followed
@@ -116,7 +127,7 @@ impl MasterKey {
     /// the path in between).
     ///
     /// Errors never include key material.
-    pub fn load(path: &Path) -> Result<MasterKey, CryptoError> {
+    pub fn load(path: &Path) -> Result<FileKey, CryptoError> {
         let mut file = File::open(path).map_err(|e| CryptoError::io(path, e))?;
         let meta = file.metadata().map_err(|e| CryptoError::io(path, e))?;
         if !meta.is_file() {
@@ -161,8 +172,8 @@ impl MasterKey {
     /// links a loser may find the file mid-write; a file shorter than a
     /// complete key is therefore re-read for about a second before being
     /// reported as broken.)
-    pub fn load_or_create(path: &Path) -> Result<(MasterKey, bool), CryptoError> {
-        let key = MasterKey::generate();
+    pub fn load_or_create(path: &Path) -> Result<(FileKey, bool), CryptoError> {
+        let key = FileKey::generate();
         match create_key_file(path, &key) {
             Ok(()) => Ok((key, true)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -182,8 +193,8 @@ impl MasterKey {
     /// (written to a temporary name beside it, then hard-linked), so no
     /// process ever reads a half-written key; a crash mid-way can at worst
     /// leave a `.<name>.tmp-<hex>` file (also 0600) to delete.
-    pub fn write_new(path: &Path) -> Result<MasterKey, CryptoError> {
-        let key = MasterKey::generate();
+    pub fn write_new(path: &Path) -> Result<FileKey, CryptoError> {
+        let key = FileKey::generate();
         create_key_file(path, &key).map_err(|e| CryptoError::io(path, e))?;
         Ok(key)
     }
@@ -203,16 +214,19 @@ impl MasterKey {
         WrappedKey(out)
     }
 
-    /// Unwrap a data key wrapped by [`MasterKey::wrap`] with the same
+    /// Unwrap a data key wrapped by [`FileKey::wrap`] with the same
     /// `context`.
     ///
     /// Returns [`CryptoError::Unwrap`] if the wrapped key names another
     /// master key, the context differs, or any byte was modified. To tell an
     /// operator which, compare [`WrappedKey::master_key_id`] with
-    /// [`MasterKey::id`] first: a mismatch means the wrong (or an old) key
+    /// [`FileKey::id`] first: a mismatch means the wrong (or an old) key
     /// file, which [`rewrap`] fixes when the old key is available.
     pub fn unwrap_key(&self, wrapped: &WrappedKey, context: &[u8]) -> Result<DataKey, CryptoError> {
         let bytes = &wrapped.0;
+        if bytes[0] != WRAPPED_VERSION {
+            return Err(CryptoError::Unwrap);
+        }
         // Cheap early answer for the common operational mistake (wrong key
         // file). Not a security check: the id is also authenticated below.
         if bytes[1..WRAPPED_HEADER_LEN] != self.id_bytes {
@@ -223,23 +237,6 @@ impl MasterKey {
             .map_err(|_| CryptoError::Unwrap)?;
         let mut plain = Zeroizing::new(plain);
         DataKey::from_slice_wiping(plain.as_mut_slice())
-    }
-
-    /// Wrap a blind-index key for storage, like a data key. The index key must outlive master
-    /// key rotation (every stored keyed hash was made with it), so after the first start it is
-    /// kept wrapped in the database rather than re-derived from whichever master key is current.
-    pub fn wrap_index_key(&self, key: &IndexKey, context: &[u8]) -> WrappedKey {
-        self.wrap(&key.as_data_key(), context)
-    }
-
-    /// Unwrap an index key wrapped by [`MasterKey::wrap_index_key`] (same errors as
-    /// [`MasterKey::unwrap_key`]).
-    pub fn unwrap_index_key(
-        &self,
-        wrapped: &WrappedKey,
-        context: &[u8],
-    ) -> Result<IndexKey, CryptoError> {
-        Ok(IndexKey::from_data_key(&self.unwrap_key(wrapped, context)?))
     }
 
     /// The key for blind indexes: HKDF-SHA256 of the master key with info
@@ -260,45 +257,37 @@ impl MasterKey {
     }
 }
 
-impl std::fmt::Debug for MasterKey {
+impl std::fmt::Debug for FileKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MasterKey")
+        f.debug_struct("FileKey")
             .field("id", &self.id)
             .field("key", &"<redacted>")
             .finish()
     }
 }
 
-/// Unwrap `wrapped` with `old` and wrap it again under `new` (same context),
-/// for master key rotation. The data key itself, and so all sealed data, is
-/// unchanged. The result records `new`'s id and cannot be unwrapped by `old`.
-pub fn rewrap(
-    old: &MasterKey,
-    new: &MasterKey,
-    wrapped: &WrappedKey,
-    context: &[u8],
-) -> Result<WrappedKey, CryptoError> {
-    let data_key = old.unwrap_key(wrapped, context)?;
-    Ok(new.wrap(&data_key, context))
-}
-
 /// A data key wrapped under a master key, as stored in the database:
 /// `version (1) || master key id (8, raw) || nonce (24) || ciphertext+tag (48)`,
-/// always [`WRAPPED_LEN`] (81) bytes.
+/// [`WRAPPED_LEN`] (81) bytes for a key file's wrapping, or version 2 ([`HSM_WRAPPED_LEN`],
+/// 69 bytes) for a PKCS#11 token's. The key id sits at bytes 1..9 in both, so the store can
+/// find what a rotation still has to rewrap without knowing which kind made it.
 ///
 /// Not secret by itself, so it may be logged or compared freely.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct WrappedKey(Vec<u8>);
+pub struct WrappedKey(pub(crate) Vec<u8>);
 
 impl WrappedKey {
     /// Parse stored bytes, checking length and version (not authenticity:
-    /// that happens in [`MasterKey::unwrap_key`]).
+    /// that happens in [`FileKey::unwrap_key`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<WrappedKey, CryptoError> {
-        if bytes.len() != WRAPPED_LEN {
+        let expected = match bytes.first() {
+            Some(&WRAPPED_VERSION) => WRAPPED_LEN,
+            Some(&HSM_WRAPPED_VERSION) => HSM_WRAPPED_LEN,
+            Some(_) => return Err(CryptoError::Malformed("unknown wrapped key version")),
+            None => return Err(CryptoError::Malformed("wrapped key has wrong length")),
+        };
+        if bytes.len() != expected {
             return Err(CryptoError::Malformed("wrapped key has wrong length"));
-        }
-        if bytes[0] != WRAPPED_VERSION {
-            return Err(CryptoError::Malformed("unknown wrapped key version"));
         }
         Ok(WrappedKey(bytes.to_vec()))
     }
@@ -314,7 +303,7 @@ impl WrappedKey {
     }
 
     /// Id of the master key that wrapped this key, in the same hex form as
-    /// [`MasterKey::id`], so `wrapped.master_key_id() == key.id()` tells
+    /// [`FileKey::id`], so `wrapped.master_key_id() == key.id()` tells
     /// whether a rewrap is due.
     pub fn master_key_id(&self) -> String {
         hex::encode(&self.0[1..WRAPPED_HEADER_LEN])
@@ -333,13 +322,13 @@ impl std::fmt::Debug for WrappedKey {
 /// Load a key file that another process may have just created: while the
 /// file is shorter than a complete key it may still be mid-write, so wait
 /// and retry a few times. Any other failure is reported at once.
-fn load_settled(path: &Path) -> Result<MasterKey, CryptoError> {
+fn load_settled(path: &Path) -> Result<FileKey, CryptoError> {
     const ATTEMPTS: u32 = 20;
     const PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
     let complete_len = (KEY_FILE_PREFIX.len() + 2 * KEY_LEN) as u64;
     let mut attempt = 1;
     loop {
-        match MasterKey::load(path) {
+        match FileKey::load(path) {
             Err(CryptoError::KeyFile(msg)) if attempt < ATTEMPTS => {
                 let still_writing = std::fs::metadata(path)
                     .map(|m| m.len() < complete_len)
@@ -358,7 +347,7 @@ fn load_settled(path: &Path) -> Result<MasterKey, CryptoError> {
 /// AEAD associated data for wrapping: the fixed-length header (version and
 /// master key id), then the caller's context. Authenticating the header
 /// means the recorded key id cannot be edited to mislead rotation tooling.
-fn wrap_aad(header: &[u8], context: &[u8]) -> Vec<u8> {
+pub(crate) fn wrap_aad(header: &[u8], context: &[u8]) -> Vec<u8> {
     let mut aad = Vec::with_capacity(header.len() + context.len());
     aad.extend_from_slice(header);
     aad.extend_from_slice(context);
@@ -395,7 +384,7 @@ fn check_permissions(_path: &Path, _meta: &std::fs::Metadata) -> Result<(), Cryp
     Ok(())
 }
 
-fn parse_key_file(contents: &[u8], path: &Path) -> Result<MasterKey, CryptoError> {
+fn parse_key_file(contents: &[u8], path: &Path) -> Result<FileKey, CryptoError> {
     let bad = |what: String| CryptoError::KeyFile(format!("{}: {}", path.display(), what));
     if contents.is_empty() {
         return Err(bad(
@@ -419,7 +408,7 @@ fn parse_key_file(contents: &[u8], path: &Path) -> Result<MasterKey, CryptoError
     let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
     hex::decode_to_slice(hex_part, bytes.as_mut())
         .map_err(|_| bad("key contains characters that are not hexadecimal".into()))?;
-    Ok(MasterKey::from_bytes(*bytes))
+    Ok(FileKey::from_bytes(*bytes))
 }
 
 /// Create `path` exclusively (mode 0600 on unix) holding `key`, durably.
@@ -430,7 +419,7 @@ fn parse_key_file(contents: &[u8], path: &Path) -> Result<MasterKey, CryptoError
 /// exists, and makes the complete file appear in one step, so another
 /// process never reads a half-written key. Where the filesystem has no hard
 /// links, fall back to writing `path` directly with `create_new`.
-fn create_key_file(path: &Path, key: &MasterKey) -> io::Result<()> {
+fn create_key_file(path: &Path, key: &FileKey) -> io::Result<()> {
     let mut contents = Zeroizing::new(String::with_capacity(
         KEY_FILE_PREFIX.len() + 2 * KEY_LEN + 1,
     ));
@@ -523,11 +512,11 @@ fn sync_parent_dir(_path: &Path) -> io::Result<()> {
 }
 
 #[cfg(test)]
-pub(crate) fn test_wrap_key(key: &MasterKey) -> &[u8; KEY_LEN] {
+pub(crate) fn test_wrap_key(key: &FileKey) -> &[u8; KEY_LEN] {
     &key.wrap_key
 }
 
 #[cfg(test)]
-pub(crate) fn test_raw_key(key: &MasterKey) -> &[u8; KEY_LEN] {
+pub(crate) fn test_raw_key(key: &FileKey) -> &[u8; KEY_LEN] {
     &key.key
 }

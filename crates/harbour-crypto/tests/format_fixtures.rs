@@ -33,7 +33,7 @@ fn v1_derivations_are_frozen() {
         "ae0ffd6301d4f7b5f73c70ff56121af2825d72620629d2c930225e1ad8ba9190"
     );
     assert_eq!(
-        hex::encode(master.derive(TOKEN_KEY_INFO)),
+        hex::encode(master.derive(TOKEN_KEY_INFO).unwrap()),
         "755ee43195db6e7816e3b7338be352b8cfbf06a0546cde168180ca9f743a1d9c"
     );
 }

@@ -37,7 +37,7 @@ fn write_new_then_load_round_trips() {
     assert_eq!(written.id(), loaded.id());
 
     // Same key, not just same id: a wrapping by one unwraps with the other.
-    let wrapped = written.wrap(&DataKey::generate(), b"case:1");
+    let wrapped = written.wrap(&DataKey::generate(), b"case:1").unwrap();
     assert!(loaded.unwrap_key(&wrapped, b"case:1").is_ok());
 }
 

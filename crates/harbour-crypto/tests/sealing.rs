@@ -120,7 +120,7 @@ proptest! {
     #[test]
     fn tampered_wrapped_key_fails(pos in any::<prop::sample::Index>(), mask in 1u8..=255) {
         let master = MasterKey::generate();
-        let mut bytes = master.wrap(&DataKey::generate(), CTX).to_bytes();
+        let mut bytes = master.wrap(&DataKey::generate(), CTX).unwrap().to_bytes();
         let i = pos.index(bytes.len());
         bytes[i] ^= mask;
         // Either rejected as malformed (version byte) or fails to unwrap.
@@ -137,7 +137,7 @@ fn wrap_unwrap_round_trip() {
     let data_key = DataKey::generate();
     let sealed = data_key.seal(b"address", AAD);
 
-    let wrapped = master.wrap(&data_key, CTX);
+    let wrapped = master.wrap(&data_key, CTX).unwrap();
     let bytes = wrapped.to_bytes();
     assert_eq!(bytes.len(), WRAPPED_LEN);
     assert_eq!(bytes[0], 1);
@@ -154,13 +154,16 @@ fn wrap_unwrap_round_trip() {
 fn wrapping_is_randomised() {
     let master = MasterKey::generate();
     let dk = DataKey::generate();
-    assert_ne!(master.wrap(&dk, CTX), master.wrap(&dk, CTX));
+    assert_ne!(
+        master.wrap(&dk, CTX).unwrap(),
+        master.wrap(&dk, CTX).unwrap()
+    );
 }
 
 #[test]
 fn unwrap_with_wrong_context_fails() {
     let master = MasterKey::generate();
-    let wrapped = master.wrap(&DataKey::generate(), b"case:1");
+    let wrapped = master.wrap(&DataKey::generate(), b"case:1").unwrap();
     assert!(matches!(
         master.unwrap_key(&wrapped, b"case:2"),
         Err(CryptoError::Unwrap)
@@ -169,7 +172,9 @@ fn unwrap_with_wrong_context_fails() {
 
 #[test]
 fn unwrap_with_wrong_master_key_fails() {
-    let wrapped = MasterKey::generate().wrap(&DataKey::generate(), CTX);
+    let wrapped = MasterKey::generate()
+        .wrap(&DataKey::generate(), CTX)
+        .unwrap();
     assert!(matches!(
         MasterKey::generate().unwrap_key(&wrapped, CTX),
         Err(CryptoError::Unwrap)
@@ -180,7 +185,7 @@ fn unwrap_with_wrong_master_key_fails() {
 fn editing_recorded_key_id_does_not_help_a_wrong_key() {
     let right = MasterKey::generate();
     let wrong = MasterKey::generate();
-    let mut bytes = right.wrap(&DataKey::generate(), CTX).to_bytes();
+    let mut bytes = right.wrap(&DataKey::generate(), CTX).unwrap().to_bytes();
     bytes[1..9].copy_from_slice(&hex::decode(wrong.id()).unwrap());
     let forged = WrappedKey::from_bytes(&bytes).unwrap();
     assert!(wrong.unwrap_key(&forged, CTX).is_err());
@@ -191,6 +196,7 @@ fn editing_recorded_key_id_does_not_help_a_wrong_key() {
 fn wrapped_key_from_bytes_validates() {
     let good = MasterKey::generate()
         .wrap(&DataKey::generate(), CTX)
+        .unwrap()
         .to_bytes();
     assert!(matches!(
         WrappedKey::from_bytes(&good[..WRAPPED_LEN - 1]),
@@ -220,7 +226,7 @@ fn rewrap_moves_key_to_new_master() {
     let new = MasterKey::generate();
     let data_key = DataKey::generate();
     let sealed = data_key.seal(b"phone", AAD);
-    let wrapped = old.wrap(&data_key, CTX);
+    let wrapped = old.wrap(&data_key, CTX).unwrap();
 
     let rewrapped = rewrap(&old, &new, &wrapped, CTX).unwrap();
     assert_eq!(rewrapped.master_key_id(), new.id());
@@ -239,7 +245,7 @@ fn rewrap_moves_key_to_new_master() {
 fn rewrap_fails_with_wrong_old_key_or_context() {
     let old = MasterKey::generate();
     let new = MasterKey::generate();
-    let wrapped = old.wrap(&DataKey::generate(), CTX);
+    let wrapped = old.wrap(&DataKey::generate(), CTX).unwrap();
     assert!(matches!(
         rewrap(&new, &old, &wrapped, CTX),
         Err(CryptoError::Unwrap)
@@ -262,7 +268,7 @@ fn cloned_data_key_is_the_same_key() {
 #[test]
 fn keys_are_usable_across_threads() {
     let master = std::sync::Arc::new(MasterKey::generate());
-    let wrapped = master.wrap(&DataKey::generate(), CTX);
+    let wrapped = master.wrap(&DataKey::generate(), CTX).unwrap();
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let master = master.clone();
@@ -293,7 +299,7 @@ fn debug_output_contains_no_key_material() {
     assert_eq!(format!("{dk:?}"), "DataKey(<redacted>)");
     let ik = master.index_key();
     assert_eq!(format!("{ik:?}"), "IndexKey(<redacted>)");
-    let wrapped = master.wrap(&dk, CTX);
+    let wrapped = master.wrap(&dk, CTX).unwrap();
     let wdbg = format!("{wrapped:?}");
     assert!(wdbg.contains(master.id()), "{wdbg}");
 }

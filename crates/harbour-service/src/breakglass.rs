@@ -81,7 +81,7 @@ impl Harbour {
             user_id: actor.user.id,
             org_id: actor.org.id,
             case_id: case,
-            wrapped_key: self.master.wrap(&key, &grant_context(id)).to_bytes(),
+            wrapped_key: self.master.wrap(&key, &grant_context(id))?.to_bytes(),
             sealed_reason: key.seal(reason.as_bytes(), &reason_aad(id, case)),
             granted_at: now,
             expires_at: now + self.access_policy.break_glass,

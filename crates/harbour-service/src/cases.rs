@@ -449,7 +449,7 @@ impl Harbour {
             .create_case(&NewCase {
                 projection,
                 person_keys: keys,
-                wrapped_key: self.master.wrap(&key, &case_context(id)).to_bytes(),
+                wrapped_key: self.master.wrap(&key, &case_context(id))?.to_bytes(),
                 parties: vec![
                     CaseParty {
                         org_id: actor.org.id,

@@ -494,7 +494,7 @@ impl Harbour {
             .insert_tracing_request(
                 &TracingRequestRecord {
                     header: header.clone(),
-                    wrapped_key: self.master.wrap(&key, &request_context(id)).to_bytes(),
+                    wrapped_key: self.master.wrap(&key, &request_context(id))?.to_bytes(),
                     payload: key.seal(&clear, &request_aad(id)),
                 },
                 &self.tracing_access(actor, id, "file"),

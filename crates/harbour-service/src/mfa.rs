@@ -154,7 +154,7 @@ impl Harbour {
         self.store
             .put_unconfirmed_totp(&TotpRecord {
                 user_id: user.id,
-                wrapped_key: self.master.wrap(&key, &totp_context(user.id)).to_bytes(),
+                wrapped_key: self.master.wrap(&key, &totp_context(user.id))?.to_bytes(),
                 sealed_secret: key.seal(&secret, &totp_aad(user.id)),
                 confirmed_at: None,
                 last_step: 0,
@@ -243,7 +243,7 @@ impl Harbour {
         self.store
             .put_unconfirmed_totp(&TotpRecord {
                 user_id: user.id,
-                wrapped_key: self.master.wrap(&key, &totp_context(user.id)).to_bytes(),
+                wrapped_key: self.master.wrap(&key, &totp_context(user.id))?.to_bytes(),
                 sealed_secret: key.seal(secret, &totp_aad(user.id)),
                 confirmed_at: None,
                 last_step: 0,

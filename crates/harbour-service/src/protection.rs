@@ -61,9 +61,9 @@ pub struct RotationReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("the blind-index key in the database is wrapped under master key {stored}, but the key file holds {current}: finish the rotation (`harbour keys rotate`) or use the right key file")]
+    #[error("the blind-index key in the database is wrapped under master key {stored}, but the key file holds {current}: finish the rotation (`harbour keys rotate`), use the right key file, or add the old key with --retired-key")]
     WrongMasterKey { stored: String, current: String },
-    #[error("case {case}: its key is wrapped under master key {found}, which is neither the old key ({old}) nor the new one; nothing more was changed")]
+    #[error("case {case}: its key is wrapped under master key {found}, which is neither the old key ({old}, or a retired key given with it) nor the new one; nothing more was changed")]
     UnknownWrapping {
         case: CaseId,
         found: String,
@@ -91,7 +91,9 @@ impl Harbour {
             match self.store.deployment_key(INDEX_KEY_NAME).await? {
                 Some(bytes) => {
                     let wrapped = WrappedKey::from_bytes(&bytes)?;
-                    if wrapped.master_key_id() != self.master.id() {
+                    // A retired key is enough: during a rolling rotation the index key may
+                    // still be wrapped under the old master key.
+                    if !self.master.knows(&wrapped.master_key_id()) {
                         return Err(KeyError::WrongMasterKey {
                             stored: wrapped.master_key_id(),
                             current: self.master.id().to_owned(),
@@ -104,7 +106,7 @@ impl Harbour {
                 None => {
                     let wrapped = self
                         .master
-                        .wrap_index_key(&self.index_key, INDEX_KEY_CONTEXT);
+                        .wrap_index_key(&self.index_key, INDEX_KEY_CONTEXT)?;
                     match self
                         .store
                         .put_deployment_key(INDEX_KEY_NAME, None, wrapped.as_bytes())
@@ -268,9 +270,18 @@ impl Harbour {
     }
 }
 
-/// Rewrap the blind-index key and every case key from `old` to `new`, `batch` keys per
-/// transaction. Safe to run again after an interruption: it picks up the keys still wrapped
-/// under `old`. Run it with the servers stopped (they hold the old key in memory).
+/// Rewrap the blind-index key and every case key from `old` (its current key or any retired
+/// key it carries) to `new`, `batch` keys per transaction. Safe to run again after an
+/// interruption: it picks up the keys not yet wrapped under `new`.
+///
+/// Safe while servers keep serving, provided they run with `new` as their current key and the
+/// old one retired (a rolling rotation): each rewrap replaces a wrapped key only while it is
+/// still the exact bytes read (compare-and-set), so a record a server rewrote or erased
+/// meanwhile is left as the server wrote it; servers wrap only under `new`, so nothing they
+/// write needs rewrapping; and the loop ends only when a pass finds no key outside `new`, so a
+/// record wrapped under the old key by a server not yet restarted is picked up as well. The
+/// blind-index key itself never changes (it is rewrapped, not re-derived), so every stored
+/// keyed hash keeps matching and searches work throughout.
 pub async fn rotate_master_key(
     store: &dyn Store,
     old: &MasterKey,
@@ -281,7 +292,7 @@ pub async fn rotate_master_key(
     match store.deployment_key(INDEX_KEY_NAME).await? {
         Some(bytes) => {
             let wrapped = WrappedKey::from_bytes(&bytes)?;
-            if wrapped.master_key_id() == old.id() {
+            if wrapped.master_key_id() != new.id() && old.knows(&wrapped.master_key_id()) {
                 let again = rewrap(old, new, &wrapped, INDEX_KEY_CONTEXT)?;
                 store
                     .put_deployment_key(INDEX_KEY_NAME, Some(&bytes), again.as_bytes())
@@ -295,7 +306,7 @@ pub async fn rotate_master_key(
         }
         // Never stored (a database from before index keys were kept): keep the old derivation.
         None => {
-            let wrapped = new.wrap_index_key(&old.index_key(), INDEX_KEY_CONTEXT);
+            let wrapped = new.wrap_index_key(&old.index_key(), INDEX_KEY_CONTEXT)?;
             store
                 .put_deployment_key(INDEX_KEY_NAME, None, wrapped.as_bytes())
                 .await?;
@@ -315,7 +326,7 @@ pub async fn rotate_master_key(
             let mut rewraps = Vec::with_capacity(todo.len());
             for (record, bytes) in todo {
                 let wrapped = WrappedKey::from_bytes(&bytes)?;
-                if wrapped.master_key_id() != old.id() {
+                if !old.knows(&wrapped.master_key_id()) {
                     return Err(KeyError::UnknownWrapping {
                         case: CaseId(record),
                         found: wrapped.master_key_id(),

@@ -9,7 +9,10 @@ use crate::{Actor, Harbour, ServiceError, ServiceResult};
 use harbour_domain::{
     CaseId, ClosureReason, Event, ExploitationForm, OrgKind, RecordedEvent, Role, Sex, Status,
 };
-use harbour_statistics::disclosure::{control, Control, Dimension, PublishedTable, TOTAL};
+use harbour_statistics::disclosure::{
+    control, control_linked, Control, Dimension, KeyMatch, PublishedTable, StructuralZero,
+    TableSpec, TOTAL,
+};
 use harbour_statistics::{
     summarise, summarise_on_time, AgeGroup, CaseStatistics, TimelinessSummary,
 };
@@ -162,6 +165,96 @@ fn label(d: StatDim, v: Option<String>) -> String {
         ) => if f == "1" { "yes" } else { "no" }.to_string(),
         (_, Some(v)) => v.to_string(),
     }
+}
+
+/// A timeliness summary's count is how many decisions it measured, which is the positive plus
+/// the negative outcomes of the decision table beside it: a figure an attacker adds to the
+/// tables' equations. Where it would narrow a suppressed cell below k values, it is withheld
+/// (`count` null; the median and percentiles say nothing of how many).
+fn withhold_linked_counts(
+    report: &mut TimelinessReport,
+    together: &[(&str, &PublishedTable)],
+    decision_tables: [usize; 2],
+) {
+    let mut kept = Vec::new();
+    for (t, (measure, dim)) in decision_tables.into_iter().zip([
+        ("reasonable_grounds", "reasonable_grounds_outcome"),
+        ("conclusive_grounds", "conclusive_grounds_outcome"),
+    ]) {
+        let Some((_, table)) = together.get(t) else {
+            continue;
+        };
+        let parts: Vec<(usize, usize)> = table
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| {
+                cell.keys.iter().all(|(d, v)| {
+                    if d == dim {
+                        v == "positive" || v == "negative"
+                    } else {
+                        v == TOTAL
+                    }
+                })
+            })
+            .map(|(i, _)| (t, i))
+            .collect();
+        let Some(group) = report
+            .measures
+            .iter_mut()
+            .filter(|m| m.measure == measure)
+            .flat_map(|m| m.groups.iter_mut())
+            .find(|g| g.keys.is_empty())
+        else {
+            continue;
+        };
+        let Some(value) = group.summary.count else {
+            continue;
+        };
+        // Checked with the counts already kept, so that together they expose nothing either.
+        kept.push(harbour_statistics::disclosure::SumOf {
+            value,
+            resolution: report.resolution,
+            parts,
+        });
+        if !harbour_statistics::disclosure::exposed_with(together, &kept).is_empty() {
+            kept.pop();
+            group.summary.count = None;
+        }
+    }
+}
+
+/// What a table counts, so that tables published together are linked where they share cells: a
+/// table by exploitation form counts case × form (a case with two forms counts in both), every
+/// other referral table counts cases referred in the period.
+fn unit_of(dims: &[StatDim]) -> &'static str {
+    if dims.contains(&StatDim::ExploitationForm) {
+        "referral_forms"
+    } else {
+        "cases"
+    }
+}
+
+/// Combinations that cannot occur (statistics record: a decision's quarter and outcome come
+/// from the same event): an outcome in the "no decision" row, "no decision" in a quarter's row.
+fn structural_zeros(dims: &[StatDim]) -> Vec<StructuralZero> {
+    let mut out = Vec::new();
+    for (quarter, outcome) in [
+        (StatDim::RgQuarter, StatDim::RgOutcome),
+        (StatDim::CgQuarter, StatDim::CgOutcome),
+    ] {
+        if dims.contains(&quarter) && dims.contains(&outcome) {
+            out.push(
+                StructuralZero::when(quarter.name(), KeyMatch::is(&["none"]))
+                    .and(outcome.name(), KeyMatch::is_not(&["none"])),
+            );
+            out.push(
+                StructuralZero::when(quarter.name(), KeyMatch::is_not(&["none"]))
+                    .and(outcome.name(), KeyMatch::is(&["none"])),
+            );
+        }
+    }
+    out
 }
 
 fn all_sexes() -> Vec<String> {
@@ -486,12 +579,12 @@ impl Harbour {
             .collect()
     }
 
-    async fn counted_table(
+    /// The counts of one table, ready for disclosure control with the tables published beside it.
+    async fn counted_spec(
         &self,
-        measure: &'static str,
         dims: &[StatDim],
         req: &StatisticsRequest,
-    ) -> ServiceResult<ControlledTable> {
+    ) -> ServiceResult<TableSpec> {
         let counts = self
             .store
             .count_statistics(&StatisticsQuery {
@@ -512,14 +605,41 @@ impl Harbour {
                 (keys, c.count)
             })
             .collect();
-        let dimensions: Vec<Dimension> = dims.iter().map(|d| dimension(*d, req)).collect();
-        Ok(ControlledTable {
+        Ok(TableSpec {
+            unit: unit_of(dims).into(),
+            dimensions: dims.iter().map(|d| dimension(*d, req)).collect(),
+            counts,
+            structural: structural_zeros(dims),
+        })
+    }
+
+    fn controlled(
+        &self,
+        measure: &'static str,
+        table: PublishedTable,
+        req: &StatisticsRequest,
+    ) -> ControlledTable {
+        ControlledTable {
             measure,
-            table: control(&dimensions, &counts, self.statistics_control()),
+            table,
             from: req.from,
             to: req.to,
             as_of: self.now(),
-        })
+        }
+    }
+
+    /// One table on its own (an API answer): controlled and checked against the attacker.
+    fn controlled_alone(
+        &self,
+        measure: &'static str,
+        spec: TableSpec,
+        req: &StatisticsRequest,
+    ) -> ControlledTable {
+        let c = self.statistics_control();
+        let table = control_linked(std::slice::from_ref(&spec), c)
+            .pop()
+            .unwrap_or_else(|| control(&spec.dimensions, &spec.counts, c));
+        self.controlled(measure, table, req)
     }
 
     /// Referrals (cases, or case × form when the form is a dimension), controlled.
@@ -533,7 +653,8 @@ impl Harbour {
         }
         check_period(req)?;
         let dims = parse_dims(&req.by)?;
-        self.counted_table("referrals", &dims, req).await
+        let spec = self.counted_spec(&dims, req).await?;
+        Ok(self.controlled_alone("referrals", spec, req))
     }
 
     /// Anonymous notifications (adults who did not consent), controlled. Dimensions: quarter,
@@ -567,14 +688,15 @@ impl Harbour {
                 ));
             }
         }
-        self.notification_table(&dims, req).await
+        let spec = self.notification_spec(&dims, req).await?;
+        Ok(self.controlled_alone("anonymous_notifications", spec, req))
     }
 
-    async fn notification_table(
+    async fn notification_spec(
         &self,
         dims: &[StatDim],
         req: &StatisticsRequest,
-    ) -> ServiceResult<ControlledTable> {
+    ) -> ServiceResult<TableSpec> {
         let day_start = |d: Date| d.midnight().assume_utc();
         let rows = self
             .store
@@ -623,13 +745,11 @@ impl Harbour {
         // In key order, so quarters and years come out in time order.
         let mut counts: Vec<(Vec<String>, u64)> = counts.into_iter().collect();
         counts.sort();
-        let dimensions: Vec<Dimension> = dims.iter().map(|d| dimension(*d, req)).collect();
-        Ok(ControlledTable {
-            measure: "anonymous_notifications",
-            table: control(&dimensions, &counts, self.statistics_control()),
-            from: req.from,
-            to: req.to,
-            as_of: self.now(),
+        Ok(TableSpec {
+            unit: "anonymous_notifications".into(),
+            dimensions: dims.iter().map(|d| dimension(*d, req)).collect(),
+            counts,
+            structural: Vec::new(),
         })
     }
 
@@ -889,44 +1009,68 @@ impl Harbour {
         check_period(req)?;
         // The tables are independent reads: run them side by side (each an index scan).
         let (q, forms, referrer, rg, cg, notifications, timeliness, late) = tokio::try_join!(
-            self.counted_table(
-                "referrals",
-                &[StatDim::Quarter, StatDim::AgeAtExploitation],
-                req
-            ),
-            self.counted_table(
-                "referrals",
+            self.counted_spec(&[StatDim::Quarter, StatDim::AgeAtExploitation], req),
+            self.counted_spec(
                 &[StatDim::ExploitationForm, StatDim::AgeAtExploitation],
                 req
             ),
-            self.counted_table("referrals", &[StatDim::ReferrerKind], req),
-            self.counted_table(
-                "reasonable_grounds",
-                &[StatDim::RgQuarter, StatDim::RgOutcome],
-                req
-            ),
-            self.counted_table(
-                "conclusive_grounds",
-                &[StatDim::CgQuarter, StatDim::CgOutcome],
-                req
-            ),
-            self.notification_table(&[StatDim::Quarter], req),
+            self.counted_spec(&[StatDim::ReferrerKind], req),
+            self.counted_spec(&[StatDim::RgQuarter, StatDim::RgOutcome], req),
+            self.counted_spec(&[StatDim::CgQuarter, StatDim::CgOutcome], req),
+            self.notification_spec(&[StatDim::Quarter], req),
             self.timeliness(None, req),
             self.late_counts(),
         )?;
+        let rights_req = StatisticsRequest {
+            by: Vec::new(),
+            ..req.clone()
+        };
+        let rights_specs = self.rights_specs(&rights_req, &[]).await?;
+        // Everything on the page (and in the export) is published together: controlled
+        // together, so no table's published cells narrow down another's suppressed ones.
+        let mut specs = vec![q, forms, referrer, rg, cg, notifications];
+        specs.extend(rights_specs);
+        let mut published = control_linked(&specs, self.statistics_control()).into_iter();
+        let mut next = |measure: &'static str| {
+            let table = published.next().ok_or_else(|| {
+                ServiceError::Internal("disclosure control returned fewer tables".into())
+            })?;
+            Ok::<_, ServiceError>(self.controlled(measure, table, req))
+        };
+        let referrals_by_quarter = next("referrals")?;
+        let referrals_by_form = next("referrals")?;
+        let referrals_by_referrer = next("referrals")?;
+        let reasonable_grounds = next("reasonable_grounds")?;
+        let conclusive_grounds = next("conclusive_grounds")?;
+        let notifications_by_quarter = next("anonymous_notifications")?;
+        let rights_tables = [next("rights")?, next("compensation")?, next("cooperation")?];
         let rights = self
-            .rights_report(&StatisticsRequest {
-                by: Vec::new(),
-                ..req.clone()
-            })
+            .finish_rights_report(&rights_req, &[], rights_tables)
             .await?;
+        let mut timeliness = timeliness;
+        let together: Vec<(&str, &PublishedTable)> = specs
+            .iter()
+            .map(|s| s.unit.as_str())
+            .zip([
+                &referrals_by_quarter.table,
+                &referrals_by_form.table,
+                &referrals_by_referrer.table,
+                &reasonable_grounds.table,
+                &conclusive_grounds.table,
+                &notifications_by_quarter.table,
+                &rights.rights.table,
+                &rights.compensation.table,
+                &rights.cooperation.table,
+            ])
+            .collect();
+        withhold_linked_counts(&mut timeliness, &together, [3, 4]);
         Ok(Dashboard {
-            referrals_by_quarter: q,
-            referrals_by_form: forms,
-            referrals_by_referrer: referrer,
-            reasonable_grounds: rg,
-            conclusive_grounds: cg,
-            notifications_by_quarter: notifications,
+            referrals_by_quarter,
+            referrals_by_form,
+            referrals_by_referrer,
+            reasonable_grounds,
+            conclusive_grounds,
+            notifications_by_quarter,
             timeliness,
             late,
             rights,

@@ -4,7 +4,9 @@
 //! - [`record`]: the non-identifying statistical record of one case, derived from its journal
 //!   (what the stores keep in `case_statistics`, so figures survive erasure of the case key);
 //! - [`disclosure`]: threshold k, rounding down to the resolution, primary and secondary
-//!   suppression over every row, column and period total of a table;
+//!   suppression over every row, column and period total of a table; structural zeros published
+//!   as not applicable; tables published together controlled together against an attacker who
+//!   combines them (interval propagation);
 //! - [`support`]: rights access, compensation, cooperation and service facts of one case;
 //! - [`ctdc_aggregates`]: CTDC reportable aggregates (counts of short attribute combinations,
 //!   rounded to the resolution, none below k);

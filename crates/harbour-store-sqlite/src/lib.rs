@@ -62,6 +62,14 @@ impl SqliteStore {
     /// Open (creating if missing) the database at a `sqlite://PATH` URL. Migrations are not run
     /// here; call [`Store::migrate`].
     pub async fn connect(url: &str) -> StoreResult<SqliteStore> {
+        // 32 MiB of page cache per connection instead of SQLite's 2 MB: case ids are random,
+        // so every write touches index pages all over a large file.
+        Self::connect_with_cache(url, 32 * 1024).await
+    }
+
+    /// [`SqliteStore::connect`] with `cache_kib` KiB of page cache per connection (bulk loads
+    /// into a large file keep their index pages in memory).
+    pub async fn connect_with_cache(url: &str, cache_kib: u32) -> StoreResult<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Backend(format!("bad SQLite URL: {e}")))?;
         create_private(options.get_filename())?;
@@ -70,9 +78,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            // 32 MiB of page cache per connection instead of SQLite's 2 MB: case ids are random,
-            // so every write touches index pages all over a large file.
-            .pragma("cache_size", "-32768")
+            .pragma("cache_size", format!("-{cache_kib}"))
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

@@ -112,7 +112,9 @@ async fn fill(
     for i in 0..n {
         let plan = planner.plan();
         let responder = &actors.responders[plan.responder];
-        let id = CaseId(uuid::Uuid::new_v4());
+        // Time-ordered ids: each case's rows append to the end of every case-keyed index
+        // instead of landing on a random page of a file of gigabytes.
+        let id = CaseId(uuid::Uuid::now_v7());
         let mut state = CaseState::empty(id);
         let mut events = Vec::new();
         let referred = fold(

@@ -43,6 +43,19 @@ pub(crate) struct KeyArgs {
         default_value = "harbour.key"
     )]
     pub(crate) key_file: PathBuf,
+    /// The master key, instead of --key-file: a key file path (which must exist), or a key held
+    /// in a PKCS#11 token (HSM): `pkcs11:module=PATH;token=LABEL;key=LABEL;pin-file=PATH`
+    /// (or `pin-env=VAR`; the PIN itself is never given on the command line).
+    #[arg(long = "master-key", env = "HARBOUR_MASTER_KEY")]
+    pub(crate) master_key: Option<String>,
+    /// A retired master key (file path or `pkcs11:` setting) still accepted for reading while a
+    /// rolling rotation runs; repeat for several. New data is always wrapped under the current key.
+    #[arg(
+        long = "retired-key",
+        env = "HARBOUR_RETIRED_KEYS",
+        value_delimiter = ','
+    )]
+    pub(crate) retired_keys: Vec<String>,
     /// National policy TOML (deadlines, recovery period...). Defaults to the shipped policy.
     #[arg(long, env = "HARBOUR_POLICY_FILE")]
     pub(crate) policy: Option<PathBuf>,
@@ -332,10 +345,7 @@ pub(crate) async fn harbour_with_clock(
     clock: Arc<dyn harbour_service::Clock>,
 ) -> Result<Harbour, Failure> {
     let store = open_store(&db.db).await?;
-    let (master, created) = MasterKey::load_or_create(&keys.key_file)?;
-    if created {
-        eprintln!("Created a new master key in {} (mode 0600). Back it up: without it no case can be read.", keys.key_file.display());
-    }
+    let master = master_key(keys)?;
     let policy = load_policy(keys.policy.as_deref())?;
     // The blind-index key lives wrapped in the database so that key rotation keeps it.
     let h = Harbour::new(store, Arc::new(master), policy, clock)?
@@ -352,8 +362,63 @@ pub(crate) async fn harbour_with_clock(
     }
 }
 
+/// The master key the options name: `--master-key` (a key file or a PKCS#11 token) if given,
+/// else `--key-file` (created at first start), plus every `--retired-key` for reading.
+pub(crate) fn master_key(keys: &KeyArgs) -> Result<MasterKey, Failure> {
+    let master = match &keys.master_key {
+        Some(spec) => MasterKey::open(spec).map_err(|e| Failure(format!("--master-key: {e}")))?,
+        None => {
+            let (master, created) = MasterKey::load_or_create(&keys.key_file)?;
+            if created {
+                eprintln!("Created a new master key in {} (mode 0600). Back it up: without it no case can be read.", keys.key_file.display());
+            }
+            master
+        }
+    };
+    let mut retired = Vec::with_capacity(keys.retired_keys.len());
+    for (n, spec) in keys.retired_keys.iter().enumerate() {
+        // The setting is not echoed: it names files and labels only, but stays out of logs.
+        retired.push(
+            MasterKey::open(spec)
+                .map_err(|e| Failure(format!("--retired-key (number {}): {e}", n + 1)))?,
+        );
+    }
+    let master = master.with_retired(retired);
+    if master.is_token() || !master.retired_ids().is_empty() {
+        eprintln!(
+            "Master key {} ({}){}.",
+            master.id(),
+            if master.is_token() {
+                "in a PKCS#11 token"
+            } else {
+                "from a key file"
+            },
+            if master.retired_ids().is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; also reading keys wrapped under retired key(s) {}",
+                    master.retired_ids().join(", ")
+                )
+            }
+        );
+    }
+    Ok(master)
+}
+
 fn default_keys() -> KeyArgs {
     KeyArgs {
+        master_key: std::env::var("HARBOUR_MASTER_KEY")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        retired_keys: std::env::var("HARBOUR_RETIRED_KEYS")
+            .map(|v| {
+                v.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
         key_file: std::env::var_os("HARBOUR_MASTER_KEY_FILE")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("harbour.key")),

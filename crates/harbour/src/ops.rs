@@ -1,7 +1,7 @@
 //! Operations on a deployment's data (issue 6): backup, restore, master key rotation and the
 //! retention run. Each prints what it did in a line or two and fails with one clear message.
 
-use crate::{harbour, open_store, redact_url, DbArgs, Failure, KeyArgs};
+use crate::{harbour, master_key, open_store, redact_url, DbArgs, Failure, KeyArgs};
 use clap::Subcommand;
 use harbour_crypto::MasterKey;
 use harbour_store_sqlite::SqliteStore;
@@ -9,9 +9,13 @@ use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
 pub enum KeysCmd {
-    /// Make a new master key, rewrap every case key and the blind-index key under it (in
-    /// batches, each a transaction; run again to resume after an interruption), then retire the
-    /// old key file. Stop the servers first: they hold the old key in memory.
+    /// Rewrap every case key and the blind-index key under a new master key (in batches, each a
+    /// transaction; run again to resume after an interruption).
+    ///
+    /// Without --to: make a new key file beside --key-file, rewrap, then retire the old file
+    /// (stop the servers first: they hold the old key). With --to: rewrap from the current key
+    /// (and any --retired-key) to the key --to names, changing no file, while servers keep
+    /// serving with --master-key set to the new key and --retired-key to the old one.
     Rotate {
         #[command(flatten)]
         db: DbArgs,
@@ -20,6 +24,24 @@ pub enum KeysCmd {
         /// Case keys rewrapped per transaction.
         #[arg(long, default_value_t = 500)]
         batch: u32,
+        /// The new master key: a key file (created if missing) or a `pkcs11:` setting (a key
+        /// made with `harbour keys init-hsm`).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Write a new master key file (mode 0600; never overwrites), e.g. the next key of a rolling
+    /// rotation, so servers can be restarted with it before `keys rotate --to` runs.
+    NewFile {
+        /// Where to write it; must not exist.
+        path: PathBuf,
+    },
+    /// Generate a master key inside a PKCS#11 token (HSM): an AES-256 key for wrapping and an
+    /// HMAC key for derivations, both sensitive and non-extractable. Refuses if the key label is
+    /// already in use.
+    InitHsm {
+        /// Where: `pkcs11:module=PATH;token=LABEL;key=LABEL;pin-file=PATH` (or `pin-env=VAR`).
+        #[arg(long = "master-key", env = "HARBOUR_MASTER_KEY")]
+        master_key: String,
     },
 }
 
@@ -170,7 +192,33 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 }
 
 pub async fn keys(cmd: KeysCmd) -> Result<(), Failure> {
-    let KeysCmd::Rotate { db, keys, batch } = cmd;
+    let (db, keys, batch, to) = match cmd {
+        KeysCmd::InitHsm { master_key } => return init_hsm(&master_key),
+        KeysCmd::NewFile { path } => {
+            let key = MasterKey::write_new(&path)
+                .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            println!(
+                "wrote the new master key {} to {} (mode 0600)",
+                key.id(),
+                path.display()
+            );
+            return Ok(());
+        }
+        KeysCmd::Rotate {
+            db,
+            keys,
+            batch,
+            to,
+        } => (db, keys, batch, to),
+    };
+    if let Some(to) = to {
+        return rotate_to(db, keys, batch, &to).await;
+    }
+    if keys.master_key.is_some() || !keys.retired_keys.is_empty() {
+        return Err(Failure(
+            "rotating a --master-key (or with --retired-key) needs --to naming the new key: a key file (created if missing) or a pkcs11: key made with `harbour keys init-hsm`".into(),
+        ));
+    }
     let old = MasterKey::load(&keys.key_file)
         .map_err(|e| Failure(format!("{}: {e}", keys.key_file.display())))?;
     let next_path = beside(&keys.key_file, ".next");
@@ -224,6 +272,58 @@ pub async fn keys(cmd: KeysCmd) -> Result<(), Failure> {
     println!(
         "The old key is kept as {}: backups made before now need it. Destroy it when they expire.",
         retired.display()
+    );
+    Ok(())
+}
+
+fn init_hsm(spec: &str) -> Result<(), Failure> {
+    let key = MasterKey::init_token(spec).map_err(|e| Failure(format!("--master-key: {e}")))?;
+    println!(
+        "created master key {} in the PKCS#11 token (sensitive, non-extractable)",
+        key.id()
+    );
+    println!("Start servers with --master-key set to the same pkcs11: setting, or move a deployment onto it with `harbour keys rotate --to`.");
+    Ok(())
+}
+
+/// A rolling rotation: rewrap everything from the current (and retired) keys to `to`, changing
+/// no file, while servers keep serving with `to` as their key and the old one retired.
+async fn rotate_to(db: DbArgs, keys: KeyArgs, batch: u32, to: &str) -> Result<(), Failure> {
+    let old = master_key(&keys)?;
+    let new = if !to.starts_with("pkcs11:") && !Path::new(to).exists() {
+        let key = MasterKey::write_new(Path::new(to)).map_err(|e| Failure(format!("--to: {e}")))?;
+        eprintln!(
+            "Created the new master key {} in {to} (mode 0600). Back it up.",
+            key.id()
+        );
+        key
+    } else {
+        MasterKey::open(to).map_err(|e| Failure(format!("--to: {e}")))?
+    };
+    if new.id() == old.id() {
+        return Err(Failure(format!(
+            "--to names the current master key ({}); give the new key with --to and the current one with --key-file or --master-key",
+            new.id()
+        )));
+    }
+    let store = open_store(&db.db).await?;
+    let report = harbour_service::protection::rotate_master_key(store.as_ref(), &old, &new, batch)
+        .await
+        .map_err(|e| {
+            Failure(format!(
+                "{e}. Run the same `harbour keys rotate --to` again to resume"
+            ))
+        })?;
+    println!(
+        "rotated the master key from {} to {}: {} case keys rewrapped in {} batches, blind-index key rewrapped",
+        old.id(),
+        new.id(),
+        report.rewrapped,
+        report.batches
+    );
+    println!(
+        "Every key is now under {}. Restart the servers with only the new key (no --retired-key); keep the old key until backups made before now expire.",
+        new.id()
     );
     Ok(())
 }

@@ -295,10 +295,10 @@ pub fn statistics_csv(d: &Dashboard) -> String {
     let k = d.referrals_by_quarter.table.k;
     let r = d.referrals_by_quarter.table.resolution;
     out.push_str(&format!(
-        "# Harbour statistics; disclosure control: threshold k={k}, rounded down to multiples of {r}; suppressed cells have no count; data as of {}\n",
+        "# Harbour statistics; disclosure control: threshold k={k}, rounded down to multiples of {r}; suppressed cells have no count; not_applicable cells are zero by definition (never suppressed); data as of {}\n",
         d.referrals_by_quarter.as_of
     ));
-    out.push_str("table,dimension_1,value_1,dimension_2,value_2,count,suppressed\n");
+    out.push_str("table,dimension_1,value_1,dimension_2,value_2,count,suppressed,not_applicable\n");
     for (name, t) in tables(d) {
         for cell in &t.table.cells {
             let mut kv: Vec<(&String, &String)> = t
@@ -309,13 +309,14 @@ pub fn statistics_csv(d: &Dashboard) -> String {
                 .collect();
             kv.resize(2, (&empty, &empty));
             out.push_str(&format!(
-                "{name},{},{},{},{},{},{}\n",
+                "{name},{},{},{},{},{},{},{}\n",
                 csv_field(kv[0].0),
                 csv_field(kv[0].1),
                 csv_field(kv[1].0),
                 csv_field(kv[1].1),
                 cell.count.map(|n| n.to_string()).unwrap_or_default(),
-                cell.suppressed
+                cell.suppressed,
+                cell.not_applicable
             ));
         }
     }
@@ -360,6 +361,36 @@ pub const RIGHTS_COLUMNS: [&str; 12] = [
     "waived_percent",
     "late_percent",
 ];
+
+/// Columns of [`RIGHTS_COLUMNS`] (after `right`) that are not applicable to a right without a
+/// deadline: such a right is never late.
+pub const LATE_COLUMNS: [usize; 2] = [5, 10];
+
+/// How a figure is written: a number, suppressed, or not applicable (zero by definition).
+pub const SUPPRESSED: &str = "[x]";
+pub const NOT_APPLICABLE: &str = "n/a";
+
+/// The rights rows as text: late figures of a right without a deadline are not applicable.
+fn rights_rows_shown(r: &RightsReport, suppressed: &str) -> Vec<(String, Vec<String>)> {
+    rights_rows(r)
+        .into_iter()
+        .zip(&r.summary)
+        .map(|((right, values), s)| {
+            let values = values
+                .into_iter()
+                .enumerate()
+                .map(|(j, v)| {
+                    if !s.deadline && LATE_COLUMNS.contains(&j) {
+                        NOT_APPLICABLE.to_string()
+                    } else {
+                        v.map_or(suppressed.to_string(), |n| n.to_string())
+                    }
+                })
+                .collect();
+            (right, values)
+        })
+        .collect()
+}
 
 pub fn rights_rows(r: &RightsReport) -> Vec<(String, Vec<Option<u64>>)> {
     r.summary
@@ -417,39 +448,41 @@ fn rights_csv(r: &RightsReport) -> String {
     );
     out.push_str(&RIGHTS_COLUMNS.join(","));
     out.push('\n');
-    for (right, values) in rights_rows(r) {
+    for (right, values) in rights_rows_shown(r, "") {
         out.push_str(&csv_field(&right));
         for v in values {
             out.push(',');
-            out.push_str(&v.map(|n| n.to_string()).unwrap_or_default());
+            out.push_str(&v);
         }
         out.push('\n');
     }
     out.push_str("# rights access cells (eligible person x right by status and lateness)\n");
-    out.push_str("table,right,status,late,count,suppressed\n");
+    out.push_str("table,right,status,late,count,suppressed,not_applicable\n");
     for cell in &r.rights.table.cells {
         let key = |d: &str| csv_field(cell.keys.get(d).map_or("", String::as_str));
         out.push_str(&format!(
-            "rights,{},{},{},{},{}\n",
+            "rights,{},{},{},{},{},{}\n",
             key("right"),
             key("status"),
             key("late"),
             cell.count.map(|n| n.to_string()).unwrap_or_default(),
-            cell.suppressed
+            cell.suppressed,
+            cell.not_applicable
         ));
     }
     out.push_str("# compensation and cooperation (cases)\n");
-    out.push_str("table,dimension_1,value_1,count,suppressed\n");
+    out.push_str("table,dimension_1,value_1,count,suppressed,not_applicable\n");
     for (name, t) in [
         ("compensation", &r.compensation),
         ("cooperation", &r.cooperation),
     ] {
         for cell in &t.table.cells {
             out.push_str(&format!(
-                "{name},{name},{},{},{}\n",
+                "{name},{name},{},{},{},{}\n",
                 csv_field(cell.keys.get(name).map_or("", String::as_str)),
                 cell.count.map(|n| n.to_string()).unwrap_or_default(),
-                cell.suppressed
+                cell.suppressed,
+                cell.not_applicable
             ));
         }
     }
@@ -480,7 +513,7 @@ pub fn render_pivot(title: &str, p: &Pivot) -> String {
         let w = p
             .cells
             .iter()
-            .map(|row| row[j].map_or(3, |n| n.to_string().len()))
+            .map(|row| row[j].map_or(SUPPRESSED.len(), |n| n.to_string().len()))
             .max()
             .unwrap_or(3)
             .max(c.len());
@@ -515,11 +548,13 @@ pub fn render_pivot(title: &str, p: &Pivot) -> String {
     out.push('\n');
     for (i, r) in p.rows.iter().enumerate() {
         let mut cells = vec![r.clone()];
-        cells.extend(
-            p.cells[i]
-                .iter()
-                .map(|c| c.map_or("[x]".to_string(), |n| n.to_string())),
-        );
+        cells.extend(p.cells[i].iter().zip(&p.not_applicable[i]).map(|(c, na)| {
+            if *na {
+                NOT_APPLICABLE.to_string()
+            } else {
+                c.map_or(SUPPRESSED.to_string(), |n| n.to_string())
+            }
+        }));
         out.push_str(&line(cells));
         out.push('\n');
     }
@@ -529,7 +564,7 @@ pub fn render_pivot(title: &str, p: &Pivot) -> String {
 pub fn statistics_text(d: &Dashboard) -> String {
     let t = &d.referrals_by_quarter.table;
     let mut out = format!(
-        "Harbour statistics (k = {}, rounded down to multiples of {}; [x] = suppressed)\n\n",
+        "Harbour statistics (k = {}, rounded down to multiples of {}; [x] = suppressed; n/a = not applicable, zero by definition)\n\n",
         t.k, t.resolution
     );
     for (name, table) in tables(d) {
@@ -561,8 +596,7 @@ pub fn statistics_text(d: &Dashboard) -> String {
         harbour_domain::person::format_date(d.rights.late_as_at),
         RIGHTS_COLUMNS.join(" | ")
     ));
-    for (right, values) in rights_rows(&d.rights) {
-        let values: Vec<String> = values.into_iter().map(shown).collect();
+    for (right, values) in rights_rows_shown(&d.rights, SUPPRESSED) {
         out.push_str(&format!("{right} | {}\n", values.join(" | ")));
     }
     out.push_str("\ncompensation and cooperation\n");
@@ -577,7 +611,7 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let note = format!(
-        "Disclosure control: no count below k = {}; counts rounded down to multiples of {}; [x] = suppressed. Data as of {}.",
+        "Disclosure control: no count below k = {}; counts rounded down to multiples of {}; [x] = suppressed; n/a = not applicable (zero by definition). Data as of {}.",
         d.referrals_by_quarter.table.k, d.referrals_by_quarter.table.resolution, d.referrals_by_quarter.as_of
     );
     for (name, table) in tables(d) {
@@ -605,8 +639,9 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
             for (j, cell) in p.cells[i].iter().enumerate() {
                 let col = (j + 1) as u16;
                 match cell {
+                    _ if p.not_applicable[i][j] => ws.write_string(row, col, NOT_APPLICABLE),
                     Some(n) => ws.write_number(row, col, *n as f64),
-                    None => ws.write_string(row, col, "[x]"),
+                    None => ws.write_string(row, col, SUPPRESSED),
                 }
                 .map_err(|e| Failure(e.to_string()))?;
             }
@@ -640,11 +675,16 @@ fn statistics_xlsx(d: &Dashboard, path: &std::path::Path) -> Result<(), Failure>
         .map(|_| ())
         .map_err(|e| Failure(e.to_string()))
     };
-    for (right, values) in rights_rows(&d.rights) {
+    for ((right, values), s) in rights_rows(&d.rights).into_iter().zip(&d.rights.summary) {
         ws.write_string(row, 0, &right)
             .map_err(|e| Failure(e.to_string()))?;
         for (j, v) in values.into_iter().enumerate() {
-            cell(ws, row, (j + 1) as u16, v)?;
+            if !s.deadline && LATE_COLUMNS.contains(&j) {
+                ws.write_string(row, (j + 1) as u16, NOT_APPLICABLE)
+                    .map_err(|e| Failure(e.to_string()))?;
+            } else {
+                cell(ws, row, (j + 1) as u16, v)?;
+            }
         }
         row += 1;
     }

@@ -47,7 +47,24 @@ fn exports_carry_the_rights_tables_and_the_check_covers_them() {
         .find(|l| l.starts_with("information,"))
         .expect("the information right has a line");
     for v in info.split(',').skip(1).take(6) {
-        assert!(v.is_empty() || v.parse::<u64>().unwrap() >= 10, "{info}");
+        // "n/a": late is not applicable to a right without a deadline.
+        assert!(
+            v.is_empty() || v == "n/a" || v.parse::<u64>().unwrap() >= 10,
+            "{info}"
+        );
+    }
+    // Structural zeros: a decided quarter has no "none" outcome; marked, never suppressed.
+    assert!(csv.contains(
+        "\ntable,dimension_1,value_1,dimension_2,value_2,count,suppressed,not_applicable\n"
+    ));
+    let structural: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("reasonable_grounds_decisions_by_quarter,"))
+        .filter(|l| l.ends_with(",true"))
+        .collect();
+    assert!(!structural.is_empty(), "{csv}");
+    for l in &structural {
+        assert!(l.ends_with(",0,false,true"), "{l}");
     }
     assert!(
         csv.contains("\nrights,information,granted,no,"),
@@ -69,10 +86,63 @@ fn exports_carry_the_rights_tables_and_the_check_covers_them() {
     assert!(v["rights"]["summary"].as_array().unwrap().len() > 10);
     for cell in v["rights"]["rights"]["cells"].as_array().unwrap() {
         match cell["count"].as_u64() {
+            Some(0) => assert_eq!(
+                (&cell["not_applicable"], &cell["suppressed"]),
+                (&true.into(), &false.into()),
+                "{cell}"
+            ),
             Some(n) => assert!(n >= 10 && n % 10 == 0, "{cell}"),
             None => assert_eq!(cell["suppressed"], true),
         }
     }
+    // Everything the export publishes, attacked together (shared totals, rows, columns,
+    // structural zeros known to be 0): no suppressed cell is pinned to fewer than k values.
+    let table = |t: &serde_json::Value| harbour_statistics::PublishedTable {
+        dimensions: t["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap().to_string())
+            .collect(),
+        cells: t["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| harbour_statistics::PublishedCell {
+                keys: c["keys"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect(),
+                count: c["count"].as_u64(),
+                suppressed: c["suppressed"].as_bool().unwrap(),
+                not_applicable: c["not_applicable"].as_bool().unwrap(),
+            })
+            .collect(),
+        k: t["k"].as_u64().unwrap(),
+        resolution: t["resolution"].as_u64().unwrap(),
+    };
+    let published: Vec<(&str, harbour_statistics::PublishedTable)> = [
+        ("cases", &v["referrals_by_quarter"]),
+        ("referral_forms", &v["referrals_by_form"]),
+        ("cases", &v["referrals_by_referrer"]),
+        ("cases", &v["reasonable_grounds"]),
+        ("cases", &v["conclusive_grounds"]),
+        ("anonymous_notifications", &v["notifications_by_quarter"]),
+        ("eligible_rights", &v["rights"]["rights"]),
+        ("support_cases", &v["rights"]["compensation"]),
+        ("support_cases", &v["rights"]["cooperation"]),
+    ]
+    .into_iter()
+    .map(|(u, t)| (u, table(t)))
+    .collect();
+    let together: Vec<(&str, &harbour_statistics::PublishedTable)> =
+        published.iter().map(|(u, t)| (*u, t)).collect();
+    assert!(harbour_statistics::disclosure::exposed(&together).is_empty());
+    assert!(together
+        .iter()
+        .any(|(_, t)| t.cells.iter().any(|c| c.suppressed)));
 
     let xlsx = dir.path().join("stats.xlsx");
     let (code, _, err) = run(harbour(dir.path()).args([

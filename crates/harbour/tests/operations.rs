@@ -1,5 +1,6 @@
 //! Operations as an operator runs them, on the real binary: backup and restore, master key
-//! rotation, retention, crash safety under SIGKILL, and no personal data in the server's logs.
+//! rotation (offline, rolling while a server serves, and from a key file into a PKCS#11 token),
+//! retention, crash safety under SIGKILL, and no personal data in the server's logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
@@ -39,7 +40,20 @@ struct Server {
 impl Server {
     /// Start `harbour serve` with extra arguments; stderr goes to `log` if given.
     fn start(dir: &Path, db: &str, extra: &[&str], log: Option<&Path>, level: &str) -> Server {
+        Server::start_env(dir, db, extra, log, level, &[])
+    }
+
+    /// As [`Server::start`], with extra environment variables (e.g. `SOFTHSM2_CONF`).
+    fn start_env(
+        dir: &Path,
+        db: &str,
+        extra: &[&str],
+        log: Option<&Path>,
+        level: &str,
+        env: &[(&str, &Path)],
+    ) -> Server {
         let mut cmd = harbour(dir);
+        cmd.envs(env.iter().copied());
         cmd.env("HARBOUR_LOG", level)
             .args(["serve", "--bind", "127.0.0.1:0", "--db", db])
             .args(extra)
@@ -919,5 +933,406 @@ fn statistics_check_compares_the_pre_aggregated_counts_and_rebuild_recounts_them
         assert_eq!(code, 0, "statistics rebuild: {out}{err}");
         assert!(out.contains("pre-aggregated counters recounted"), "{out}");
         check(0);
+    }
+}
+
+/// Every case the user sees opens (200); returns how many there are.
+fn read_every_case(addr: &str, token: &str, db: &str) -> usize {
+    let (s, list) = http(addr, "GET", "/api/v1/cases", Some(token), None).unwrap();
+    assert_eq!(s, 200, "{list}");
+    let cases = list["cases"].as_array().unwrap();
+    for c in cases {
+        let (s, v) = http(
+            addr,
+            "GET",
+            &format!("/api/v1/cases/{}", c["id"].as_str().unwrap()),
+            Some(token),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s, 200, "{db}: {v}");
+    }
+    cases.len()
+}
+
+/// The blind index still finds a person already on record (409 possible duplicate).
+fn still_finds_by_name(addr: &str, token: &str, given: &str, family: &str) {
+    let mut again = referral(given, family);
+    again.as_object_mut().unwrap().remove("confirm_new_person");
+    let (s, v) = http(addr, "POST", "/api/v1/referrals", Some(token), Some(&again)).unwrap();
+    assert_eq!(s, 409, "the keyed name hash still matches: {v}");
+    assert_eq!(v["type"], "/problems/possible-duplicate");
+}
+
+#[test]
+fn rolling_rotation_keeps_a_server_serving_and_leaves_every_case_under_the_new_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in databases(dir.path()) {
+        let keydir = tempfile::tempdir().unwrap();
+        let old = keydir.path().join("harbour.key");
+        let old_arg = old.to_str().unwrap().to_string();
+        let server = Server::start(
+            keydir.path(),
+            &db.url,
+            &["--demo", "--key-file", &old_arg],
+            None,
+            "warn",
+        );
+        let password = demo_password(keydir.path());
+        let token = login(&server.addr, "responder@demo.invalid", &password);
+        for i in 0..12 {
+            let (s, v) = http(
+                &server.addr,
+                "POST",
+                "/api/v1/referrals",
+                Some(&token),
+                Some(&referral(&format!("Rolling{i}"), "Fakekeyring")),
+            )
+            .unwrap();
+            assert_eq!(s, 201, "{v}");
+        }
+        server.kill();
+
+        // Step 1: the next key. Step 2: the server restarts with it as its key and the old one
+        // retired, so it reads both and writes only under the new one.
+        let new = keydir.path().join("next.key");
+        let new_arg = new.to_str().unwrap().to_string();
+        let (code, out, err) = run(harbour(keydir.path()).args(["keys", "new-file", &new_arg]));
+        assert_eq!(code, 0, "{out}{err}");
+        let server = Server::start(
+            keydir.path(),
+            &db.url,
+            &[
+                "--key-file",
+                &old_arg,
+                "--master-key",
+                &new_arg,
+                "--retired-key",
+                &old_arg,
+            ],
+            None,
+            "warn",
+        );
+        let token = login(&server.addr, "responder@demo.invalid", &password);
+
+        // Step 3: `keys rotate --to` in another process while two clients keep reading and
+        // writing cases. Every request must succeed.
+        let stop = Arc::new(AtomicBool::new(false));
+        let done: Arc<Mutex<Vec<(std::time::Instant, String)>>> = Arc::default();
+        let clients: Vec<_> = (0..2)
+            .map(|t| {
+                let (addr, token, stop, done) = (
+                    server.addr.clone(),
+                    token.clone(),
+                    stop.clone(),
+                    done.clone(),
+                );
+                std::thread::spawn(move || {
+                    let mut n = 0;
+                    while !stop.load(Ordering::SeqCst) {
+                        let (s, v) = http(
+                            &addr,
+                            "POST",
+                            "/api/v1/referrals",
+                            Some(&token),
+                            Some(&referral(&format!("During{t}x{n}"), "Fakekeyring")),
+                        )
+                        .unwrap();
+                        assert_eq!(s, 201, "write during the rotation: {v}");
+                        let id = v["id"].as_str().unwrap().to_string();
+                        let (s, v) = http(
+                            &addr,
+                            "GET",
+                            &format!("/api/v1/cases/{id}"),
+                            Some(&token),
+                            None,
+                        )
+                        .unwrap();
+                        assert_eq!(s, 200, "read during the rotation: {v}");
+                        let (s, v) =
+                            http(&addr, "GET", "/api/v1/cases", Some(&token), None).unwrap();
+                        assert_eq!(s, 200, "{v}");
+                        let first = v["cases"][0]["id"].as_str().unwrap().to_string();
+                        let (s, v) = http(
+                            &addr,
+                            "GET",
+                            &format!("/api/v1/cases/{first}"),
+                            Some(&token),
+                            None,
+                        )
+                        .unwrap();
+                        assert_eq!(s, 200, "read of an older case during the rotation: {v}");
+                        done.lock().unwrap().push((std::time::Instant::now(), id));
+                        n += 1;
+                    }
+                })
+            })
+            .collect();
+        let wait_for = |count: usize| {
+            while done.lock().unwrap().len() < count {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        };
+        wait_for(2);
+        let started = std::time::Instant::now();
+        let (code, out, err) = run(harbour(keydir.path()).args([
+            "keys",
+            "rotate",
+            "--db",
+            &db.url,
+            "--key-file",
+            &old_arg,
+            "--to",
+            &new_arg,
+            "--batch",
+            "1",
+        ]));
+        let finished = std::time::Instant::now();
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("case keys rewrapped"), "{out}");
+        let before = done.lock().unwrap().len();
+        wait_for(before + 2);
+        stop.store(true, Ordering::SeqCst);
+        for c in clients {
+            c.join()
+                .expect("a client's request failed during the rotation");
+        }
+        let during = done
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(at, _)| *at > started && *at < finished)
+            .count();
+        assert!(
+            during > 0,
+            "no request completed while `keys rotate` ran: the overlap was not tested"
+        );
+        server.kill();
+
+        // Afterwards: nothing is left under the old key (a second run finds nothing to do) ...
+        let (code, out, err) = run(harbour(keydir.path()).args([
+            "keys",
+            "rotate",
+            "--db",
+            &db.url,
+            "--key-file",
+            &old_arg,
+            "--to",
+            &new_arg,
+        ]));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains(": 0 case keys rewrapped"), "{out}");
+        // ... the old key alone no longer opens the deployment ...
+        let (code, _, err) = run(harbour(keydir.path()).args([
+            "retention",
+            "run",
+            "--dry-run",
+            "--db",
+            &db.url,
+            "--key-file",
+            &old_arg,
+        ]));
+        assert_eq!(code, 1);
+        assert!(err.contains("wrapped under master key"), "{err}");
+        // ... and the new key alone reads every case, written before or during the rotation,
+        // finds people by name, and every journal verifies.
+        let server = Server::start(
+            keydir.path(),
+            &db.url,
+            &["--key-file", &old_arg, "--master-key", &new_arg],
+            None,
+            "warn",
+        );
+        let token = login(&server.addr, "responder@demo.invalid", &password);
+        let total = done.lock().unwrap().len();
+        assert!(
+            read_every_case(&server.addr, &token, &db.url) >= 12 + total,
+            "{}",
+            db.url
+        );
+        still_finds_by_name(&server.addr, &token, "Rolling3", "Fakekeyring");
+        still_finds_by_name(&server.addr, &token, "During0x0", "Fakekeyring");
+        server.kill();
+        verify(keydir.path(), &db.url);
+    }
+}
+
+/// A fresh SoftHSM2 token for one test (its own token directory and configuration), or `None`
+/// when `HARBOUR_TEST_PKCS11_MODULE` is not set. Returns (module, SOFTHSM2_CONF path).
+fn softhsm_token(dir: &Path, label: &str, pin: &str) -> Option<(String, std::path::PathBuf)> {
+    let module = match std::env::var("HARBOUR_TEST_PKCS11_MODULE") {
+        Ok(m) if !m.is_empty() => m,
+        _ => {
+            eprintln!("HARBOUR_TEST_PKCS11_MODULE is not set: the PKCS#11 test was skipped");
+            return None;
+        }
+    };
+    let tokens = dir.join("tokens");
+    std::fs::create_dir_all(&tokens).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("softhsm2-util")
+        .env("SOFTHSM2_CONF", &conf)
+        .args([
+            "--init-token",
+            "--free",
+            "--label",
+            label,
+            "--so-pin",
+            "0000-fake",
+            "--pin",
+            pin,
+        ])
+        .output()
+        .expect("softhsm2-util (Debian package softhsm2) must be installed");
+    assert!(out.status.success(), "{out:?}");
+    Some((module, conf))
+}
+
+#[test]
+fn master_key_moves_from_a_key_file_into_a_pkcs11_token_and_everything_stays_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in databases(dir.path()) {
+        let keydir = tempfile::tempdir().unwrap();
+        let Some((module, conf)) = softhsm_token(keydir.path(), "harbour-ops", "2468-fake") else {
+            return;
+        };
+        let hsm_env: [(&str, &Path); 1] = [("SOFTHSM2_CONF", &conf)];
+        let pin = keydir.path().join("token.pin");
+        let wrong_pin = keydir.path().join("wrong.pin");
+        for (path, text) in [(&pin, "2468-fake\n"), (&wrong_pin, "1111-wrong\n")] {
+            std::fs::write(path, text).unwrap();
+            std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .unwrap();
+        }
+        let setting = |key: &str, pin: &Path| {
+            format!(
+                "pkcs11:module={module};token=harbour-ops;key={key};pin-file={}",
+                pin.display()
+            )
+        };
+        let hsm = setting("harbour-master", &pin);
+        let key = keydir.path().join("harbour.key");
+        let key_arg = key.to_str().unwrap().to_string();
+
+        // A deployment on a key file, with a case in it.
+        let server = Server::start(
+            keydir.path(),
+            &db.url,
+            &["--demo", "--key-file", &key_arg],
+            None,
+            "warn",
+        );
+        let password = demo_password(keydir.path());
+        let token = login(&server.addr, "responder@demo.invalid", &password);
+        let (s, v) = http(
+            &server.addr,
+            "POST",
+            "/api/v1/referrals",
+            Some(&token),
+            Some(&referral("Tokenia", "Fakemigrant")),
+        )
+        .unwrap();
+        assert_eq!(s, 201, "{v}");
+        server.kill();
+
+        // Generate the key in the token; wrong PIN and missing key are clear at start.
+        let (code, out, err) = run(harbour(keydir.path()).envs(hsm_env).args([
+            "keys",
+            "init-hsm",
+            "--master-key",
+            &hsm,
+        ]));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("non-extractable"), "{out}");
+        for (setting, expect) in [
+            (setting("harbour-master", &wrong_pin), "refused the PIN"),
+            (setting("no-such-key", &pin), "harbour keys init-hsm"),
+        ] {
+            let (code, out, err) = run(harbour(keydir.path()).envs(hsm_env).args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--db",
+                &db.url,
+                "--master-key",
+                &setting,
+            ]));
+            assert_eq!(code, 1, "{out}{err}");
+            assert!(err.contains(expect), "{err}");
+            assert!(
+                !err.contains("1111-wrong") && !err.contains("2468-fake"),
+                "{err}"
+            );
+        }
+
+        // Migrate: every key from the file into the token.
+        let (code, out, err) = run(harbour(keydir.path()).envs(hsm_env).args([
+            "keys",
+            "rotate",
+            "--db",
+            &db.url,
+            "--key-file",
+            &key_arg,
+            "--to",
+            &hsm,
+        ]));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("case keys rewrapped"), "{out}");
+        verify(keydir.path(), &db.url);
+        let (code, _, err) = run(harbour(keydir.path()).args([
+            "retention",
+            "run",
+            "--dry-run",
+            "--db",
+            &db.url,
+            "--key-file",
+            &key_arg,
+        ]));
+        assert_eq!(code, 1, "the key file no longer opens the deployment");
+        assert!(err.contains("wrapped under master key"), "{err}");
+
+        // The service on the token alone: old cases open, new ones are made and read, and the
+        // blind index still finds people.
+        let server = Server::start_env(
+            keydir.path(),
+            &db.url,
+            &["--key-file", &key_arg, "--master-key", &hsm],
+            None,
+            "warn",
+            &hsm_env,
+        );
+        let token = login(&server.addr, "responder@demo.invalid", &password);
+        let (s, v) = http(
+            &server.addr,
+            "POST",
+            "/api/v1/referrals",
+            Some(&token),
+            Some(&referral("Hsmcase", "Fakenew")),
+        )
+        .unwrap();
+        assert_eq!(s, 201, "{v}");
+        let id = v["id"].as_str().unwrap().to_string();
+        let (s, v) = http(
+            &server.addr,
+            "GET",
+            &format!("/api/v1/cases/{id}"),
+            Some(&token),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s, 200, "{v}");
+        assert!(v.to_string().contains("Hsmcase"), "{v}");
+        assert!(read_every_case(&server.addr, &token, &db.url) >= 2);
+        still_finds_by_name(&server.addr, &token, "Tokenia", "Fakemigrant");
+        server.kill();
+        verify(keydir.path(), &db.url);
     }
 }

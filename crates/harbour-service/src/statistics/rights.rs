@@ -13,7 +13,9 @@ use super::{check_period, dimension, forbid, label, may_read_statistics, parse_d
 use super::{ControlledTable, GroupSummary, MeasureReport, StatisticsRequest};
 use crate::{Actor, Harbour, ServiceError, ServiceResult};
 use harbour_domain::support::RightStatus;
-use harbour_statistics::disclosure::{control, Control, Dimension, PublishedTable, TOTAL};
+use harbour_statistics::disclosure::{
+    control_linked, Control, Dimension, KeyMatch, PublishedTable, StructuralZero, TableSpec, TOTAL,
+};
 use harbour_statistics::summarise;
 use harbour_statistics::support::{CompensationStage, CooperationOutcome};
 use harbour_store::{StatDim, SupportMeasure, SupportQuery};
@@ -227,13 +229,14 @@ fn flag_label(v: Option<String>) -> String {
 }
 
 impl Harbour {
-    async fn support_table(
+    async fn support_spec(
         &self,
-        measure: &'static str,
+        unit: &str,
         q: SupportQuery,
         own: Vec<Dimension>,
+        structural: Vec<StructuralZero>,
         req: &StatisticsRequest,
-    ) -> ServiceResult<ControlledTable> {
+    ) -> ServiceResult<TableSpec> {
         let rights = matches!(q.measure, SupportMeasure::Rights { .. });
         let counts: Vec<(Vec<String>, u64)> = self
             .store
@@ -263,12 +266,11 @@ impl Harbour {
             .collect();
         let mut dims: Vec<Dimension> = q.by.iter().map(|d| dimension(*d, req)).collect();
         dims.extend(own);
-        Ok(ControlledTable {
-            measure,
-            table: control(&dims, &counts, self.statistics_control()),
-            from: req.from,
-            to: req.to,
-            as_of: self.now(),
+        Ok(TableSpec {
+            unit: unit.into(),
+            dimensions: dims,
+            counts,
+            structural,
         })
     }
 
@@ -294,45 +296,102 @@ impl Harbour {
                 "rights statistics are broken down by one dimension at most",
             ));
         }
-        let c = self.statistics_control();
+        let specs = self.rights_specs(req, &by).await?;
+        // The three tables are published together: controlled together.
+        let mut published = control_linked(&specs, self.statistics_control()).into_iter();
+        let mut next = |measure: &'static str| {
+            let table = published.next().ok_or_else(|| {
+                ServiceError::Internal("disclosure control returned fewer tables".into())
+            })?;
+            Ok::<_, ServiceError>(ControlledTable {
+                measure,
+                table,
+                from: req.from,
+                to: req.to,
+                as_of: self.now(),
+            })
+        };
+        let tables = [next("rights")?, next("compensation")?, next("cooperation")?];
+        self.finish_rights_report(req, &by, tables).await
+    }
+
+    /// The counts of the rights, compensation and cooperation tables, in that order.
+    pub(crate) async fn rights_specs(
+        &self,
+        req: &StatisticsRequest,
+        by: &[StatDim],
+    ) -> ServiceResult<Vec<TableSpec>> {
         let today = self.now().date();
         let late_as_at = req.to.map_or(today, |t| t.min(today));
         let query = |measure| SupportQuery {
             measure,
-            by: by.clone(),
+            by: by.to_vec(),
             from: req.from,
             to: req.to,
         };
         let codes: Vec<&str> = self.rights.rights.iter().map(|r| r.code.as_str()).collect();
         let statuses: Vec<&str> = RIGHT_STATUSES.iter().map(|s| s.as_str()).collect();
+        // A right with no deadline is never late: "late" is not applicable to it.
+        let without_deadline: Vec<&str> = self
+            .rights
+            .rights
+            .iter()
+            .filter(|r| r.due_days.is_none())
+            .map(|r| r.code.as_str())
+            .collect();
+        let structural = if without_deadline.is_empty() {
+            Vec::new()
+        } else {
+            vec![
+                StructuralZero::when("right", KeyMatch::is(&without_deadline))
+                    .and("late", KeyMatch::is(&["yes"])),
+            ]
+        };
         let rights = self
-            .support_table(
-                "rights",
+            .support_spec(
+                "eligible_rights",
                 query(SupportMeasure::Rights { as_of: late_as_at }),
                 vec![
                     Dimension::closed("right", &codes),
                     Dimension::closed("status", &statuses),
                     Dimension::closed("late", &["yes", "no"]),
                 ],
+                structural,
                 req,
             )
             .await?;
+        // Both count every case once (by its furthest stage, by its cooperation outcome).
         let compensation = self
-            .support_table(
-                "compensation",
+            .support_spec(
+                "support_cases",
                 query(SupportMeasure::Compensation),
                 vec![Dimension::closed("compensation", &CompensationStage::ALL)],
+                Vec::new(),
                 req,
             )
             .await?;
         let cooperation = self
-            .support_table(
-                "cooperation",
+            .support_spec(
+                "support_cases",
                 query(SupportMeasure::Cooperation),
                 vec![Dimension::closed("cooperation", &CooperationOutcome::ALL)],
+                Vec::new(),
                 req,
             )
             .await?;
+        Ok(vec![rights, compensation, cooperation])
+    }
+
+    /// The report from its three controlled tables: summaries, amounts and acceptance times.
+    pub(crate) async fn finish_rights_report(
+        &self,
+        req: &StatisticsRequest,
+        by: &[StatDim],
+        [rights, compensation, cooperation]: [ControlledTable; 3],
+    ) -> ServiceResult<RightsReport> {
+        let c = self.statistics_control();
+        let today = self.now().date();
+        let late_as_at = req.to.map_or(today, |t| t.min(today));
         let (amounts, amounts_suppressed) = self
             .compensation_amounts(&compensation.table, req, c)
             .await?;

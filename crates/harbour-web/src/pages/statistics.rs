@@ -1,6 +1,7 @@
 //! The coordinator's dashboard: headline figures, trends by quarter as a server-rendered SVG
 //! chart, the published tables, timeliness and the late list (counts only). Everything shown
-//! has passed disclosure control in the service; suppressed cells read "[x]".
+//! has passed disclosure control in the service; suppressed cells read "[x]", cells that are zero
+//! by definition read "not applicable" in the reader's language.
 
 use super::i18n::{t, tr, Lang};
 use super::{render, Ctx, Web};
@@ -110,11 +111,21 @@ fn table_view(
         rows: p
             .rows
             .iter()
-            .zip(&p.cells)
-            .map(|(r, cells)| {
+            .zip(p.cells.iter().zip(&p.not_applicable))
+            .map(|(r, (cells, na))| {
                 (
                     value_label(lang, &p.row_dimension, r),
-                    cells.iter().map(|c| shown(*c)).collect(),
+                    cells
+                        .iter()
+                        .zip(na)
+                        .map(|(c, na)| {
+                            if *na {
+                                t(lang, "stats-not-applicable")
+                            } else {
+                                shown(*c)
+                            }
+                        })
+                        .collect(),
                 )
             })
             .collect(),
@@ -256,7 +267,11 @@ fn page(lang: Lang, web: &Web, d: &Dashboard) -> StatisticsPage {
         "asof",
         FluentValue::from(super::i18n::date(lang, q.as_of.date())),
     );
-    let note = tr(lang, "stats-note", Some(&args));
+    let note = format!(
+        "{} {}",
+        tr(lang, "stats-note", Some(&args)),
+        t(lang, "stats-not-applicable-note")
+    );
     StatisticsPage {
         c: web.ctx(t(lang, "stats-title")),
         note,
@@ -308,6 +323,10 @@ fn rights_section(lang: Lang, r: &RightsReport) -> RightsSection {
         rows: summaries
             .iter()
             .map(|s| {
+                // A right without a deadline is never late: not applicable, not zero.
+                let na = || t(lang, "stats-not-applicable");
+                let late = |v: Option<u64>| if s.deadline { shown(v) } else { na() };
+                let late_pct = |v: Option<u64>| if s.deadline { pct(v) } else { na() };
                 (
                     right_label(&s.keys["right"]),
                     vec![
@@ -316,9 +335,9 @@ fn rights_section(lang: Lang, r: &RightsReport) -> RightsSection {
                         shown(s.granted),
                         shown(s.refused),
                         shown(s.waived),
-                        shown(s.late),
+                        late(s.late),
                         pct(s.granted_percent),
-                        pct(s.late_percent),
+                        late_pct(s.late_percent),
                     ],
                 )
             })
