@@ -475,8 +475,8 @@ async fn statistics(args: &BenchArgs) -> Result<(), Failure> {
         let url = format!("sqlite://{}", file.display());
         // A kept file grows to gigabytes: a large page cache keeps the fill's index pages in
         // memory (the server's own connections keep 32 MiB).
-        let sqlite = harbour_store_sqlite::SqliteStore::connect_with_cache(&url, BULK_CACHE_KIB)
-            .await?;
+        let sqlite =
+            harbour_store_sqlite::SqliteStore::connect_with_cache(&url, BULK_CACHE_KIB).await?;
         sqlite.migrate().await?;
         let store: Arc<dyn Store> = Arc::new(sqlite);
         out.push(crate::bench_statistics::measure(store, args.statistics).await?);
