@@ -5,7 +5,7 @@
 set -euo pipefail
 db=$1; copies=$2; repo=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 sql=$(mktemp)
-# Copies differ from the originals in the UUID version digit (always 4 in an original).
+# Copies differ from the originals in the UUID version digit (4, or 7 for bench-filled cases, in an original).
 {
   echo "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144;"
   echo "CREATE TEMP TABLE orig AS SELECT case_id FROM case_statistics;"
