@@ -290,11 +290,18 @@ enum AuditCmd {
         #[arg(long = "anchor", value_name = "LINE")]
         anchors: Vec<harbour_service::audit::Anchor>,
     },
-    /// Verify the access log and print its head as one line (`access-log SEQ HASH`) to keep
-    /// outside the database, e.g. from cron; `audit verify --anchor LINE` checks it later.
+    /// Verify the access log and the case journals and print one line to keep outside the
+    /// database, e.g. from cron (`anchor-v2 access-log SEQ HASH journals UNTIL CASES DIGEST`:
+    /// the access log's head and a digest over every case journal's head as of UNTIL);
+    /// `audit verify --anchor LINE` checks it later.
     Anchor {
         #[command(flatten)]
         db: DbArgs,
+        /// Anchor the journals as they stood this many seconds ago, so that an event stamped
+        /// just before anchoring but committed just after (or on a server whose clock is a
+        /// little behind) is not half in the anchor.
+        #[arg(long, default_value_t = 60)]
+        settle_seconds: u32,
     },
 }
 
@@ -620,6 +627,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let access =
                 harbour_service::audit::verify_access_log_anchored(store.as_ref(), &anchors)
                     .await?;
+            for journals in anchors.iter().filter_map(|a| a.journals.as_ref()) {
+                harbour_service::audit::verify_journals_anchored(store.as_ref(), journals).await?;
+            }
             println!(
                 "ok: {} case journals, {} events, {} access records verified, {} anchors matched",
                 report.cases,
@@ -630,14 +640,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Cmd::Audit {
-            cmd: AuditCmd::Anchor { db },
+            cmd: AuditCmd::Anchor { db, settle_seconds },
         } => {
             let store = open_store(&db.db).await?;
-            // Anchor only a log that verifies: a head taken after tampering would vouch for it.
+            // Anchor only logs that verify: a head taken after tampering would vouch for it.
+            harbour_service::audit::verify_journals(store.as_ref()).await?;
             let access = harbour_service::audit::verify_access_log(store.as_ref()).await?;
+            let until = time::OffsetDateTime::now_utc()
+                - time::Duration::seconds(i64::from(settle_seconds));
+            let journals = harbour_service::audit::journals_anchor(store.as_ref(), until).await?;
             let anchor = harbour_service::audit::Anchor {
                 seq: access.records,
                 hash: access.head,
+                journals: Some(journals),
             };
             println!("{anchor}");
             Ok(())
