@@ -193,22 +193,105 @@ impl std::str::FromStr for Anchor {
 pub enum JournalsAnchorError {
     #[error("case journals do not match the anchor of {until}: {reason}")]
     Mismatch { until: i64, reason: String },
+    /// The heads file (`--journal-heads`) could not be written or read, or is not this anchor's.
+    #[error("journal heads file: {0}")]
+    HeadsFile(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// The journals' commitment as of `until`. One case is loaded at a time and case ids come a
-/// page at a time, so memory stays flat however many journals there are; the cost is one read
-/// of every journal, as `audit verify` already does.
+/// One case's journal head as anchored: a line `CASE SEQ HASH` of the heads file that
+/// `audit anchor --journal-heads FILE` writes next to the line. Case ids and hashes only, no
+/// content. The file hashes to the line's digest, so it cannot be swapped for another; it is
+/// what lets `audit verify` name the case whose journal changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JournalHead {
+    pub case: CaseId,
+    pub seq: u64,
+    pub hash: [u8; 32],
+}
+
+impl std::fmt::Display for JournalHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ", self.case, self.seq)?;
+        write_hex(f, &self.hash)
+    }
+}
+
+impl std::str::FromStr for JournalHead {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut parts = s.split_whitespace();
+        let case = parts
+            .next()
+            .and_then(|c| uuid::Uuid::parse_str(c).ok())
+            .map(CaseId)
+            .ok_or("expected `CASE SEQ HASH`; the case id is missing or not one")?;
+        let seq = parts
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .ok_or("expected `CASE SEQ HASH`; the event number is missing or not a number")?;
+        let hash = parse_hash(parts.next(), "the hash is missing").map_err(|e| e.0.to_string())?;
+        if parts.next().is_some() {
+            return Err("there is text after the hash".into());
+        }
+        Ok(JournalHead { case, seq, hash })
+    }
+}
+
+/// The journal's head as of `until`: its last event at or before then. Events are in seq order
+/// and appended with the clock moving on, so the later ones are those appended after.
+fn head_at(events: &[harbour_store::StoredEvent], until: i64) -> Option<JournalHead> {
+    events
+        .iter()
+        .take_while(|e| harbour_store::to_micros(e.at) <= until)
+        .last()
+        .map(|e| JournalHead {
+            case: e.case_id,
+            seq: e.seq,
+            hash: e.hash,
+        })
+}
+
+/// The digest as the anchor defines it, fed one head at a time.
+struct HeadsDigest {
+    h: Sha256,
+    cases: u64,
+}
+
+impl HeadsDigest {
+    fn new(until: i64) -> HeadsDigest {
+        let mut h = Sha256::new();
+        h.update(b"harbour-journals-anchor-v1\0");
+        h.update(until.to_be_bytes());
+        HeadsDigest { h, cases: 0 }
+    }
+    fn add(&mut self, head: &JournalHead) {
+        self.h.update(head.case.0.as_bytes());
+        self.h.update(head.seq.to_be_bytes());
+        self.h.update(head.hash);
+        self.cases += 1;
+    }
+    fn finish(self, until: i64) -> JournalsAnchor {
+        JournalsAnchor {
+            until,
+            cases: self.cases,
+            digest: self.h.finalize().into(),
+        }
+    }
+}
+
+/// The journals' commitment as of `until`, writing each head to `heads` if given. One case is
+/// loaded at a time and case ids come a page at a time, so memory stays flat however many
+/// journals there are; the cost is one read of every journal, as `audit verify` already does.
 pub async fn journals_anchor(
     store: &dyn Store,
     until: OffsetDateTime,
-) -> Result<JournalsAnchor, StoreError> {
-    let until_micros = harbour_store::to_micros(until);
-    let mut h = Sha256::new();
-    h.update(b"harbour-journals-anchor-v1\0");
-    h.update(until_micros.to_be_bytes());
-    let mut cases = 0u64;
+    mut heads: Option<&mut (dyn std::io::Write + Send)>,
+) -> Result<JournalsAnchor, JournalsAnchorError> {
+    let until = harbour_store::to_micros(until);
+    let mut digest = HeadsDigest::new(until);
     let mut after = None;
     loop {
         let ids = store.case_ids(after, 500).await?;
@@ -220,56 +303,99 @@ pub async fn journals_anchor(
                 .load_case(id)
                 .await?
                 .ok_or_else(|| StoreError::Missing(format!("case {id}")))?;
-            // Events are in seq order and appended with the clock moving on, so the last one at
-            // or before `until` is the journal's head as anchored.
-            let head = record
-                .events
-                .iter()
-                .take_while(|e| harbour_store::to_micros(e.at) <= until_micros)
-                .last();
-            if let Some(e) = head {
-                h.update(id.0.as_bytes());
-                h.update(e.seq.to_be_bytes());
-                h.update(e.hash);
-                cases += 1;
+            if let Some(head) = head_at(&record.events, until) {
+                digest.add(&head);
+                if let Some(w) = heads.as_mut() {
+                    writeln!(w, "{head}")
+                        .map_err(|e| JournalsAnchorError::HeadsFile(e.to_string()))?;
+                }
             }
         }
         after = Some(last);
     }
-    Ok(JournalsAnchor {
-        until: until_micros,
-        cases,
-        digest: h.finalize().into(),
-    })
+    if let Some(w) = heads.as_mut() {
+        w.flush()
+            .map_err(|e| JournalsAnchorError::HeadsFile(e.to_string()))?;
+    }
+    Ok(digest.finish(until))
 }
 
-/// Recompute the journals' commitment at the anchor's time and compare.
+/// Recompute the journals' commitment at the anchor's time and compare. On a mismatch, a heads
+/// file written with the anchor (`heads`) names the first case whose journal differs.
 pub async fn verify_journals_anchored(
     store: &dyn Store,
     anchor: &JournalsAnchor,
+    heads: Option<&mut (dyn std::io::BufRead + Send)>,
 ) -> Result<(), JournalsAnchorError> {
+    let mismatch = |reason: String| JournalsAnchorError::Mismatch {
+        until: anchor.until,
+        reason,
+    };
     let until = OffsetDateTime::from_unix_timestamp_nanos(i128::from(anchor.until) * 1000)
-        .map_err(|_| JournalsAnchorError::Mismatch {
-            until: anchor.until,
-            reason: "the anchor's time is out of range".into(),
-        })?;
-    let now = journals_anchor(store, until).await?;
+        .map_err(|_| mismatch("the anchor's time is out of range".into()))?;
+    let now = journals_anchor(store, until, None).await?;
+    if now == *anchor {
+        return Ok(());
+    }
+    if let Some(heads) = heads {
+        if let Some(case) = changed_journal(store, anchor, heads).await? {
+            return Err(mismatch(case));
+        }
+    }
     if now.cases != anchor.cases {
-        return Err(JournalsAnchorError::Mismatch {
-            until: anchor.until,
-            reason: format!(
-                "{} journals were anchored but {} have events from then (a case or its events were deleted, or a case was added with an earlier date)",
-                anchor.cases, now.cases
-            ),
-        });
+        return Err(mismatch(format!(
+            "{} journals were anchored but {} have events from then (a case or its events were deleted, or a case was added with an earlier date)",
+            anchor.cases, now.cases
+        )));
     }
-    if now.digest != anchor.digest {
-        return Err(JournalsAnchorError::Mismatch {
-            until: anchor.until,
-            reason: "an event at or before the anchor was edited, re-chained or deleted".into(),
-        });
+    Err(mismatch(
+        "an event at or before the anchor was edited, re-chained or deleted (give the anchor's --journal-heads file to name the case)".into(),
+    ))
+}
+
+/// Walk the heads file (one line at a time) against the journals: the first anchored case whose
+/// head is no longer the same, provided the file is this anchor's own (its digest matches).
+async fn changed_journal(
+    store: &dyn Store,
+    anchor: &JournalsAnchor,
+    heads: &mut (dyn std::io::BufRead + Send),
+) -> Result<Option<String>, JournalsAnchorError> {
+    let mut digest = HeadsDigest::new(anchor.until);
+    let mut first = None;
+    for (n, line) in std::io::BufRead::lines(heads).enumerate() {
+        let line = line.map_err(|e| JournalsAnchorError::HeadsFile(e.to_string()))?;
+        let head: JournalHead = line
+            .parse()
+            .map_err(|e| JournalsAnchorError::HeadsFile(format!("line {}: {e}", n + 1)))?;
+        digest.add(&head);
+        if first.is_none() {
+            let now = store
+                .load_case(head.case)
+                .await?
+                .and_then(|r| head_at(&r.events, anchor.until));
+            first = match now {
+                None => Some(format!(
+                    "case {}: its journal is gone (it had {} events)",
+                    head.case, head.seq
+                )),
+                Some(now) if now.seq != head.seq => Some(format!(
+                    "case {}: it had {} events at the anchor and now has {} from then (events were deleted)",
+                    head.case, head.seq, now.seq
+                )),
+                Some(now) if now.hash != head.hash => Some(format!(
+                    "case {}: its event {} no longer has the anchored hash (an event up to it was edited and the journal re-chained)",
+                    head.case, head.seq
+                )),
+                Some(_) => None,
+            };
+        }
     }
-    Ok(())
+    if digest.finish(anchor.until) != *anchor {
+        return Err(JournalsAnchorError::HeadsFile(
+            "it is not the file written with this anchor (its digest differs)".into(),
+        ));
+    }
+    Ok(first)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -286,8 +286,9 @@ fn rechain(events: &mut [harbour_store::StoredEvent]) {
     }
 }
 
-/// After anchoring, Harbour goes on: a case gets another event and a new case is opened, the way
-/// the service writes them (through the store, chained, the projection moving on).
+/// After anchoring, Harbour goes on: a case gets another event and is then erased, and a new case
+/// is opened, the way the service writes them (through the store, chained, the projection moving
+/// on).
 fn carry_on_after_the_anchor(db: &std::path::Path) {
     use harbour_store::Store;
     let (rt, store) = sqlite_store(db);
@@ -314,9 +315,9 @@ fn carry_on_after_the_anchor(db: &std::path::Path) {
         };
         store
             .append(&harbour_store::CaseChange {
-                projection,
+                projection: projection.clone(),
                 expected_seq: last.seq,
-                events: vec![next],
+                events: vec![next.clone()],
                 new_parties: vec![],
                 new_person_keys: vec![],
                 access: access.clone(),
@@ -324,6 +325,35 @@ fn carry_on_after_the_anchor(db: &std::path::Path) {
             })
             .await
             .unwrap();
+        // Then the case is erased: its key goes, its journal (sealed) stays and must still verify
+        // against the anchor.
+        let mut erasure = next.clone();
+        erasure.seq = next.seq + 1;
+        erasure.kind = harbour_domain::retention::ERASURE_EVENT_KIND.into();
+        erasure.prev_hash = next.hash;
+        erasure.hash = harbour_store::chain_hash(&next.hash, &erasure);
+        store
+            .erase_case(
+                &harbour_store::CaseChange {
+                    projection: harbour_store::CaseProjection {
+                        seq: erasure.seq,
+                        ..projection
+                    },
+                    expected_seq: next.seq,
+                    events: vec![erasure],
+                    new_parties: vec![],
+                    new_person_keys: vec![],
+                    access: harbour_store::AccessRecord {
+                        action: "erase".into(),
+                        ..access.clone()
+                    },
+                    statistics: None,
+                },
+                "person_request",
+            )
+            .await
+            .unwrap();
+        assert!(store.case_erasure(ids[0]).await.unwrap().is_some());
 
         // A new case, shaped like the second demo case (sealed content copied; only its chain
         // matters here).
@@ -357,8 +387,8 @@ fn carry_on_after_the_anchor(db: &std::path::Path) {
 }
 
 /// Edit the first event of the first case (created before the anchor) and re-chain that case's
-/// journal consistently.
-fn rewrite_a_journal_consistently(db: &std::path::Path) {
+/// journal consistently. Returns the case id.
+fn rewrite_a_journal_consistently(db: &std::path::Path) -> String {
     use harbour_store::Store;
     let (rt, store) = sqlite_store(db);
     let (id, events) = rt.block_on(async {
@@ -379,6 +409,7 @@ fn rewrite_a_journal_consistently(db: &std::path::Path) {
         ));
     }
     sqlite_script(db, &sql);
+    id.to_string()
 }
 
 /// The anchor also commits to every case journal (issue 6): a journal re-chained consistently
@@ -390,12 +421,21 @@ fn audit_anchor_covers_every_case_journal() {
     seed_demo(dir.path());
     let db = dir.path().join("harbour.db");
     // The demo server has stopped, so nothing is in flight: anchor up to now.
-    let (code, line, err) =
-        run(harbour(dir.path()).args(["audit", "anchor", "--settle-seconds", "0"]));
+    let heads = dir.path().join("heads.txt");
+    let (code, line, err) = run(harbour(dir.path()).args([
+        "audit",
+        "anchor",
+        "--settle-seconds",
+        "0",
+        "--journal-heads",
+        heads.to_str().unwrap(),
+    ]));
     assert_eq!(code, 0, "{err}");
     let line = line.trim().to_string();
     let cases: u64 = line.split(' ').nth(6).unwrap().parse().unwrap();
     assert!(cases >= 2, "{line}");
+    let written = std::fs::read_to_string(&heads).unwrap();
+    assert_eq!(written.lines().count() as u64, cases, "{written}");
 
     carry_on_after_the_anchor(&db);
     let (code, stdout, err) = run(harbour(dir.path()).args(["audit", "verify", "--anchor", &line]));
@@ -412,7 +452,7 @@ fn audit_anchor_covers_every_case_journal() {
         }
     }
 
-    rewrite_a_journal_consistently(&db);
+    let case = rewrite_a_journal_consistently(&db);
     let (code, stdout, err) = run(harbour(dir.path()).args(["audit", "verify"]));
     assert_eq!(code, 0, "the re-chained journal is consistent: {err}");
     assert!(stdout.contains("case journals"), "{stdout}");
@@ -420,6 +460,41 @@ fn audit_anchor_covers_every_case_journal() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("case journals do not match the anchor") && err.contains("edited"),
+        "{err}"
+    );
+    // With the heads file kept next to the line, verify names the case and the event.
+    let (code, _, err) = run(harbour(dir.path()).args([
+        "audit",
+        "verify",
+        "--anchor",
+        &line,
+        "--journal-heads",
+        heads.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("case {case}: its event"))
+            && err.contains("no longer has the anchored hash"),
+        "{err}"
+    );
+    // A heads file that is not the anchor's own is refused rather than believed.
+    let forged = dir.path().join("forged.txt");
+    std::fs::write(
+        &forged,
+        written.lines().skip(1).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run(harbour(dir.path()).args([
+        "audit",
+        "verify",
+        "--anchor",
+        &line,
+        "--journal-heads",
+        forged.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("not the file written with this anchor"),
         "{err}"
     );
 
@@ -453,6 +528,19 @@ fn audit_anchor_covers_every_case_journal() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("case journals do not match the anchor"),
+        "{err}"
+    );
+    let (code, _, err) = run(harbour(&cut).args([
+        "audit",
+        "verify",
+        "--anchor",
+        &line,
+        "--journal-heads",
+        cut.join("heads.txt").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("case {id}: it had")) && err.contains("events were deleted"),
         "{err}"
     );
 }
