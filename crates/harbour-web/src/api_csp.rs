@@ -5,21 +5,27 @@
 //! URL, blocked URL, referrer, sample, source file) can carry a case id or a name, so it is read
 //! past and never kept, logged or echoed back.
 //!
-//! No per-address rate limiting: Harbour's only address limiter (login throttling) counts in the
-//! database, which would turn an unauthenticated report into a database write. This route
-//! writes nothing, caps the body at [`MAX_BODY`] and a request at [`MAX_REPORTS`] reports, and
-//! logs at most one bounded line per distinct pair of directives; flooding is left to the
-//! reverse proxy's request limits (README, "Deployment").
+//! This route writes nothing, caps the body at [`MAX_BODY`] and a request at [`MAX_REPORTS`]
+//! reports, and logs at most one bounded line per distinct pair of directives. Per client
+//! address (as [`crate::proxy`] tells it, so behind a trusted proxy the forwarded client) a
+//! token bucket in memory ([`ReportLimiter`]) allows [`REPORT_BURST`] log lines at once and one
+//! more every [`REPORT_REFILL_SECONDS`] seconds; a request finding the bucket empty gets 429 with
+//! `Retry-After` and logs nothing. It is only a guard against log noise, so each app server keeps
+//! its own buckets (not in the database, which would turn an unauthenticated report into a
+//! write); a flood spread over many servers or addresses is still the reverse proxy's to limit
+//! (README, "Deployment").
 
 use crate::problem::Problem;
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{header, StatusCode};
 use axum::routing::post;
-use axum::Router;
+use axum::{Extension, Router};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Reports are a few hundred bytes; anything near this is not a browser's report.
 pub const MAX_BODY: usize = 16 * 1024;
@@ -28,11 +34,100 @@ pub const MAX_REPORTS: usize = 100;
 /// The longest directive name accepted (the longest real one, `upgrade-insecure-requests`, is 25).
 const MAX_DIRECTIVE: usize = 40;
 
+/// Log lines one client address may cause at once (a page with a broken policy reports a few
+/// violations per load).
+pub const REPORT_BURST: u32 = 30;
+/// One more line is allowed every this many seconds.
+pub const REPORT_REFILL_SECONDS: u64 = 2;
+/// Addresses remembered at most; past that, full buckets and then the longest-idle go.
+const MAX_ADDRESSES: usize = 10_000;
+
+/// Per-address token buckets, one token per log line, kept by this server only.
+#[derive(Default)]
+pub struct ReportLimiter {
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: u32,
+    /// When `tokens` was last topped up.
+    since: Instant,
+}
+
+impl Bucket {
+    fn refill(&mut self, now: Instant) {
+        let earned = now.saturating_duration_since(self.since).as_secs() / REPORT_REFILL_SECONDS;
+        if earned > 0 {
+            let earned_tokens = u32::try_from(earned).unwrap_or(u32::MAX);
+            self.tokens = self.tokens.saturating_add(earned_tokens).min(REPORT_BURST);
+            // Keep the part of an interval already waited, unless the bucket is full anyway.
+            self.since = if self.tokens == REPORT_BURST {
+                now
+            } else {
+                self.since + Duration::from_secs(earned * REPORT_REFILL_SECONDS)
+            };
+        }
+    }
+}
+
+impl ReportLimiter {
+    /// Take up to `wanted` tokens for `address`; how many were granted (0: the bucket is empty,
+    /// and `Err` says in how many seconds the next token comes).
+    fn take(&self, address: &str, wanted: u32, now: Instant) -> Result<u32, u64> {
+        // A poisoned lock only means another request panicked mid-update; the counts are still
+        // counts.
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if !buckets.contains_key(address) && buckets.len() >= MAX_ADDRESSES {
+            // A full bucket is the same as no bucket: forget those first, then the longest idle.
+            buckets.retain(|_, b| {
+                b.refill(now);
+                b.tokens < REPORT_BURST
+            });
+            if buckets.len() >= MAX_ADDRESSES {
+                if let Some(oldest) = buckets
+                    .iter()
+                    .min_by_key(|(_, b)| b.since)
+                    .map(|(a, _)| a.clone())
+                {
+                    buckets.remove(&oldest);
+                }
+            }
+        }
+        let bucket = buckets.entry(address.to_string()).or_insert(Bucket {
+            tokens: REPORT_BURST,
+            since: now,
+        });
+        bucket.refill(now);
+        if bucket.tokens == 0 {
+            let waited = now.saturating_duration_since(bucket.since).as_secs();
+            return Err(REPORT_REFILL_SECONDS.saturating_sub(waited).max(1));
+        }
+        let granted = wanted.min(bucket.tokens);
+        bucket.tokens -= granted;
+        Ok(granted)
+    }
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/csp-reports",
-        post(csp_report).layer(DefaultBodyLimit::max(MAX_BODY)),
-    )
+    Router::new()
+        .route(
+            "/csp-reports",
+            post(csp_report).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
+        // One limiter per router built, so each server (and each test server) counts apart.
+        .layer(Extension(Arc::new(ReportLimiter::default())))
+}
+
+fn too_many(retry_after: u64) -> Problem {
+    let mut p = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-reports",
+        "Too many reports",
+        format!("This address has sent more reports than are logged; try again in {retry_after} seconds."),
+    );
+    p.retry_after = Some(u32::try_from(retry_after).unwrap_or(u32::MAX));
+    p
 }
 
 /// The two report formats browsers send.
@@ -123,7 +218,21 @@ fn directives(format: Format, body: &Value) -> Result<Vec<(String, String)>, Pro
     }
 }
 
-async fn csp_report(req: Request) -> Result<StatusCode, Problem> {
+async fn csp_report(
+    State(s): State<AppState>,
+    Extension(limiter): Extension<Arc<ReportLimiter>>,
+    req: Request,
+) -> Result<StatusCode, Problem> {
+    let address = crate::api_security::client_address(
+        &s.trusted_proxies,
+        req.headers(),
+        crate::api_security::peer(req.extensions()),
+    );
+    // The first line a request may log is paid for before anything else is read; a client
+    // with nothing left is turned away unread.
+    limiter
+        .take(&address, 1, Instant::now())
+        .map_err(too_many)?;
     let format = format_of(&req).ok_or_else(|| {
         Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -160,7 +269,15 @@ async fn csp_report(req: Request) -> Result<StatusCode, Problem> {
     for pair in found {
         *counts.entry(pair).or_default() += 1;
     }
-    for ((violated, effective), count) in counts {
+    // The first line is paid for; further lines only while the bucket lasts, the rest unlogged.
+    let extra = u32::try_from(counts.len().saturating_sub(1)).unwrap_or(u32::MAX);
+    let extra = if extra > 0 {
+        limiter.take(&address, extra, Instant::now()).unwrap_or(0)
+    } else {
+        0
+    };
+    let logged = 1 + usize::try_from(extra).unwrap_or(0);
+    for ((violated, effective), count) in counts.into_iter().take(logged) {
         tracing::warn!(
             violated_directive = %violated,
             effective_directive = %effective,

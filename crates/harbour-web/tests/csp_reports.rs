@@ -219,3 +219,113 @@ async fn csp_reports_are_accepted_and_log_only_the_directive() {
     assert_eq!(status, 415);
     app.finish().await;
 }
+
+async fn post_from(app: &TestApp, forwarded_for: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/csp-reports", app.base))
+        .header("content-type", "application/csp-report")
+        .header("x-forwarded-for", forwarded_for)
+        .body(legacy().to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Reports are limited per client address (issue 6): the burst passes, the next is refused with
+/// 429, a problem document and `Retry-After`, and is not logged; another client behind the same
+/// trusted proxy (the test server trusts loopback) still gets through.
+#[tokio::test]
+async fn csp_reports_are_limited_per_address() {
+    let log = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(log.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = TestApp::start(&Backend::Sqlite).await;
+    let burst = harbour_web::api_csp::REPORT_BURST;
+    let lines = |log: &Captured| {
+        log.text()
+            .lines()
+            .filter(|l| l.contains("violation reported"))
+            .count()
+    };
+
+    // Send until refused: at least the burst passes (more only if a refill fell in between, on
+    // a very slow machine), and every one that passed is one log line, the refused none.
+    log.clear();
+    let mut passed = 0usize;
+    let res = loop {
+        let res = post_from(&app, "198.51.100.7").await;
+        if res.status().as_u16() != 204 {
+            break res;
+        }
+        passed += 1;
+        assert!(passed <= 10 * burst as usize, "never refused");
+    };
+    assert!(passed >= burst as usize, "{passed}");
+    assert_eq!(res.status().as_u16(), 429);
+    let retry: u64 = res
+        .headers()
+        .get("retry-after")
+        .expect("Retry-After on 429")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=harbour_web::api_csp::REPORT_REFILL_SECONDS).contains(&retry),
+        "{retry}"
+    );
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["type"], "/problems/too-many-reports", "{body}");
+    assert_eq!(body["status"], 429, "{body}");
+    // A batch from the same address is refused just the same, unread.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/csp-reports", app.base))
+        .header("content-type", "application/reports+json")
+        .header("x-forwarded-for", "198.51.100.7")
+        .body(reports().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    assert_eq!(lines(&log), passed, "{}", log.text());
+
+    // Another client, forwarded by the trusted proxy, has its own bucket.
+    let res = post_from(&app, "203.0.113.9").await;
+    assert_eq!(res.status().as_u16(), 204);
+    assert_eq!(lines(&log), passed + 1);
+
+    // A batch may log one line per directive pair only while its address's bucket lasts: one
+    // line left, so of the batch's two pairs only one is logged.
+    log.clear();
+    let started = std::time::Instant::now();
+    for _ in 0..burst - 1 {
+        assert_eq!(post_from(&app, "192.0.2.44").await.status().as_u16(), 204);
+    }
+    let res = app
+        .client
+        .post(format!("{}/api/v1/csp-reports", app.base))
+        .header("content-type", "application/reports+json")
+        .header("x-forwarded-for", "192.0.2.44")
+        .body(reports().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 204);
+    let refill = std::time::Duration::from_secs(harbour_web::api_csp::REPORT_REFILL_SECONDS);
+    if started.elapsed() < refill {
+        assert_eq!(lines(&log), burst as usize, "{}", log.text());
+        assert_eq!(post_from(&app, "192.0.2.44").await.status().as_u16(), 429);
+        assert_eq!(lines(&log), burst as usize);
+    }
+    assert_no_canary(&log.text());
+    app.finish().await;
+}

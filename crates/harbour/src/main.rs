@@ -289,12 +289,27 @@ enum AuditCmd {
         /// log's record must still have that hash. Repeat for several.
         #[arg(long = "anchor", value_name = "LINE")]
         anchors: Vec<harbour_service::audit::Anchor>,
+        /// The heads file written with an anchor (`audit anchor --journal-heads`): if the
+        /// journals do not match that anchor, it names the case whose journal changed.
+        #[arg(long, value_name = "FILE")]
+        journal_heads: Option<PathBuf>,
     },
-    /// Verify the access log and print its head as one line (`access-log SEQ HASH`) to keep
-    /// outside the database, e.g. from cron; `audit verify --anchor LINE` checks it later.
+    /// Verify the access log and the case journals and print one line to keep outside the
+    /// database, e.g. from cron (`anchor-v2 access-log SEQ HASH journals UNTIL CASES DIGEST`:
+    /// the access log's head and a digest over every case journal's head as of UNTIL);
+    /// `audit verify --anchor LINE` checks it later.
     Anchor {
         #[command(flatten)]
         db: DbArgs,
+        /// Anchor the journals as they stood this many seconds ago, so that an event stamped
+        /// just before anchoring but committed just after (or on a server whose clock is a
+        /// little behind) is not half in the anchor.
+        #[arg(long, default_value_t = 60)]
+        settle_seconds: u32,
+        /// Also write each anchored journal's head (`CASE SEQ HASH`, no content) to FILE, to
+        /// keep with the line: `audit verify --journal-heads FILE` then names a changed case.
+        #[arg(long, value_name = "FILE")]
+        journal_heads: Option<PathBuf>,
     },
 }
 
@@ -613,13 +628,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify { db, anchors },
+            cmd:
+                AuditCmd::Verify {
+                    db,
+                    anchors,
+                    journal_heads,
+                },
         } => {
             let store = open_store(&db.db).await?;
             let report = harbour_service::audit::verify_journals(store.as_ref()).await?;
             let access =
                 harbour_service::audit::verify_access_log_anchored(store.as_ref(), &anchors)
                     .await?;
+            for journals in anchors.iter().filter_map(|a| a.journals.as_ref()) {
+                // Opened afresh for each anchor: it is read from the start, and only on a mismatch.
+                let mut heads = match &journal_heads {
+                    Some(path) => Some(std::io::BufReader::new(
+                        std::fs::File::open(path)
+                            .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?,
+                    )),
+                    None => None,
+                };
+                harbour_service::audit::verify_journals_anchored(
+                    store.as_ref(),
+                    journals,
+                    heads
+                        .as_mut()
+                        .map(|h| h as &mut (dyn std::io::BufRead + Send)),
+                )
+                .await?;
+            }
             println!(
                 "ok: {} case journals, {} events, {} access records verified, {} anchors matched",
                 report.cases,
@@ -630,14 +668,38 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Cmd::Audit {
-            cmd: AuditCmd::Anchor { db },
+            cmd:
+                AuditCmd::Anchor {
+                    db,
+                    settle_seconds,
+                    journal_heads,
+                },
         } => {
             let store = open_store(&db.db).await?;
-            // Anchor only a log that verifies: a head taken after tampering would vouch for it.
+            // Anchor only logs that verify: a head taken after tampering would vouch for it.
+            harbour_service::audit::verify_journals(store.as_ref()).await?;
             let access = harbour_service::audit::verify_access_log(store.as_ref()).await?;
+            let until = time::OffsetDateTime::now_utc()
+                - time::Duration::seconds(i64::from(settle_seconds));
+            let mut heads = match &journal_heads {
+                Some(path) => Some(std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?,
+                )),
+                None => None,
+            };
+            let journals = harbour_service::audit::journals_anchor(
+                store.as_ref(),
+                until,
+                heads
+                    .as_mut()
+                    .map(|h| h as &mut (dyn std::io::Write + Send)),
+            )
+            .await?;
             let anchor = harbour_service::audit::Anchor {
                 seq: access.records,
                 hash: access.head,
+                journals: Some(journals),
             };
             println!("{anchor}");
             Ok(())
