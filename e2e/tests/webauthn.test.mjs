@@ -1,8 +1,9 @@
 // End-to-end: security keys (issue 6, ASVS 6.3.3 at L3) in headless Chromium on a phone, with
 // Chromium's virtual authenticator (CDP WebAuthn domain: CTAP2 over USB, user verification on)
-// standing in for a hardware key. A user adds a key from the account page, signs out, and signs
-// in with password + key; in English and Ukrainian, with axe-core on every page state. Without
-// JavaScript the second-factor page says a key needs it, and a TOTP code still works.
+// standing in for a hardware key. A user adds a key from the account page, signs out, signs in
+// with password + key, and renews their recovery codes after a step-up with password + key; in
+// English and Ukrainian, with axe-core on every page state. Without JavaScript the
+// second-factor page says a key needs it, and a TOTP code still works.
 // WebAuthn needs a host name, so the browser uses localhost (the server's relying party).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,8 +50,14 @@ async function virtualKey(page) {
 }
 
 const texts = {
-  en: { title: 'Security keys', name: 'Blue key', signIn: 'Use security key', never: 'Never' },
-  uk: { title: 'Ключі безпеки', name: 'Синій ключ', signIn: 'Використати ключ безпеки', never: 'Ніколи' },
+  en: {
+    title: 'Security keys', name: 'Blue key', signIn: 'Use security key', never: 'Never',
+    stepUp: 'Use security key and make new codes', codes: 'Your recovery codes',
+  },
+  uk: {
+    title: 'Ключі безпеки', name: 'Синій ключ', signIn: 'Використати ключ безпеки', never: 'Ніколи',
+    stepUp: 'Використати ключ безпеки й створити нові коди', codes: 'Ваші резервні коди',
+  },
 };
 
 async function enrolThenSignInWithKey(who, lang, n) {
@@ -88,14 +95,32 @@ async function enrolThenSignInWithKey(who, lang, n) {
   await page.goto(`${base}/account/security-keys`);
   assert.doesNotMatch(await page.locator('ul.security-keys li.card').first().textContent(), new RegExp(t.never));
   await check(page, `${n}3-security-key-used-${lang}`);
+
+  // New recovery codes: the step-up is answered with the password and the key, and the session
+  // goes on under a new cookie.
+  const cookieBefore = (await page.context().cookies()).find((c) => c.name === 'harbour_session').value;
+  const counted = (await key.credentials())[0].signCount;
+  await page.goto(`${base}/account/recovery-codes`);
+  const stepUp = page.locator('form[data-webauthn="get"]');
+  assert.equal(await stepUp.isVisible(), true);
+  assert.equal(await stepUp.locator('button.key').textContent(), t.stepUp);
+  await check(page, `${n}4-step-up-with-key-${lang}`);
+  await page.fill('#key-password', who.password);
+  await Promise.all([page.waitForSelector('.recovery-codes'), stepUp.locator('button.key').click()]);
+  assert.equal(await page.textContent('h1'), t.codes);
+  assert.equal(await page.locator('.recovery-codes li').count(), 10);
+  assert.ok((await key.credentials())[0].signCount > counted, 'the key signed the step-up');
+  const cookieAfter = (await page.context().cookies()).find((c) => c.name === 'harbour_session').value;
+  assert.notEqual(cookieAfter, cookieBefore, 'the session id rotated at the step-up');
+  await check(page, `${n}5-step-up-codes-${lang}`);
   await page.context().close();
 }
 
-test('a guardian adds a security key and signs in with it (English)', async () => {
+test('a guardian adds a security key, signs in and steps up with it (English)', async () => {
   await enrolThenSignInWithKey(server.logins.guardian, 'en', 9);
 });
 
-test('a decision maker adds a security key and signs in with it (Ukrainian)', async () => {
+test('a decision maker adds a security key, signs in and steps up with it (Ukrainian)', async () => {
   await enrolThenSignInWithKey(server.logins.decision_maker, 'uk', 9);
 });
 

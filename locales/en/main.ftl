@@ -743,6 +743,12 @@ account-recovery-intro = { $count ->
 } To get ten new ones, confirm it is you with your password and the code your authenticator app shows now. All earlier codes stop working.
 account-recovery-submit = Make new recovery codes
 account-recovery-error-password = Enter your current password.
+account-recovery-key-title = Confirm with your security key
+account-recovery-key-submit = Use security key and make new codes
+account-recovery-or-code = Or confirm with a code from your authenticator app
+account-recovery-key-needs-javascript = Confirming with a security key needs JavaScript, which is off in this browser.
+account-recovery-key-required = Your organisation requires you to confirm with your security key: codes are not accepted for your account.
+account-recovery-error-key = The security key was not accepted. Enter your password and try again.
 
 # An erased case's page (issue 6)
 case-erased-title = This case was erased

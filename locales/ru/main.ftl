@@ -753,6 +753,12 @@ account-recovery-intro = { $count ->
 } Чтобы получить десять новых, подтвердите, что это вы: введите пароль и код, который сейчас показывает приложение-аутентификатор. Все прежние коды перестанут действовать.
 account-recovery-submit = Создать новые коды восстановления
 account-recovery-error-password = Введите свой текущий пароль.
+account-recovery-key-title = Подтвердите ключом безопасности
+account-recovery-key-submit = Использовать ключ безопасности и создать новые коды
+account-recovery-or-code = Или подтвердите кодом из приложения-аутентификатора
+account-recovery-key-needs-javascript = Для подтверждения ключом безопасности нужен JavaScript, а в этом браузере он отключён.
+account-recovery-key-required = Ваша организация требует подтверждать действия ключом безопасности: коды для вашей учётной записи не принимаются.
+account-recovery-error-key = Ключ безопасности не принят. Введите пароль и попробуйте ещё раз.
 
 # An erased case's page (issue 6)
 case-erased-title = Это дело стёрто

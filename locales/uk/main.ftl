@@ -753,6 +753,12 @@ account-recovery-intro = { $count ->
 } Щоб отримати десять нових, підтвердьте, що це ви: введіть пароль і код, який зараз показує застосунок-автентифікатор. Усі попередні коди перестануть діяти.
 account-recovery-submit = Створити нові коди відновлення
 account-recovery-error-password = Введіть свій поточний пароль.
+account-recovery-key-title = Підтвердьте ключем безпеки
+account-recovery-key-submit = Використати ключ безпеки й створити нові коди
+account-recovery-or-code = Або підтвердьте кодом із застосунку-автентифікатора
+account-recovery-key-needs-javascript = Для підтвердження ключем безпеки потрібен JavaScript, а в цьому браузері його вимкнено.
+account-recovery-key-required = Ваша організація вимагає підтверджувати дії ключем безпеки: коди для вашого облікового запису не приймаються.
+account-recovery-error-key = Ключ безпеки не прийнято. Введіть пароль і спробуйте ще раз.
 
 # An erased case's page (issue 6)
 case-erased-title = Цю справу стерто

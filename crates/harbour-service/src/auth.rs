@@ -94,6 +94,16 @@ pub enum LoginOutcome {
 /// factor (`mfa-api`, `mfa-web`), which authenticate nothing.
 const CHALLENGE_PREFIX: &str = "mfa-";
 
+/// What proves at a step-up, with the password, that the user still holds their second factor.
+#[derive(Clone, Copy, Debug)]
+pub enum StepUpProof<'a> {
+    /// A fresh code from the authenticator app (a recovery code is refused).
+    Code(&'a str),
+    /// A security key's answer to a step-up challenge
+    /// ([`Harbour::begin_security_key_step_up`]).
+    SecurityKey(&'a crate::webauthn::Assertion),
+}
+
 impl Harbour {
     pub(crate) fn account_key(&self, email: &str) -> Vec<u8> {
         self.index_key
@@ -383,16 +393,18 @@ impl Harbour {
         Ok(Actor { user, org })
     }
 
-    /// New recovery codes after a step-up: the current password and a fresh authenticator code
-    /// (ASVS 7.5.1: full re-authentication before changing the second factor). Every earlier
-    /// code stops working; the session id rotates (the old token ends, a new one is returned);
-    /// failures count as failed logins and are recorded.
+    /// New recovery codes after a step-up: the current password and a fresh second factor, a
+    /// code from the authenticator app or a security key's answer to a step-up challenge (ASVS
+    /// 7.5.1: full re-authentication before changing the second factor). When the policy makes
+    /// the user sign in with a key and they have one, only the key will do (as at sign-in).
+    /// Every earlier code stops working; the session id rotates (the old token ends, a new one
+    /// is returned); failures count as failed logins and are recorded.
     pub async fn renew_recovery_codes(
         &self,
         actor: &Actor,
         token: &str,
         password: &str,
-        code: &str,
+        proof: StepUpProof<'_>,
         address: &str,
     ) -> ServiceResult<(String, Vec<String>)> {
         let user = &actor.user;
@@ -407,6 +419,14 @@ impl Harbour {
             .await?
             .filter(|s| s.user_id == user.id && !s.kind.starts_with(CHALLENGE_PREFIX))
             .ok_or(ServiceError::Unauthenticated)?;
+        // A code could be relayed by a phishing site, a key's answer not: under the policy a
+        // user with a key steps up with it, as they sign in with it.
+        if matches!(proof, StepUpProof::Code(_))
+            && self.security_key_required(user)
+            && !self.store.security_keys(user.id).await?.is_empty()
+        {
+            return Err(ServiceError::SecurityKeyRequired);
+        }
         let account = self.account_key(&user.email);
         let address = self.address_key(address);
         self.throttle(&account, &address).await?;
@@ -415,8 +435,22 @@ impl Harbour {
         let password_ok = tokio::task::spawn_blocking(move || verify_password(&pw, &phc))
             .await
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let factor = match proof {
+            StepUpProof::Code(code) if password_ok => {
+                self.check_authenticator_code(user, code).await
+            }
+            StepUpProof::Code(_) => Err(ServiceError::BadSecondFactor),
+            // Checked whatever the password, so that its challenge is spent by this answer.
+            StepUpProof::SecurityKey(assertion) => self
+                .check_assertion(user, crate::webauthn::Ceremony::StepUp, assertion)
+                .await
+                .map_err(|e| {
+                    tracing::info!(reason = %e, "security key step-up refused");
+                    ServiceError::BadSecondFactor
+                }),
+        };
         let checked = if password_ok {
-            self.check_authenticator_code(user, code).await
+            factor
         } else {
             Err(ServiceError::BadCredentials)
         };

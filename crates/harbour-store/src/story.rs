@@ -1776,6 +1776,27 @@ async fn security_keys_story(store: &dyn Store, me: &User, other: &User, t0: Off
             .unwrap(),
         "expired"
     );
+    // A step-up challenge (migration 0021) answers a step-up only, and a sign-in challenge
+    // never answers a step-up.
+    for c in [
+        challenge(7, me, "step-up"),
+        challenge(8, me, "step-up"),
+        challenge(9, me, "authentication"),
+    ] {
+        store.put_webauthn_challenge(&c, t0).await.unwrap();
+    }
+    assert!(!store
+        .take_webauthn_challenge(&[7; 32], me.id, "authentication", now)
+        .await
+        .unwrap());
+    assert!(!store
+        .take_webauthn_challenge(&[9; 32], me.id, "step-up", now)
+        .await
+        .unwrap());
+    assert!(store
+        .take_webauthn_challenge(&[8; 32], me.id, "step-up", now)
+        .await
+        .unwrap());
     // Issuing a new one drops the expired ones of anybody.
     store
         .put_webauthn_challenge(&challenge(5, other, "registration"), t0)

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use harbour_service::auth::StepUpProof;
+use harbour_service::ServiceError;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -197,11 +199,17 @@ async fn reset_second_factor(
 #[serde(deny_unknown_fields)]
 struct StepUpBody {
     password: String,
-    code: String,
+    /// A fresh code from the authenticator app, or …
+    #[serde(default)]
+    code: Option<String>,
+    /// … a security key's answer to `POST /me/step-up/security-key/options`.
+    #[serde(default)]
+    security_key: Option<crate::api_webauthn::KeyAnswerBody>,
 }
 
-/// New recovery codes after a step-up (password and a fresh authenticator code). The session
-/// token rotates: the answer carries the new one and the old one ends.
+/// New recovery codes after a step-up (password and a fresh authenticator code or a security
+/// key's answer). The session token rotates: the answer carries the new one and the old one
+/// ends.
 async fn renew_recovery_codes(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
@@ -211,9 +219,24 @@ async fn renew_recovery_codes(
 ) -> Result<Response, Problem> {
     let token = crate::extract::bearer_in(&headers).ok_or_else(Problem::unauthenticated)?;
     let address = client_address(&s.trusted_proxies, &headers, peer(&req_ext));
+    let assertion;
+    let proof = match (&body.code, &body.security_key) {
+        (Some(code), None) => StepUpProof::Code(code),
+        (None, Some(key)) => {
+            assertion = key.decode("/security_key")?;
+            StepUpProof::SecurityKey(&assertion)
+        }
+        _ => {
+            return Err(ServiceError::invalid(
+                "/code",
+                "give either a code from your authenticator app or a security key's answer",
+            )
+            .into())
+        }
+    };
     let (token, codes) = s
         .harbour
-        .renew_recovery_codes(&actor, &token, &body.password, &body.code, &address)
+        .renew_recovery_codes(&actor, &token, &body.password, proof, &address)
         .await?;
     Ok(Json(json!({"token": token, "recovery_codes": codes})).into_response())
 }

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me/security-keys", get(my_keys).post(add_key))
         .route("/me/security-keys/options", post(registration_options))
         .route("/me/security-keys/{id}/remove", post(remove_key))
+        .route("/me/step-up/security-key/options", post(step_up_options))
 }
 
 /// A base64url field, or a 422 naming it.
@@ -69,6 +70,46 @@ impl AssertionBody {
             signature: binary("/signature", &self.signature)?,
         })
     }
+}
+
+/// A key's answer at a step-up: the assertion alone (the caller is signed in, so no
+/// second-factor challenge goes with it).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyAnswerBody {
+    pub credential_id: String,
+    pub client_data_json: String,
+    pub authenticator_data: String,
+    pub signature: String,
+}
+
+impl KeyAnswerBody {
+    /// Decode, naming a malformed field under `prefix` (e.g. `/security_key/signature`).
+    pub fn decode(&self, prefix: &str) -> Result<Assertion, Problem> {
+        Ok(Assertion {
+            credential_id: binary(&format!("{prefix}/credential_id"), &self.credential_id)?,
+            client_data_json: binary(
+                &format!("{prefix}/client_data_json"),
+                &self.client_data_json,
+            )?,
+            authenticator_data: binary(
+                &format!("{prefix}/authenticator_data"),
+                &self.authenticator_data,
+            )?,
+            signature: binary(&format!("{prefix}/signature"), &self.signature)?,
+        })
+    }
+}
+
+/// `POST /me/step-up/security-key/options`: options for `navigator.credentials.get` to
+/// re-authenticate before a sensitive action (today: new recovery codes); the challenge answers
+/// only a step-up of the caller.
+async fn step_up_options(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> Result<Response, Problem> {
+    let options = s.harbour.begin_security_key_step_up(&actor).await?;
+    Ok(Json(json!({ "publicKey": options })).into_response())
 }
 
 /// `POST /auth/mfa/security-key`: answer the second factor with a key; a full session.

@@ -125,6 +125,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/me/security-keys"),
     ("POST", "/api/v1/me/security-keys/options"),
     ("POST", "/api/v1/me/security-keys/{id}/remove"),
+    ("POST", "/api/v1/me/step-up/security-key/options"),
 ];
 
 /// The whole application, trusting no proxy: the connection's peer is the client.

@@ -1071,6 +1071,33 @@ async fn authorisation_on_every_route() {
                 Some(json!({"password": "wrong password!", "code": "123456"})),
                 vec![(None, 401), (Some(&referrer), 401), (Some(&admin), 401)],
             ),
+            // The same step-up answered with a security key (a forged one here: refused like a
+            // wrong password), and the options for it: only for a user who has a key, which
+            // nobody in this fixture has.
+            (
+                "POST",
+                "/api/v1/me/recovery-codes",
+                Some(json!({"password": "wrong password!", "security_key": {
+                    "credential_id": "AAAA",
+                    "client_data_json": "AAAA",
+                    "authenticator_data": "AAAA",
+                    "signature": "AAAA",
+                }})),
+                vec![(None, 401), (Some(&referrer), 401), (Some(&admin), 401)],
+            ),
+            (
+                "POST",
+                "/api/v1/me/step-up/security-key/options",
+                None,
+                vec![
+                    (None, 401),
+                    (Some(&referrer), 403),
+                    (Some(&decider), 403),
+                    (Some(&admin), 403),
+                    (Some(&auditor), 403),
+                    (Some(&coordinator), 403),
+                ],
+            ),
             // A user's own sessions and security notices: every role has them, and nobody reaches
             // another user's (someone else's session id is a 404 like an unknown one).
             (
@@ -1751,6 +1778,17 @@ async fn authorisation_on_every_page_route() {
                 "POST",
                 "/account/recovery-codes",
                 Some("password=wrong&code=000000"),
+                vec![
+                    (None, 303),
+                    (Some(&coordinator), 403),
+                    (Some(&guardian), 422),
+                ],
+            ),
+            // The same form answered with a (forged) security key.
+            (
+                "POST",
+                "/account/recovery-codes",
+                Some("password=wrong&method=security-key&credential_id=AAAA&client_data_json=AAAA&authenticator_data=AAAA&signature=AAAA"),
                 vec![
                     (None, 303),
                     (Some(&coordinator), 403),

@@ -600,3 +600,396 @@ async fn a_policy_requiring_keys_closes_cases_until_one_is_added_then_refuses_co
         app.finish().await;
     }
 }
+
+/// A key's answer as the step-up takes it: the assertion alone (no login challenge).
+fn step_up_answer(mut assertion: Value) -> Value {
+    assertion.as_object_mut().unwrap().remove("challenge");
+    assertion
+}
+
+async fn step_up_options(app: &TestApp, token: &str) -> Value {
+    let (s, v) = app
+        .post(
+            "/api/v1/me/step-up/security-key/options",
+            Some(token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    v
+}
+
+/// New recovery codes after a step-up answered with the key; the new session token.
+async fn renew_with_key(
+    app: &TestApp,
+    token: &str,
+    key: &mut Authenticator,
+    answer: &Answer<'_>,
+) -> (u16, Value) {
+    let options = step_up_options(app, token).await;
+    let body = step_up_answer(key.assert(&options, "", answer));
+    app.post(
+        "/api/v1/me/recovery-codes",
+        Some(token),
+        json!({"password": PASSWORD, "security_key": body}),
+    )
+    .await
+}
+
+/// The value of an HTML attribute as askama escaped it.
+fn attribute(html: &str, name: &str) -> String {
+    let start = html
+        .find(&format!("{name}=\""))
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + name.len()
+        + 2;
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end]
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A form posted by the browser with this session cookie (redirects not followed).
+async fn page_post(app: &TestApp, path: &str, token: &str, form: &str) -> (u16, String, String) {
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.base))
+        .header("cookie", format!("harbour_session={token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={}&{form}",
+            harbour_web::pages::csrf_for(token)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find_map(|c| c.strip_prefix("harbour_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    (status, cookie, res.text().await.unwrap())
+}
+
+/// Issue 6 follow-up (ASVS 6.3.3 at L3, 7.5.1): a step-up (new recovery codes) is answered with
+/// a security key as well as with a code, over the API and the page. The challenge is bound to
+/// the user and to the step-up: a sign-in challenge does not answer a step-up, nor the reverse,
+/// and another user's key or challenge is refused. The session id rotates as with a code.
+#[tokio::test]
+async fn a_security_key_answers_a_step_up_and_only_a_step_up() {
+    for backend in backends() {
+        let app = TestApp::start(&backend).await;
+        let org = app.org("Fake Police Unit", OrgKind::Police).await;
+        let (mut token, _) = app
+            .user("key@test.invalid", &org, Role::FirstResponder)
+            .await;
+        let (their_token, _) = app
+            .user("other@test.invalid", &org, Role::FirstResponder)
+            .await;
+        let origin = origin(&app);
+        let mut key = Authenticator::new(11);
+        let mut their_key = Authenticator::new(13);
+        assert_eq!(register(&app, &token, &key, "Blue key").await.0, 201);
+        assert_eq!(
+            register(&app, &their_token, &their_key, "Their key")
+                .await
+                .0,
+            201
+        );
+        // Without a key, no options.
+        let (lonely, _) = app
+            .user("nokey@test.invalid", &org, Role::FirstResponder)
+            .await;
+        let (s, v) = app
+            .post(
+                "/api/v1/me/step-up/security-key/options",
+                Some(&lonely),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403, "{v}");
+
+        // The options name this site and the user's own key; the honest answer renews the
+        // codes and rotates the session.
+        let options = step_up_options(&app, &token).await;
+        assert_eq!(options["publicKey"]["rpId"], "localhost");
+        assert_eq!(
+            options["publicKey"]["allowCredentials"],
+            json!([{"type": "public-key", "id": b64(&key.credential_id)}])
+        );
+        assert_eq!(options["publicKey"]["userVerification"], "required");
+        let honest = step_up_answer(key.assert(&options, "", &Answer::honest(&origin)));
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "security_key": honest.clone()}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["recovery_codes"].as_array().unwrap().len(), 10);
+        let renewed = v["token"].as_str().unwrap().to_string();
+        assert_ne!(renewed, token);
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.0, 401);
+        assert_eq!(app.get("/api/v1/me", Some(&renewed)).await.0, 200);
+        token = renewed;
+        // The same answer again: its challenge is spent.
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "security_key": honest}),
+            )
+            .await;
+        assert_eq!(
+            (s, v["type"].as_str()),
+            (401, Some("/problems/bad-second-factor")),
+            "{v}"
+        );
+
+        // A sign-in challenge does not answer a step-up ...
+        let mfa = password_step(&app, "key@test.invalid").await;
+        let login_options = key_options(&app, &mfa).await;
+        let answer = step_up_answer(key.assert(&login_options, "", &Answer::honest(&origin)));
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "security_key": answer}),
+            )
+            .await;
+        assert_eq!(s, 401, "a sign-in challenge at a step-up: {v}");
+        // ... nor a step-up challenge a sign-in.
+        let mfa = password_step(&app, "key@test.invalid").await;
+        key_options(&app, &mfa).await;
+        let options = step_up_options(&app, &token).await;
+        let answer = key.assert(&options, &mfa, &Answer::honest(&origin));
+        let (s, v) = app
+            .post("/api/v1/auth/mfa/security-key", None, answer)
+            .await;
+        assert_eq!(s, 401, "a step-up challenge at sign-in: {v}");
+        app.clock.advance(Duration::minutes(16));
+        let token_alive = app.get("/api/v1/me", Some(&token)).await.0;
+        assert_eq!(token_alive, 200);
+
+        // Another user's key, or another user's step-up challenge: refused; a wrong password
+        // with an honest key: refused as a wrong password, and the challenge is spent.
+        let (s, v) = renew_with_key(
+            &app,
+            &token,
+            &mut key,
+            &Answer {
+                other: Some(&their_key),
+                ..Answer::honest(&origin)
+            },
+        )
+        .await;
+        assert_eq!(s, 401, "another user's key: {v}");
+        let their_options = step_up_options(&app, &their_token).await;
+        let stolen = their_options["publicKey"]["challenge"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (s, v) = renew_with_key(
+            &app,
+            &token,
+            &mut key,
+            &Answer {
+                challenge: Some(stolen),
+                ..Answer::honest(&origin)
+            },
+        )
+        .await;
+        assert_eq!(s, 401, "another user's challenge: {v}");
+        let options = step_up_options(&app, &token).await;
+        let answer = step_up_answer(key.assert(&options, "", &Answer::honest(&origin)));
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": "not the password", "security_key": answer.clone()}),
+            )
+            .await;
+        assert_eq!(
+            (s, v["type"].as_str()),
+            (401, Some("/problems/bad-credentials")),
+            "{v}"
+        );
+        let (s, _) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "security_key": answer}),
+            )
+            .await;
+        assert_eq!(s, 401, "spent by the answer with the wrong password");
+        // Their own step-up with their key is unaffected.
+        let (s, v) =
+            renew_with_key(&app, &their_token, &mut their_key, &Answer::honest(&origin)).await;
+        assert_eq!(s, 200, "{v}");
+        app.clock.advance(Duration::minutes(16));
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.0, 200);
+
+        // Both a code and a key, or neither: a 422 naming the field; malformed key fields too.
+        for body in [
+            json!({"password": PASSWORD}),
+            json!({"password": PASSWORD, "code": "123456", "security_key": {
+                "credential_id": "AAAA", "client_data_json": "AAAA",
+                "authenticator_data": "AAAA", "signature": "AAAA"}}),
+        ] {
+            let (s, v) = app
+                .post("/api/v1/me/recovery-codes", Some(&token), body)
+                .await;
+            assert_eq!(
+                (s, v["errors"][0]["pointer"].clone()),
+                (422, json!("/code")),
+                "{v}"
+            );
+        }
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "security_key": {
+                    "credential_id": "AAAA", "client_data_json": "not base64!",
+                    "authenticator_data": "AAAA", "signature": "AAAA"}}),
+            )
+            .await;
+        assert_eq!(
+            (s, v["errors"][0]["pointer"].clone()),
+            (422, json!("/security_key/client_data_json")),
+            "{v}"
+        );
+        // Without the policy, a user with a key may still step up with a code.
+        let code = app.totp_code("key@test.invalid");
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "code": code}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        token = v["token"].as_str().unwrap().to_string();
+
+        // The page: the key form carries a step-up challenge; the script's answer renews the
+        // codes and sets a new session cookie. A wrong password is named on the key form.
+        let (s, _, html) = page(&app, "/account/recovery-codes", &token).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("data-webauthn=\"get\""), "{html}");
+        assert!(
+            html.contains("name=\"code\""),
+            "both ways without the policy"
+        );
+        let options: Value = serde_json::from_str(&attribute(&html, "data-options")).unwrap();
+        let a = key.assert(&options, "", &Answer::honest(&origin));
+        let fields = format!(
+            "method=security-key&credential_id={}&client_data_json={}&authenticator_data={}&signature={}",
+            a["credential_id"].as_str().unwrap(),
+            a["client_data_json"].as_str().unwrap(),
+            a["authenticator_data"].as_str().unwrap(),
+            a["signature"].as_str().unwrap(),
+        );
+        let (s, _, html) = page_post(
+            &app,
+            "/account/recovery-codes",
+            &token,
+            &format!("password=wrong&{fields}"),
+        )
+        .await;
+        assert_eq!(s, 422);
+        assert!(html.contains("id=\"key-password-error\""), "{html}");
+        let (_, _, html) = page(&app, "/account/recovery-codes", &token).await;
+        let options: Value = serde_json::from_str(&attribute(&html, "data-options")).unwrap();
+        let a = key.assert(&options, "", &Answer::honest(&origin));
+        let fields = format!(
+            "method=security-key&credential_id={}&client_data_json={}&authenticator_data={}&signature={}",
+            a["credential_id"].as_str().unwrap(),
+            a["client_data_json"].as_str().unwrap(),
+            a["authenticator_data"].as_str().unwrap(),
+            a["signature"].as_str().unwrap(),
+        );
+        let (s, cookie, html) = page_post(
+            &app,
+            "/account/recovery-codes",
+            &token,
+            &format!("password=correct+horse+battery+staple&{fields}"),
+        )
+        .await;
+        assert_eq!(s, 200, "{html}");
+        assert!(!cookie.is_empty() && cookie != token);
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.0, 401);
+        assert_eq!(app.get("/api/v1/me", Some(&cookie)).await.0, 200);
+        app.finish().await;
+    }
+}
+
+/// Under `access.require_security_key`, a user with a key steps up with it: a code is refused
+/// (403, nothing changes), the key works; the page offers only the key.
+#[tokio::test]
+async fn under_the_policy_a_step_up_needs_the_key_not_a_code() {
+    for backend in backends() {
+        let mut policy = harbour_domain::Policy::shipped_default();
+        policy.access.require_security_key = true;
+        let app = TestApp::start_with_policy(&backend, policy).await;
+        let org = app.org("Fake Police Unit", OrgKind::Police).await;
+        let (token, _) = app
+            .user("key@test.invalid", &org, Role::FirstResponder)
+            .await;
+        // Before adding a key, a code still steps up (nothing else could).
+        let code = app.totp_code("key@test.invalid");
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "code": code}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let token = v["token"].as_str().unwrap().to_string();
+        let mut key = Authenticator::new(17);
+        assert_eq!(register(&app, &token, &key, "Only key").await.0, 201);
+
+        let code = app.totp_code("key@test.invalid");
+        let (s, v) = app
+            .post(
+                "/api/v1/me/recovery-codes",
+                Some(&token),
+                json!({"password": PASSWORD, "code": code}),
+            )
+            .await;
+        assert_eq!(
+            (s, v["type"].as_str()),
+            (403, Some("/problems/security-key-required")),
+            "{v}"
+        );
+        assert_eq!(
+            app.get("/api/v1/me", Some(&token)).await.0,
+            200,
+            "no change"
+        );
+        let (s, _, html) = page(&app, "/account/recovery-codes", &token).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("data-webauthn=\"get\""), "{html}");
+        assert!(!html.contains("name=\"code\""), "no code form: {html}");
+        assert!(
+            html.contains("codes are not accepted for your account"),
+            "{html}"
+        );
+        let (s, v) = renew_with_key(&app, &token, &mut key, &Answer::honest(&origin(&app))).await;
+        assert_eq!(s, 200, "{v}");
+        let renewed = v["token"].as_str().unwrap();
+        assert_eq!(app.get("/api/v1/cases", Some(renewed)).await.0, 200);
+        app.finish().await;
+    }
+}

@@ -397,15 +397,35 @@ impl Harbour {
 
     /// Options to sign in with a key, for the user behind a second-factor challenge.
     pub async fn begin_security_key_login(&self, challenge: &str) -> ServiceResult<RequestOptions> {
-        let rp = self.rp()?;
         let (user, _) = self.challenge_user(challenge).await?;
+        self.request_options(&user, Ceremony::Authentication).await
+    }
+
+    /// Options to re-authenticate a signed-in user with a key before a sensitive action (a
+    /// step-up); the challenge answers only a step-up of this user.
+    pub async fn begin_security_key_step_up(&self, actor: &Actor) -> ServiceResult<RequestOptions> {
+        self.request_options(&actor.user, Ceremony::StepUp).await
+    }
+
+    /// Whether this user has a security key (and this server can use it), so a step-up may be
+    /// answered with it.
+    pub async fn has_security_key(&self, user: &User) -> ServiceResult<bool> {
+        Ok(self.relying_party.is_some() && !self.store.security_keys(user.id).await?.is_empty())
+    }
+
+    async fn request_options(
+        &self,
+        user: &User,
+        ceremony: Ceremony,
+    ) -> ServiceResult<RequestOptions> {
+        let rp = self.rp()?;
         let keys = self.store.security_keys(user.id).await?;
         if keys.is_empty() {
             return Err(ServiceError::Forbidden(
                 "this account has no security key; use a code from your authenticator app".into(),
             ));
         }
-        let webauthn_challenge = self.new_challenge(&user, Ceremony::Authentication).await?;
+        let webauthn_challenge = self.new_challenge(user, ceremony).await?;
         Ok(RequestOptions {
             challenge: b64url_encode(&webauthn_challenge),
             rp_id: rp.id.clone(),
@@ -419,13 +439,19 @@ impl Harbour {
         })
     }
 
-    async fn check_assertion(&self, user: &User, a: &Assertion) -> Result<(), WebauthnError> {
+    /// Verify a key's answer for `ceremony` (sign-in or step-up) from one of `user`'s keys.
+    pub(crate) async fn check_assertion(
+        &self,
+        user: &User,
+        ceremony: Ceremony,
+        a: &Assertion,
+    ) -> Result<(), WebauthnError> {
         let rp = self
             .relying_party
             .as_deref()
             .ok_or(WebauthnError::WrongRpId)?;
         // The challenge goes first: a refused answer still spends it.
-        self.spend_challenge(user, Ceremony::Authentication, &a.client_data_json)
+        self.spend_challenge(user, ceremony, &a.client_data_json)
             .await?;
         let key = match self
             .store
@@ -446,7 +472,7 @@ impl Harbour {
             &a.signature,
             &key.public_key,
             key.sign_count,
-            &rp.expected(Ceremony::Authentication),
+            &rp.expected(ceremony),
         )?;
         match self
             .store
@@ -477,7 +503,10 @@ impl Harbour {
         let account = self.account_key(&user.email);
         let address = self.address_key(address);
         self.throttle(&account, &address).await?;
-        if let Err(e) = self.check_assertion(&user, assertion).await {
+        if let Err(e) = self
+            .check_assertion(&user, Ceremony::Authentication, assertion)
+            .await
+        {
             tracing::info!(reason = %e, "security key sign-in refused");
             self.store
                 .record_login_failure(&account, &address, self.now())

@@ -56,18 +56,21 @@ pub enum WebauthnError {
 
 pub type WebauthnResult<T> = Result<T, WebauthnError>;
 
-/// The two ceremonies, as named in `clientDataJSON.type`.
+/// The ceremonies: the two named in `clientDataJSON.type`, and the step-up, which the browser
+/// sees as an authentication but Harbour keeps apart (a challenge issued to sign in does not
+/// answer a step-up, nor the reverse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ceremony {
     Registration,
     Authentication,
+    StepUp,
 }
 
 impl Ceremony {
     pub fn client_data_type(self) -> &'static str {
         match self {
             Ceremony::Registration => "webauthn.create",
-            Ceremony::Authentication => "webauthn.get",
+            Ceremony::Authentication | Ceremony::StepUp => "webauthn.get",
         }
     }
     /// The name stored with a challenge, binding it to its ceremony.
@@ -75,6 +78,7 @@ impl Ceremony {
         match self {
             Ceremony::Registration => "registration",
             Ceremony::Authentication => "authentication",
+            Ceremony::StepUp => "step-up",
         }
     }
 }

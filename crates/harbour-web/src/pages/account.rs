@@ -1,7 +1,7 @@
 //! The user's own account: the account page with their security notices (ASVS 6.3.7, 6.3.5),
 //! their sessions, which they can end (7.5.2), and new recovery codes after a step-up (the
-//! password and a fresh code from the authenticator; the session id rotates, so that page sets a
-//! new cookie, and every other session of the user ends, 7.4.3).
+//! password and a fresh code from the authenticator or the user's security key; the session id
+//! rotates, so that page sets a new cookie, and every other session of the user ends, 7.4.3).
 
 use super::i18n::{self, Lang};
 use super::{render, set_cookie, Ctx, Errors, FormData, Web, SESSION};
@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
+use harbour_service::auth::StepUpProof;
 use harbour_service::ServiceError;
 
 #[derive(Template)]
@@ -18,6 +19,11 @@ struct StepUpPage {
     c: Ctx,
     left: i64,
     errors: Errors,
+    /// Options for `navigator.credentials.get` (a step-up challenge) as JSON; empty when the
+    /// user has no security key.
+    key_options: String,
+    /// The policy makes this user step up with their key: no code form.
+    key_only: bool,
 }
 
 #[derive(Template)]
@@ -34,14 +40,34 @@ async fn step_up_page(s: &AppState, web: &Web, errors: Errors, status: StatusCod
         .await
         .map(i64::from)
         .unwrap_or(0);
+    let user = &web.actor.user;
+    let has_key = s.harbour.has_security_key(user).await.unwrap_or(false);
+    // Each showing carries a fresh step-up challenge (the previous answer spent its own).
+    let key_options = if has_key {
+        match s.harbour.begin_security_key_step_up(&web.actor).await {
+            Ok(o) => serde_json::json!({ "publicKey": o }).to_string(),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not issue a step-up challenge");
+                String::new()
+            }
+        }
+    } else {
+        String::new()
+    };
     render(
         status,
         &StepUpPage {
             c: web.ctx(web.t("account-recovery-title")),
             left,
             errors,
+            key_options,
+            key_only: has_key && s.harbour.security_key_required(user),
         },
     )
+}
+
+fn key_field(form: &FormData, name: &str) -> Option<Vec<u8>> {
+    harbour_service::webauthn::b64url_decode(form.get(name)).filter(|b| !b.is_empty())
 }
 
 /// `GET /account/recovery-codes`
@@ -67,15 +93,40 @@ pub async fn renew(
         return super::forbidden_page(&web);
     }
     let mut errors = Errors::default();
+    // Two forms post here: the code form, and the security key form the script filled.
+    let with_key = form.get("method") == "security-key";
+    let (password_field, factor_field) = if with_key {
+        ("key-password", "security-key")
+    } else {
+        ("password", "code")
+    };
     if form.get("password").is_empty() {
-        errors.add("password", web.t("account-recovery-error-password"));
+        errors.add(password_field, web.t("account-recovery-error-password"));
     }
-    if form.get("code").trim().is_empty() {
+    let assertion = (|| {
+        Some(harbour_service::webauthn::Assertion {
+            credential_id: key_field(&form, "credential_id")?,
+            client_data_json: key_field(&form, "client_data_json")?,
+            authenticator_data: key_field(&form, "authenticator_data")?,
+            signature: key_field(&form, "signature")?,
+        })
+    })();
+    if with_key && assertion.is_none() {
+        errors.add(
+            "security-key",
+            web.t("account-recovery-key-needs-javascript"),
+        );
+    }
+    if !with_key && form.get("code").trim().is_empty() {
         errors.add("code", web.t("mfa-error-code-missing"));
     }
     if !errors.is_empty() {
         return step_up_page(&s, &web, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
+    let proof = match (&assertion, with_key) {
+        (Some(a), true) => StepUpProof::SecurityKey(a),
+        _ => StepUpProof::Code(form.get("code")),
+    };
     let address = crate::api_security::client_address(
         &s.trusted_proxies,
         &headers,
@@ -87,7 +138,7 @@ pub async fn renew(
             &web.actor,
             &web.token,
             form.get("password"),
-            form.get("code"),
+            proof,
             &address,
         )
         .await;
@@ -104,21 +155,29 @@ pub async fn renew(
             return res;
         }
         Err(ServiceError::BadCredentials) => {
-            errors.add("password", web.t("account-recovery-error-password"));
+            errors.add(password_field, web.t("account-recovery-error-password"));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(ServiceError::BadSecondFactor) if with_key => {
+            errors.add("security-key", web.t("account-recovery-error-key"));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Err(ServiceError::BadSecondFactor) => {
             errors.add("code", web.t("mfa-error-code-wrong"));
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        Err(ServiceError::SecurityKeyRequired) => {
+            errors.add("code", web.t("account-recovery-key-required"));
+            StatusCode::FORBIDDEN
+        }
         Err(ServiceError::LoginThrottled { .. }) => {
-            errors.add("code", web.t("error-login-throttled"));
+            errors.add(factor_field, web.t("error-login-throttled"));
             StatusCode::TOO_MANY_REQUESTS
         }
         Err(ServiceError::Unauthenticated) => return super::see_other("/login"),
         Err(e) => {
             tracing::error!(error = %e, "recovery code renewal failed");
-            errors.add("code", web.t("error-internal"));
+            errors.add(factor_field, web.t("error-internal"));
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
