@@ -1776,7 +1776,7 @@ async fn security_keys_story(store: &dyn Store, me: &User, other: &User, t0: Off
             .unwrap(),
         "expired"
     );
-    // A step-up challenge (migration 0021) answers a step-up only, and a sign-in challenge
+    // A step-up challenge (migration 0018) answers a step-up only, and a sign-in challenge
     // never answers a step-up.
     for c in [
         challenge(7, me, "step-up"),
