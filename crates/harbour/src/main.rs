@@ -487,6 +487,7 @@ async fn serve(
         None if addr.ip().is_loopback() => Some(format!("http://localhost:{}", addr.port())),
         None => None,
     };
+    let browser_origin = origin.clone();
     let h = match origin {
         Some(o) => {
             let rp = harbour_service::webauthn::RelyingParty::from_origin(&o)
@@ -507,6 +508,10 @@ async fn serve(
         redact_url(&db.db),
         h.store().backend()
     );
+    // A browser at the bare address could not use security keys: they are bound to a host name.
+    if let Some(o) = browser_origin.filter(|o| *o != format!("http://{addr}")) {
+        println!("Open {o}/ in a browser (security keys work only at that address).");
+    }
     if let Some(serde_json::Value::Array(list)) = &logins {
         println!("Demo logins (fictional data only):");
         for l in list {
