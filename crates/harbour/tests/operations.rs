@@ -221,6 +221,20 @@ fn referral(given: &str, family: &str) -> Value {
     json!({"person":{"names":[{"given":given,"family":family,"script":"Latn"}],"sex":"male","birth":{"date":"1990-04-01"},"nationalities":["MD"],"languages":["ro"]},"exploitation_forms":["forced_labour"],"consent":{"nrm_referral":true},"summary":"Fake construction site","confirm_new_person":true})
 }
 
+/// Refer a fake person as the token's user; the new case's id.
+fn refer(addr: &str, token: &str, given: &str, family: &str) -> String {
+    let (s, v) = http(
+        addr,
+        "POST",
+        "/api/v1/referrals",
+        Some(token),
+        Some(&referral(given, family)),
+    )
+    .unwrap();
+    assert_eq!(s, 201, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
 /// SQLite always; PostgreSQL (a fresh database, dropped at the end) when configured.
 struct Db {
     url: String,
@@ -272,16 +286,7 @@ fn backup_and_restore_round_trip_verifies_every_journal_and_reads_a_case_back() 
     let server = Server::start(dir.path(), &db, &["--demo"], None, "warn");
     let password = demo_password(dir.path());
     let token = login(&server.addr, "responder@demo.invalid", &password);
-    let (s, case) = http(
-        &server.addr,
-        "POST",
-        "/api/v1/referrals",
-        Some(&token),
-        Some(&referral("Backupo", "Fakeperson")),
-    )
-    .unwrap();
-    assert_eq!(s, 201, "{case}");
-    let id = case["id"].as_str().unwrap().to_string();
+    let id = refer(&server.addr, &token, "Backupo", "Fakeperson");
     // Online: the backup is taken while the server runs.
     let backup = dir.path().join("backup.db");
     let (code, out, err) =
@@ -408,15 +413,7 @@ fn key_rotation_rewraps_every_case_keeps_the_blind_index_and_retires_the_old_key
         );
         let password = demo_password(keydir.path());
         let token = login(&server.addr, "responder@demo.invalid", &password);
-        let (s, v) = http(
-            &server.addr,
-            "POST",
-            "/api/v1/referrals",
-            Some(&token),
-            Some(&referral("Rotatia", "Fakeindex")),
-        )
-        .unwrap();
-        assert_eq!(s, 201, "{v}");
+        refer(&server.addr, &token, "Rotatia", "Fakeindex");
         server.kill();
         let old_key = std::fs::read_to_string(&key).unwrap();
 
@@ -544,16 +541,7 @@ fn retention_run_lists_and_erases_only_what_policy_allows() {
         );
         let password = demo_password(keydir.path());
         let token = login(&server.addr, "responder@demo.invalid", &password);
-        let (s, v) = http(
-            &server.addr,
-            "POST",
-            "/api/v1/referrals",
-            Some(&token),
-            Some(&referral("Retenta", "Fakeperson")),
-        )
-        .unwrap();
-        assert_eq!(s, 201, "{v}");
-        let id = v["id"].as_str().unwrap().to_string();
+        let id = refer(&server.addr, &token, "Retenta", "Fakeperson");
         let decider = login(&server.addr, "decider@demo.invalid", &password);
         let (s, v) = http(
             &server.addr,
@@ -981,15 +969,7 @@ fn rolling_rotation_keeps_a_server_serving_and_leaves_every_case_under_the_new_k
         let password = demo_password(keydir.path());
         let token = login(&server.addr, "responder@demo.invalid", &password);
         for i in 0..12 {
-            let (s, v) = http(
-                &server.addr,
-                "POST",
-                "/api/v1/referrals",
-                Some(&token),
-                Some(&referral(&format!("Rolling{i}"), "Fakekeyring")),
-            )
-            .unwrap();
-            assert_eq!(s, 201, "{v}");
+            refer(&server.addr, &token, &format!("Rolling{i}"), "Fakekeyring");
         }
         server.kill();
 
@@ -1232,15 +1212,7 @@ fn master_key_moves_from_a_key_file_into_a_pkcs11_token_and_everything_stays_rea
         );
         let password = demo_password(keydir.path());
         let token = login(&server.addr, "responder@demo.invalid", &password);
-        let (s, v) = http(
-            &server.addr,
-            "POST",
-            "/api/v1/referrals",
-            Some(&token),
-            Some(&referral("Tokenia", "Fakemigrant")),
-        )
-        .unwrap();
-        assert_eq!(s, 201, "{v}");
+        refer(&server.addr, &token, "Tokenia", "Fakemigrant");
         server.kill();
 
         // Generate the key in the token; wrong PIN and missing key are clear at start.
@@ -1310,16 +1282,7 @@ fn master_key_moves_from_a_key_file_into_a_pkcs11_token_and_everything_stays_rea
             &hsm_env,
         );
         let token = login(&server.addr, "responder@demo.invalid", &password);
-        let (s, v) = http(
-            &server.addr,
-            "POST",
-            "/api/v1/referrals",
-            Some(&token),
-            Some(&referral("Hsmcase", "Fakenew")),
-        )
-        .unwrap();
-        assert_eq!(s, 201, "{v}");
-        let id = v["id"].as_str().unwrap().to_string();
+        let id = refer(&server.addr, &token, "Hsmcase", "Fakenew");
         let (s, v) = http(
             &server.addr,
             "GET",
