@@ -2,7 +2,7 @@
 //! it also verifies cases whose content has been erased.
 
 use harbour_domain::CaseId;
-use harbour_store::{verify_chain, ChainBreak, Store, StoreError};
+use harbour_store::{verify_chain, CaseRecord, ChainBreak, Store, StoreError};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -23,35 +23,51 @@ pub enum VerifyError {
 /// Check every journal; stop at the first broken one and name the case and event.
 pub async fn verify_journals(store: &dyn Store) -> Result<VerifyReport, VerifyError> {
     let mut report = VerifyReport::default();
+    each_journal::<VerifyError>(store, |id, record| {
+        verify_chain(&record.events).map_err(|brk| VerifyError::Broken { case: id, brk })?;
+        // The chain alone cannot see its last events cut off; the projection remembers how
+        // many there were.
+        let expected = record.header.projection.seq;
+        if record.events.len() as u64 != expected {
+            let seq = record.events.len() as u64 + 1;
+            let reason = format!(
+                "the case records {expected} events but its journal holds {} (events were deleted)",
+                record.events.len()
+            );
+            return Err(VerifyError::Broken {
+                case: id,
+                brk: ChainBreak { seq, reason },
+            });
+        }
+        report.cases += 1;
+        report.events += record.events.len() as u64;
+        Ok(())
+    })
+    .await?;
+    Ok(report)
+}
+
+/// Every case's record, one case loaded at a time and ids a page at a time, so memory stays flat
+/// however many journals there are.
+async fn each_journal<E: From<StoreError>>(
+    store: &dyn Store,
+    mut f: impl FnMut(CaseId, CaseRecord) -> Result<(), E>,
+) -> Result<(), E> {
     let mut after = None;
     loop {
         let ids = store.case_ids(after, 500).await?;
         let Some(last) = ids.last().copied() else {
-            break;
+            return Ok(());
         };
         for id in ids {
             let record = store
                 .load_case(id)
                 .await?
                 .ok_or_else(|| StoreError::Missing(format!("case {id}")))?;
-            verify_chain(&record.events).map_err(|brk| VerifyError::Broken { case: id, brk })?;
-            // The chain alone cannot see its last events cut off; the projection remembers how
-            // many there were.
-            let expected = record.header.projection.seq;
-            if record.events.len() as u64 != expected {
-                let seq = record.events.len() as u64 + 1;
-                let reason = format!("the case records {expected} events but its journal holds {} (events were deleted)", record.events.len());
-                return Err(VerifyError::Broken {
-                    case: id,
-                    brk: ChainBreak { seq, reason },
-                });
-            }
-            report.cases += 1;
-            report.events += record.events.len() as u64;
+            f(id, record)?;
         }
         after = Some(last);
     }
-    Ok(report)
 }
 
 /// What the access-log check found.
@@ -292,27 +308,16 @@ pub async fn journals_anchor(
 ) -> Result<JournalsAnchor, JournalsAnchorError> {
     let until = harbour_store::to_micros(until);
     let mut digest = HeadsDigest::new(until);
-    let mut after = None;
-    loop {
-        let ids = store.case_ids(after, 500).await?;
-        let Some(last) = ids.last().copied() else {
-            break;
-        };
-        for id in ids {
-            let record = store
-                .load_case(id)
-                .await?
-                .ok_or_else(|| StoreError::Missing(format!("case {id}")))?;
-            if let Some(head) = head_at(&record.events, until) {
-                digest.add(&head);
-                if let Some(w) = heads.as_mut() {
-                    writeln!(w, "{head}")
-                        .map_err(|e| JournalsAnchorError::HeadsFile(e.to_string()))?;
-                }
+    each_journal::<JournalsAnchorError>(store, |_, record| {
+        if let Some(head) = head_at(&record.events, until) {
+            digest.add(&head);
+            if let Some(w) = heads.as_mut() {
+                writeln!(w, "{head}").map_err(|e| JournalsAnchorError::HeadsFile(e.to_string()))?;
             }
         }
-        after = Some(last);
-    }
+        Ok(())
+    })
+    .await?;
     if let Some(w) = heads.as_mut() {
         w.flush()
             .map_err(|e| JournalsAnchorError::HeadsFile(e.to_string()))?;
